@@ -1,0 +1,112 @@
+package org.cryosiam;
+
+import java.io.PrintWriter;
+
+import org.cryosiam.commands.CommandLog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code cryosiam} command line: global options, the list of commands, and the mapping of errors to exit codes. */
+@Command(name = "cryosiam",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "CryoSiam for the JVM: denoising, segmentation, particle picking, instances and subtomogram "
+                + "embeddings for cryo-electron tomograms, with the published CryoSiam models.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main {
+    /** Exit code of a user mistake (bad file, key, flag). */
+    public static final int EXIT_USER_ERROR = 2;
+    /** Exit code of an internal error. */
+    public static final int EXIT_INTERNAL_ERROR = 1;
+
+    @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Print only errors.")
+    void setQuiet(boolean quiet) {
+        GlobalOptions.quiet = quiet;
+    }
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    void setDebug(boolean debug) {
+        GlobalOptions.debug = debug;
+    }
+
+    @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "DEVICE",
+            description = "Where networks run: cpu (default) or cuda:N.")
+    void setDevice(String device) {
+        GlobalOptions.device = device;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI in this JVM and returns the exit code (tests call this directly). */
+    public static int run(String... args) {
+        GlobalOptions.reset();
+        System.setProperty("ai.djl.offline", "true");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOptionsCaseInsensitive(false);
+        cli.setExecutionExceptionHandler(Main::handleError);
+        if (!cli.getSubcommands().isEmpty()) {
+            cli.setExecutionStrategy(new CommandLine.RunLast());
+        }
+        return cli.execute(args);
+    }
+
+    private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (GlobalOptions.debug) {
+            e.printStackTrace(err);
+        }
+        CryosiamUserException user = findUserError(e);
+        if (user != null) {
+            err.println("cryosiam " + cmd.getCommandName() + ": " + user.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        err.println("cryosiam " + cmd.getCommandName() + ": internal error: " + e
+                + (GlobalOptions.debug ? "" : " (rerun with --debug for the stack trace)"));
+        err.flush();
+        return EXIT_INTERNAL_ERROR;
+    }
+
+    private static CryosiamUserException findUserError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CryosiamUserException) {
+                return (CryosiamUserException) t;
+            }
+        }
+        return null;
+    }
+
+    /** Options that apply to every command. */
+    public static final class GlobalOptions {
+        public static volatile boolean quiet;
+        public static volatile boolean debug;
+        public static volatile String device = "cpu";
+
+        private GlobalOptions() {
+        }
+
+        static void reset() {
+            quiet = false;
+            debug = false;
+            device = "cpu";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cryosiam " + (v == null ? "dev" : v)
+                    + " (CryoSiam for the JVM; reads CryoSiam 1.0 configs and checkpoints)"};
+        }
+    }
+
+    private Main() {
+    }
+}

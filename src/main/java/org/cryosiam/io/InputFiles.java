@@ -1,0 +1,67 @@
+package org.cryosiam.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.cryosiam.CryosiamUserException;
+
+/**
+ * The reference's rule for which inputs a command processes: {@code test_files} when given, else every file in the
+ * data folder ending with the extension, sorted by name; {@code --filename} narrows it to one file (also a 1-based
+ * index into the list, ours).
+ */
+public final class InputFiles {
+    private InputFiles() {
+    }
+
+    /**
+     * @param folder    the data folder
+     * @param extension the suffix files must end with (e.g. {@code .mrc})
+     * @param testFiles file names from the config, or null
+     * @param filename  the {@code --filename} value, or null
+     * @return file names (not paths) in processing order
+     */
+    public static List<String> select(Path folder, String extension, List<String> testFiles, String filename) {
+        List<String> names;
+        if (testFiles != null) {
+            names = new ArrayList<>(testFiles);
+        } else {
+            if (!Files.isDirectory(folder)) {
+                throw new CryosiamUserException(folder + ": data folder not found.");
+            }
+            try (Stream<Path> s = Files.list(folder)) {
+                names = s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(extension))
+                        .sorted()
+                        .collect(java.util.stream.Collectors.toList());
+            } catch (IOException e) {
+                throw new CryosiamUserException(folder + ": cannot list the data folder (" + e.getMessage() + ").");
+            }
+        }
+        if (filename == null) {
+            return names;
+        }
+        if (filename.matches("[0-9]+") && !names.contains(filename)) {
+            int i = Integer.parseInt(filename);
+            if (i < 1 || i > names.size()) {
+                throw new CryosiamUserException("--filename " + filename + ": index out of range, " + folder
+                        + " has " + names.size() + " input file(s).");
+            }
+            return List.of(names.get(i - 1));
+        }
+        return List.of(filename);
+    }
+
+    /** The stem of a file name: the name without the given extension (or without its last dot-suffix). */
+    public static String stem(String fileName, String extension) {
+        if (extension != null && !extension.isEmpty() && fileName.endsWith(extension)) {
+            return fileName.substring(0, fileName.length() - extension.length());
+        }
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}
