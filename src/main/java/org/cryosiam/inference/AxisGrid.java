@@ -52,7 +52,9 @@ public final class AxisGrid {
             int start = i * step;
             gridStarts[i] = start;
             if (start >= padded - q) {
-                continue; // skip rule: the patch would be mostly wrapped context
+                // skip rule. (A skipped patch would be a "last" patch writing [start + q, S'), which is empty
+                // here, so the rule changes no voxel; it is kept because the spec and the reference state it.)
+                continue;
             }
             int end = start + patch;
             int outFrom;

@@ -54,6 +54,10 @@ public final class Progress {
         return new Progress("", 0, Mode.SILENT, System.err, System::nanoTime);
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
     /** Records {@code n} more items done. */
     public synchronized void advance(long n) {
         done += n;
