@@ -30,15 +30,19 @@ final class Python {
             cmd.add(String.valueOf(a));
         }
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // stderr goes to a file: warnings must not mix into the values a test parses
+            Path err = Files.createTempFile("python-stderr", ".txt");
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("python timed out");
             }
             String text = new String(out, StandardCharsets.UTF_8);
+            String errors = Files.readString(err);
+            Files.deleteIfExists(err);
             assertEquals(0, p.exitValue(), "python3 failed (needs python3-numpy, python3-h5py, python3-mrcfile):\n"
-                    + text);
+                    + text + errors);
             return text.trim();
         } catch (IOException e) {
             return fail("cannot run python3 (install python3, python3-h5py, python3-mrcfile): " + e.getMessage());
