@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 org.cryosiam.commands.CheckpointInfoCommand.class,
+                org.cryosiam.commands.InfoCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

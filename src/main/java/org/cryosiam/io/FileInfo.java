@@ -1,0 +1,102 @@
+package org.cryosiam.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.cryosiam.CryosiamUserException;
+
+/**
+ * A short human-readable description of one of our files, chosen by extension: MRC shape, mode, voxel size and value
+ * range; HDF5 datasets with shape, dtype and range; STAR/CSV columns and row count. Reading the whole file is the
+ * point: a file that describes without error is one the commands can read.
+ */
+public final class FileInfo {
+    private FileInfo() {
+    }
+
+    /**
+     * @param requiredDataset for HDF5, a dataset that must exist (null: none)
+     * @return lines to print
+     */
+    public static List<String> describe(Path file, String requiredDataset) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".mrc") || name.endsWith(".rec") || name.endsWith(".map") || name.endsWith(".mrcs")
+                || name.endsWith(".st") || name.endsWith(".ali")) {
+            return mrc(file);
+        }
+        if (name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf")) {
+            return hdf5(file, requiredDataset);
+        }
+        if (name.endsWith(".star")) {
+            return table(file, StarFile.readTable(file), "STAR");
+        }
+        if (name.endsWith(".csv")) {
+            return table(file, Csv.read(file), "CSV");
+        }
+        throw new CryosiamUserException(file + ": unknown file type (expected .mrc, .rec, .map, .h5, .star or .csv).");
+    }
+
+    private static List<String> mrc(Path file) {
+        MrcReader.MrcData d = MrcReader.readData(file);
+        MrcHeader h = d.header();
+        float[] vs = h.voxelSize();
+        double[] mm = d.data().minMax();
+        List<String> out = new ArrayList<>();
+        out.add(file + ": MRC");
+        out.add(String.format(Locale.ROOT, "  shape (z, y, x): (%d, %d, %d)  mode %d (%s)  %s-endian", h.nz(), h.ny(),
+                h.nx(), h.mode(), d.data().type().numpyName(),
+                h.byteOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? "little" : "big"));
+        out.add(String.format(Locale.ROOT, "  voxel size (x, y, z): %s, %s, %s Å", vs[0], vs[1], vs[2]));
+        out.add("  min " + num(mm[0]) + "  max " + num(mm[1]) + "  mean " + num(mean(d.data())));
+        return out;
+    }
+
+    private static List<String> hdf5(Path file, String requiredDataset) {
+        List<String> names = Hdf5.datasetNames(file);
+        if (requiredDataset != null && !names.contains(requiredDataset)) {
+            throw new CryosiamUserException(file + ": no dataset '" + requiredDataset + "' (found: "
+                    + String.join(", ", names) + ").");
+        }
+        List<String> out = new ArrayList<>();
+        out.add(file + ": HDF5, " + names.size() + " dataset(s)");
+        for (String n : names) {
+            NdData d = Hdf5.read(file, n);
+            double[] mm = d.minMax();
+            out.add("  " + n + "  shape " + shape(d.shape()) + "  " + d.type().numpyName() + "  min " + num(mm[0])
+                    + "  max " + num(mm[1]));
+        }
+        return out;
+    }
+
+    private static List<String> table(Path file, Table t, String kind) {
+        List<String> out = new ArrayList<>();
+        out.add(file + ": " + kind + ", " + t.rowCount() + " row(s), " + t.columns().size() + " column(s)");
+        for (String c : t.columns()) {
+            // a column of an empty table has no type to speak of
+            out.add("  " + c + (t.rowCount() == 0 ? "" : "  " + t.type(c).name().toLowerCase(Locale.ROOT)));
+        }
+        return out;
+    }
+
+    private static double mean(NdData d) {
+        double[] v = d.toDoubleArray();
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+
+    private static String shape(int[] s) {
+        String a = Arrays.toString(s).replace('[', '(').replace(']', ')');
+        return s.length == 1 ? a.replace(")", ",)") : a;
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,280 @@
+package org.cryosiam.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal HDF5 writer: one file, datasets in the root group, contiguous uncompressed little-endian data.
+ *
+ * <p>Why our own and not jhdf: jhdf 0.10.0 derives the HDF5 type from the Java type and hard-codes fixed-point types
+ * as signed, so it cannot write the {@code uint8 labels} and {@code uint32 instances} the reference writes (h5py would
+ * report int8/int32), and it takes the shape from nested Java arrays, so a 3-D volume would need a {@code byte[][][]}
+ * copy of every voxel. The subset of the format needed for "root group + contiguous datasets" is small: a version-2
+ * superblock, version-2 object headers (the root group with compact link storage, one header per dataset) and raw
+ * data. jhdf is still what reads HDF5 (ours and h5py's).
+ *
+ * <p>Layout: superblock | root group header | dataset headers | data blocks (8-byte aligned).
+ */
+final class Hdf5Writer {
+    private static final long UNDEFINED = -1L; // all bits set: "no address"
+    private static final int SUPERBLOCK_SIZE = 48;
+    private static final int MSG_HEADER = 4; // type (1), size (2), flags (1)
+    private static final int OHDR_PREFIX = 10; // "OHDR", version, flags, 4-byte chunk size
+    private static final int CHECKSUM = 4;
+    private static final int COPY_CHUNK = 1 << 20; // elements per write when streaming data
+
+    private Hdf5Writer() {
+    }
+
+    /** Writes the datasets (in map order) to {@code file}, replacing it. Names are plain ASCII without '/'. */
+    static void write(Path file, Map<String, NdData> datasets) throws IOException {
+        List<String> names = new ArrayList<>(datasets.keySet());
+        for (String n : names) {
+            if (n.isEmpty() || n.contains("/") || n.equals(".") || !StandardCharsets.US_ASCII.newEncoder().canEncode(n)
+                    || n.length() > 255) {
+                throw new IllegalArgumentException("invalid HDF5 dataset name '" + n + "'");
+            }
+        }
+        int rootSize = OHDR_PREFIX + MSG_HEADER + 18 + MSG_HEADER + 2 + CHECKSUM;
+        for (String n : names) {
+            rootSize += MSG_HEADER + linkMessageSize(n);
+        }
+        long[] headerAddr = new long[names.size()];
+        long pos = SUPERBLOCK_SIZE + rootSize;
+        for (int i = 0; i < names.size(); i++) {
+            headerAddr[i] = pos;
+            pos += datasetHeaderSize(datasets.get(names.get(i)));
+        }
+        long[] dataAddr = new long[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            NdData d = datasets.get(names.get(i));
+            long bytes = (long) d.size() * d.type().bytes();
+            if (bytes == 0) {
+                dataAddr[i] = UNDEFINED; // what h5py writes for an empty dataset: no storage allocated
+            } else {
+                pos = align8(pos);
+                dataAddr[i] = pos;
+                pos += bytes;
+            }
+        }
+        long eof = pos;
+
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer meta = le(SUPERBLOCK_SIZE + rootSize);
+            superblock(meta, eof);
+            rootGroup(meta, rootSize, names, headerAddr);
+            meta.flip();
+            writeFully(ch, meta, 0);
+            for (int i = 0; i < names.size(); i++) {
+                NdData d = datasets.get(names.get(i));
+                ByteBuffer h = le(datasetHeaderSize(d));
+                datasetHeader(h, d, dataAddr[i]);
+                h.flip();
+                writeFully(ch, h, headerAddr[i]);
+            }
+            for (int i = 0; i < names.size(); i++) {
+                if (dataAddr[i] != UNDEFINED) {
+                    writeData(ch, datasets.get(names.get(i)), dataAddr[i]);
+                }
+            }
+            if (ch.size() < eof) { // alignment padding at the very end cannot happen, but keep EOF exact
+                writeFully(ch, ByteBuffer.allocate(1), eof - 1);
+            }
+        }
+    }
+
+    private static void superblock(ByteBuffer b, long eof) {
+        int start = b.position();
+        b.put(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'});
+        b.put((byte) 2); // superblock version
+        b.put((byte) 8); // size of offsets
+        b.put((byte) 8); // size of lengths
+        b.put((byte) 0); // file consistency flags
+        b.putLong(0); // base address
+        b.putLong(UNDEFINED); // superblock extension
+        b.putLong(eof); // end of file address
+        b.putLong(SUPERBLOCK_SIZE); // root group object header
+        b.putInt(Lookup3.hash(b, start, b.position() - start));
+    }
+
+    private static void rootGroup(ByteBuffer b, int size, List<String> names, long[] headerAddr) {
+        int start = beginHeader(b, size);
+        message(b, 0x02, 18); // link info: "new style" group with links stored in this header
+        b.put((byte) 0).put((byte) 0).putLong(UNDEFINED).putLong(UNDEFINED);
+        message(b, 0x0A, 2); // group info: defaults
+        b.put((byte) 0).put((byte) 0);
+        for (int i = 0; i < names.size(); i++) {
+            byte[] name = names.get(i).getBytes(StandardCharsets.US_ASCII);
+            message(b, 0x06, linkMessageSize(names.get(i)));
+            b.put((byte) 1); // version
+            b.put((byte) 0); // flags: 1-byte name length, hard link, ASCII
+            b.put((byte) name.length);
+            b.put(name);
+            b.putLong(headerAddr[i]);
+        }
+        endHeader(b, start);
+    }
+
+    private static int linkMessageSize(String name) {
+        return 3 + name.length() + 8;
+    }
+
+    private static int datasetHeaderSize(NdData d) {
+        int rank = d.rank();
+        int dataspace = 4 + 8 * rank;
+        int datatype = d.type().floating() ? 20 : 12;
+        return OHDR_PREFIX + MSG_HEADER * 4 + dataspace + datatype + 2 + 18 + CHECKSUM;
+    }
+
+    private static void datasetHeader(ByteBuffer b, NdData d, long dataAddr) {
+        int start = beginHeader(b, datasetHeaderSize(d));
+        int[] shape = d.shape();
+        message(b, 0x01, 4 + 8 * shape.length); // dataspace, version 2
+        b.put((byte) 2).put((byte) shape.length).put((byte) 0).put((byte) (shape.length == 0 ? 0 : 1));
+        for (int s : shape) {
+            b.putLong(s);
+        }
+        ElementType t = d.type();
+        if (t.floating()) {
+            message(b, 0x03, 20);
+            b.put((byte) 0x11); // version 1, class 1 (floating point)
+            b.put((byte) 0x20); // little endian, no padding, mantissa normalisation: implied leading 1
+            b.put((byte) (t.bytes() * 8 - 1)); // sign bit position
+            b.put((byte) 0);
+            b.putInt(t.bytes());
+            b.putShort((short) 0).putShort((short) (t.bytes() * 8));
+            if (t.bytes() == 4) {
+                b.put((byte) 23).put((byte) 8).put((byte) 0).put((byte) 23).putInt(127);
+            } else {
+                b.put((byte) 52).put((byte) 11).put((byte) 0).put((byte) 52).putInt(1023);
+            }
+        } else {
+            message(b, 0x03, 12);
+            b.put((byte) 0x10); // version 1, class 0 (fixed point)
+            b.put((byte) (t.signed() ? 0x08 : 0x00)); // little endian, no padding, signed bit
+            b.put((byte) 0).put((byte) 0);
+            b.putInt(t.bytes());
+            b.putShort((short) 0).putShort((short) (t.bytes() * 8));
+        }
+        message(b, 0x05, 2); // fill value, version 3: allocated early, written if set, none defined
+        b.put((byte) 3).put((byte) 0x09);
+        message(b, 0x08, 18); // data layout, version 3, contiguous
+        b.put((byte) 3).put((byte) 1).putLong(dataAddr).putLong((long) d.size() * t.bytes());
+        endHeader(b, start);
+    }
+
+    private static int beginHeader(ByteBuffer b, int totalSize) {
+        int start = b.position();
+        b.put(new byte[] {'O', 'H', 'D', 'R'});
+        b.put((byte) 2); // version
+        b.put((byte) 0x02); // flags: chunk size stored in 4 bytes, no times, no attribute tracking
+        b.putInt(totalSize - OHDR_PREFIX - CHECKSUM);
+        return start;
+    }
+
+    private static void message(ByteBuffer b, int type, int size) {
+        b.put((byte) type).putShort((short) size).put((byte) 0);
+    }
+
+    private static void endHeader(ByteBuffer b, int start) {
+        b.putInt(Lookup3.hash(b, start, b.position() - start));
+    }
+
+    private static void writeData(FileChannel ch, NdData d, long addr) throws IOException {
+        int n = d.size();
+        int w = d.type().bytes();
+        ByteBuffer buf = le(Math.min(n, COPY_CHUNK) * w);
+        Object a = d.data();
+        for (int off = 0; off < n; off += COPY_CHUNK) {
+            int len = Math.min(COPY_CHUNK, n - off);
+            buf.clear();
+            if (a instanceof byte[]) {
+                buf.put((byte[]) a, off, len);
+            } else if (a instanceof short[]) {
+                buf.asShortBuffer().put((short[]) a, off, len);
+            } else if (a instanceof int[]) {
+                buf.asIntBuffer().put((int[]) a, off, len);
+            } else if (a instanceof long[]) {
+                buf.asLongBuffer().put((long[]) a, off, len);
+            } else if (a instanceof float[]) {
+                buf.asFloatBuffer().put((float[]) a, off, len);
+            } else {
+                buf.asDoubleBuffer().put((double[]) a, off, len);
+            }
+            buf.position(0).limit(len * w);
+            writeFully(ch, buf, addr + (long) off * w);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+    }
+
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static long align8(long p) {
+        return (p + 7) & ~7L;
+    }
+
+    /** Bob Jenkins' lookup3 {@code hashlittle} with seed 0: the checksum HDF5 puts on version-2 metadata. */
+    static final class Lookup3 {
+        private Lookup3() {
+        }
+
+        static int hash(ByteBuffer buf, int off, int length) {
+            int a, b, c;
+            a = b = c = 0xdeadbeef + length;
+            int k = off;
+            while (length > 12) {
+                a += word(buf, k);
+                b += word(buf, k + 4);
+                c += word(buf, k + 8);
+                a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+                b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+                c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+                a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+                b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+                c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+                length -= 12;
+                k += 12;
+            }
+            if (length == 0) {
+                return c;
+            }
+            // the last 1..12 bytes, zero-padded, go into a, b, c as little-endian words
+            int[] w = new int[3];
+            for (int i = 0; i < length; i++) {
+                w[i / 4] |= (buf.get(k + i) & 0xFF) << (8 * (i % 4));
+            }
+            a += w[0];
+            b += w[1];
+            c += w[2];
+            c ^= b; c -= Integer.rotateLeft(b, 14);
+            a ^= c; a -= Integer.rotateLeft(c, 11);
+            b ^= a; b -= Integer.rotateLeft(a, 25);
+            c ^= b; c -= Integer.rotateLeft(b, 16);
+            a ^= c; a -= Integer.rotateLeft(c, 4);
+            b ^= a; b -= Integer.rotateLeft(a, 14);
+            c ^= b; c -= Integer.rotateLeft(b, 24);
+            return c;
+        }
+
+        private static int word(ByteBuffer buf, int i) {
+            return (buf.get(i) & 0xFF) | (buf.get(i + 1) & 0xFF) << 8 | (buf.get(i + 2) & 0xFF) << 16
+                    | (buf.get(i + 3) & 0xFF) << 24;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package org.cryosiam.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.volume.Volume;
+
+/**
+ * Reads MRC/REC files (modes 0, 1, 2, 6, 12, 101; either byte order; extended header skipped). The data is memory
+ * mapped in pieces and decoded straight into the result array, so a large tomogram is never held twice as bytes.
+ * Mode 0 is read as signed int8, as mrcfile (and so the reference) reads it.
+ */
+public final class MrcReader {
+    /** Bytes mapped at a time: a multiple of every voxel size, well below the 2 GiB limit of one mapping. */
+    private static final long MAP_CHUNK = 1L << 28;
+
+    private MrcReader() {
+    }
+
+    /** The header alone. */
+    public static MrcHeader readHeader(Path file) {
+        try (FileChannel ch = open(file)) {
+            return header(file, ch);
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    /** The volume as float32 {@code (nz, ny, nx)} with the header's voxel size. */
+    public static Volume read(Path file) {
+        MrcData d = readData(file);
+        int[] s = d.data().shape();
+        return new Volume(d.data().toFloatArray(), s[0], s[1], s[2], d.header().voxelSize());
+    }
+
+    /**
+     * The voxels in their own type, shape {@code (nz, ny, nx)}: int8 (mode 0), int16 (1), float32 (2 and 12),
+     * uint16 (6), uint8 (101). For masks and label maps use {@link NdData#toIntArray()} or the byte/short array.
+     */
+    public static MrcData readData(Path file) {
+        try (FileChannel ch = open(file)) {
+            MrcHeader h = header(file, ch);
+            long voxels = (long) h.nx() * h.ny() * h.nz();
+            if (voxels > Integer.MAX_VALUE - 8) {
+                throw new CryosiamUserException(file + ": the volume has " + voxels + " voxels, more than one array "
+                        + "can hold (2^31).");
+            }
+            long need = h.dataOffset() + h.dataBytes();
+            if (ch.size() < need) {
+                throw new CryosiamUserException(file + ": truncated MRC file (the header announces " + h.dataBytes()
+                        + " data bytes after offset " + h.dataOffset() + ", the file has " + ch.size() + " bytes).");
+            }
+            int[] shape = {h.nz(), h.ny(), h.nx()};
+            NdData data = h.mode() == 101 ? decode4Bit(ch, h, shape) : decodeWhole(ch, h, shape, (int) voxels);
+            return new MrcData(h, data);
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new CryosiamUserException(file + ": file not found.");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    private static MrcHeader header(Path file, FileChannel ch) throws IOException {
+        if (ch.size() < MrcHeader.SIZE) {
+            throw new CryosiamUserException(file + ": not an MRC file (" + ch.size()
+                    + " bytes, shorter than the 1024-byte header).");
+        }
+        ByteBuffer raw = ByteBuffer.allocate(MrcHeader.SIZE);
+        while (raw.hasRemaining()) {
+            if (ch.read(raw, raw.position()) < 0) {
+                break;
+            }
+        }
+        return MrcHeader.parse(file, raw);
+    }
+
+    /** Modes with whole-byte voxels: map consecutive pieces and bulk-copy them through typed views. */
+    private static NdData decodeWhole(FileChannel ch, MrcHeader h, int[] shape, int n) throws IOException {
+        int mode = h.mode();
+        int w = MrcHeader.bytesPerVoxel(mode);
+        Object out = mode == 0 ? new byte[n] : (mode == 1 || mode == 6) ? new short[n] : new float[n];
+        long start = h.dataOffset();
+        int done = 0;
+        while (done < n) {
+            int len = (int) Math.min(n - done, MAP_CHUNK / w);
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, start + (long) done * w, (long) len * w);
+            m.order(h.byteOrder());
+            switch (mode) {
+                case 0:
+                    m.get((byte[]) out, done, len);
+                    break;
+                case 1:
+                case 6:
+                    m.asShortBuffer().get((short[]) out, done, len);
+                    break;
+                case 2:
+                    m.asFloatBuffer().get((float[]) out, done, len);
+                    break;
+                default: // 12: IEEE half precision
+                    float[] f = (float[]) out;
+                    for (int i = 0; i < len; i++) {
+                        f[done + i] = halfToFloat(m.getShort(2 * i));
+                    }
+            }
+            done += len;
+        }
+        switch (mode) {
+            case 0:
+                return NdData.int8((byte[]) out, shape);
+            case 1:
+                return NdData.int16((short[]) out, shape);
+            case 6:
+                return NdData.uint16((short[]) out, shape);
+            default:
+                return NdData.float32((float[]) out, shape);
+        }
+    }
+
+    /** Mode 101: two voxels per byte, the low nibble first; each row starts on a new byte. */
+    private static NdData decode4Bit(FileChannel ch, MrcHeader h, int[] shape) throws IOException {
+        int nx = h.nx();
+        long rowBytes = (nx + 1L) / 2;
+        long rows = (long) h.ny() * h.nz();
+        byte[] out = new byte[(int) (rows * nx)];
+        long rowsPerMap = Math.max(1, MAP_CHUNK / rowBytes);
+        for (long r0 = 0; r0 < rows; r0 += rowsPerMap) {
+            long nr = Math.min(rowsPerMap, rows - r0);
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, h.dataOffset() + r0 * rowBytes,
+                    nr * rowBytes);
+            for (int r = 0; r < nr; r++) {
+                int o = (int) ((r0 + r) * nx);
+                int base = (int) (r * rowBytes);
+                for (int x = 0; x < nx; x++) {
+                    int b = m.get(base + (x >> 1));
+                    out[o + x] = (byte) ((x & 1) == 0 ? b & 0x0F : (b >> 4) & 0x0F);
+                }
+            }
+        }
+        return NdData.uint8(out, shape);
+    }
+
+    /** IEEE 754 binary16 to float (Float.float16ToFloat arrives only in Java 20). */
+    static float halfToFloat(short bits) {
+        int h = bits & 0xFFFF;
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >> 10) & 0x1F;
+        int mant = h & 0x3FF;
+        if (exp == 0x1F) { // inf or NaN
+            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            if (mant == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            float v = mant * 0x1p-24f; // subnormal: mant * 2^-24, exact in float
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    private static CryosiamUserException cannotRead(Path file, IOException e) {
+        return new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
+    }
+
+    /** A header with its decoded voxels. */
+    public record MrcData(MrcHeader header, NdData data) {
+    }
+}

@@ -1,0 +1,179 @@
+package org.cryosiam.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.cryosiam.volume.Volume;
+
+/**
+ * Writes little-endian MRC2014 files that {@code mrcfile.validate} accepts, always through {@link AtomicFile}.
+ *
+ * <p>The mode follows the element type the way mrcfile 1.4 ({@code utils.mode_from_dtype}) maps numpy dtypes, so a
+ * mask we write reads back in Python as the reference's would: float32 → mode 2, int8 → mode 0, int16 → mode 1,
+ * uint16 → mode 6, and <b>uint8 → mode 6</b> (widened to 16 bits: MRC has no unsigned 8-bit mode, and mode 0 reads
+ * back as int8, so 128..255 would turn negative). A mask with values 0..127 that must be small can be written as int8
+ * (mode 0) on purpose.
+ */
+public final class MrcWriter {
+    private static final int CHUNK = 1 << 20; // voxels per streamed piece
+
+    private MrcWriter() {
+    }
+
+    /** A float volume, mode 2, with its voxel size. */
+    public static void write(Path file, Volume v) {
+        write(file, NdData.float32(v.data(), v.nz(), v.ny(), v.nx()), v.voxelSize());
+    }
+
+    /**
+     * A 3-D array {@code (nz, ny, nx)} of float32, int8, int16, uint8 or uint16 (mode chosen as in the class comment).
+     *
+     * @param voxelSize Å per voxel, {x, y, z} (copied from the input volume)
+     */
+    public static void write(Path file, NdData data, float[] voxelSize) {
+        int[] s = data.shape();
+        if (s.length != 3 || s[0] <= 0 || s[1] <= 0 || s[2] <= 0) {
+            throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got " + data);
+        }
+        int mode = modeOf(data.type());
+        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, voxelSize));
+    }
+
+    static int modeOf(ElementType t) {
+        switch (t) {
+            case FLOAT32:
+                return 2;
+            case INT8:
+                return 0;
+            case INT16:
+                return 1;
+            case UINT8:
+            case UINT16:
+                return 6;
+            default:
+                throw new IllegalArgumentException("MRC has no mode for " + t.numpyName());
+        }
+    }
+
+    private static void writeTo(Path tmp, NdData data, int mode, float[] voxelSize) throws IOException {
+        int[] s = data.shape();
+        int n = data.size();
+        int w = MrcHeader.bytesPerVoxel(mode);
+        Stats stats = new Stats();
+        double[] values = new double[Math.min(n, CHUNK)];
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(n, CHUNK) * w).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            // data first (statistics gathered on the way), then the header that carries them
+            for (int off = 0; off < n; off += CHUNK) {
+                int len = Math.min(CHUNK, n - off);
+                buf.clear();
+                encode(data, off, len, buf, values);
+                stats.add(values, len);
+                buf.position(0).limit(len * w);
+                writeFully(ch, buf, MrcHeader.SIZE + (long) off * w);
+            }
+            ByteBuffer h = stats.nan
+                    ? MrcHeader.encode(s[2], s[1], s[0], mode, voxelSize, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                    : MrcHeader.encode(s[2], s[1], s[0], mode, voxelSize, stats.min, stats.max, stats.mean, stats.std());
+            writeFully(ch, h, 0);
+        }
+    }
+
+    /** Puts elements off..off+len into {@code buf} (the file's type) and their values into {@code values}. */
+    private static void encode(NdData d, int off, int len, ByteBuffer buf, double[] values) {
+        switch (d.type()) {
+            case FLOAT32: {
+                float[] a = d.floats();
+                buf.asFloatBuffer().put(a, off, len);
+                for (int i = 0; i < len; i++) {
+                    values[i] = a[off + i];
+                }
+                break;
+            }
+            case INT8: {
+                byte[] a = d.bytes();
+                buf.put(a, off, len);
+                for (int i = 0; i < len; i++) {
+                    values[i] = a[off + i];
+                }
+                break;
+            }
+            case UINT8: { // widened to uint16
+                byte[] a = d.bytes();
+                for (int i = 0; i < len; i++) {
+                    int v = a[off + i] & 0xFF;
+                    buf.putShort(2 * i, (short) v);
+                    values[i] = v;
+                }
+                break;
+            }
+            case INT16: {
+                short[] a = d.shorts();
+                buf.asShortBuffer().put(a, off, len);
+                for (int i = 0; i < len; i++) {
+                    values[i] = a[off + i];
+                }
+                break;
+            }
+            default: { // UINT16
+                short[] a = d.shorts();
+                buf.asShortBuffer().put(a, off, len);
+                for (int i = 0; i < len; i++) {
+                    values[i] = a[off + i] & 0xFFFF;
+                }
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+    }
+
+    /**
+     * Min, max, mean and standard deviation in one pass over pieces (Chan et al.'s pairwise update, stable for large
+     * volumes). The header's {@code rms} is the standard deviation, as mrcfile computes and validates it.
+     */
+    private static final class Stats {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, mean;
+        double m2;
+        long count;
+        boolean nan;
+
+        void add(double[] v, int len) {
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                double x = v[i];
+                sum += x;
+                if (x < min) {
+                    min = x;
+                }
+                if (x > max) {
+                    max = x;
+                }
+                nan |= Double.isNaN(x); // NaN voxels make every statistic NaN, as numpy's min/max/mean do
+            }
+            double pieceMean = sum / len;
+            double pieceM2 = 0;
+            for (int i = 0; i < len; i++) {
+                double d = v[i] - pieceMean;
+                pieceM2 += d * d;
+            }
+            long total = count + len;
+            double delta = pieceMean - mean;
+            m2 += pieceM2 + delta * delta * count * len / total;
+            mean += delta * len / total;
+            count = total;
+        }
+
+        double std() {
+            return Math.sqrt(m2 / count);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.cryosiam.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.cryosiam.Main;
+import org.cryosiam.volume.Volume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cryosiam info} through {@link Main#run}: good files print, bad ones exit 2 with one sentence naming them. */
+class InfoCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneSentence(Result r, Path file, String what) {
+        assertEquals(2, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].contains(file.toString()) && lines[0].contains(what) && lines[0].endsWith("."),
+                lines[0]);
+    }
+
+    @Test
+    void describesEachFormat() {
+        Path mrc = dir.resolve("v.mrc");
+        MrcWriter.write(mrc, new Volume(new float[] {1, 2, 3, 6}, 1, 2, 2, new float[] {10f, 10f, 10f}));
+        Path h5 = dir.resolve("p.h5");
+        Hdf5.write(h5, "labels", NdData.uint8(new byte[] {0, 3}, 2));
+        Path csv = dir.resolve("t.csv");
+        Csv.write(csv, Table.builder().longs("label", new long[] {1, 2}).build());
+        Result r = run("info", mrc.toString(), h5.toString(), "--dataset", "labels", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("shape (z, y, x): (1, 2, 2)  mode 2 (float32)"), r.out());
+        assertTrue(r.out().contains("voxel size (x, y, z): 10.0, 10.0, 10.0"), r.out());
+        assertTrue(r.out().contains("min 1  max 6  mean 3"), r.out());
+        assertTrue(r.out().contains("labels  shape (2,)  uint8  min 0  max 3"), r.out());
+        assertTrue(r.out().contains("CSV, 2 row(s), 1 column(s)"), r.out());
+    }
+
+    @Test
+    void truncatedMrc() throws IOException {
+        Path p = dir.resolve("cut.mrc");
+        byte[] full = MrcTest.rawMrc(ByteOrder.LITTLE_ENDIAN, 8, 8, 8, 2, 0, new float[] {1, 1, 1}, new byte[2048]);
+        Files.write(p, Arrays.copyOf(full, full.length - 1));
+        assertOneSentence(run("info", p.toString()), p, "truncated");
+    }
+
+    @Test
+    void textFileNamedMrc() throws IOException {
+        Path p = dir.resolve("readme.mrc");
+        Files.writeString(p, "Tomogram TS_01, acquired 2023.\n".repeat(50));
+        assertOneSentence(run("info", p.toString()), p, "not an MRC file");
+    }
+
+    @Test
+    void hdf5WithoutTheAskedDataset() {
+        Path p = dir.resolve("preds.h5");
+        Hdf5.write(p, "probs", NdData.float32(new float[] {0.5f}, 1));
+        assertOneSentence(run("info", "--dataset", "labels", p.toString()), p, "no dataset 'labels'");
+    }
+
+    @Test
+    void missingFile() {
+        Path p = dir.resolve("absent.star");
+        assertOneSentence(run("info", p.toString()), p, "file not found");
+    }
+}
