@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
                 + "embeddings for cryo-electron tomograms, with the published CryoSiam models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                org.cryosiam.commands.CheckpointInfoCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -1,0 +1,91 @@
+package org.cryosiam.commands;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.checkpoint.Tensor;
+import org.cryosiam.config.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cryosiam checkpoint_info}: what a .ckpt holds, read without Python. */
+@Command(name = "checkpoint_info", mixinStandardHelpOptions = true,
+        description = "Print a checkpoint's model kind, architecture, tensors and training metadata.")
+public final class CheckpointInfoCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A CryoSiam .ckpt file.")
+    Path checkpoint;
+
+    @Option(names = "--tensors", description = "Also list every tensor with its dtype and shape.")
+    boolean listTensors;
+
+    @Override
+    public Integer call() {
+        Checkpoint ckpt = Checkpoint.load(checkpoint);
+        PrintStream out = System.out;
+        ModelKind kind = ModelKind.of(ckpt.stateDict().keySet());
+        out.println("file:      " + checkpoint);
+        out.println("model:     " + kind.description() + (kind.command().isEmpty() ? "" : ", used by " + kind.command()));
+        Map<String, Object> hp = ckpt.hyperParameters();
+        Config backbone = backboneConfig(hp);
+        if (!backbone.asMap().isEmpty()) {
+            out.println("backbone:  " + describeBackbone(backbone.section("parameters.network")));
+        }
+        Config task = Config.of(asMap(hp.get("config")), "config");
+        if (hp.containsKey("backbone_config") && task.has("parameters.network")) {
+            Config net = task.section("parameters.network");
+            StringBuilder s = new StringBuilder();
+            for (String k : List.of("out_channels", "n_output_channels", "filters", "kernel_size", "dense_dim")) {
+                if (net.has(k)) {
+                    s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(net.get(k));
+                }
+            }
+            if (s.length() > 0) {
+                out.println("head:      " + s);
+            }
+        }
+        if (task.has("parameters.data.patch_size")) {
+            out.println("patch:     " + task.get("parameters.data.patch_size"));
+        }
+        long bytes = 0;
+        for (Tensor t : ckpt.stateDict().values()) {
+            bytes += t.numel() * t.dtype().size();
+        }
+        out.printf("tensors:   %d (%.1f MB)%n", ckpt.stateDict().size(), bytes / 1e6);
+        out.println("trained:   epoch " + ckpt.get("epoch") + ", global step " + ckpt.get("global_step")
+                + ", Lightning " + ckpt.get("pytorch-lightning_version"));
+        if (listTensors) {
+            for (Map.Entry<String, Tensor> e : ckpt.stateDict().entrySet()) {
+                out.println("  " + e.getKey() + "  " + e.getValue().dtype() + " "
+                        + java.util.Arrays.toString(e.getValue().shape()));
+            }
+        }
+        return 0;
+    }
+
+    /** The backbone's config: {@code backbone_config} when present, else {@code config} (a backbone-only model). */
+    static Config backboneConfig(Map<String, Object> hp) {
+        Object c = hp.containsKey("backbone_config") ? hp.get("backbone_config") : hp.get("config");
+        return Config.of(asMap(c), "backbone_config");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    }
+
+    private static String describeBackbone(Config net) {
+        StringBuilder s = new StringBuilder();
+        for (String k : List.of("block_type", "num_layers", "num_filters", "fpn_channels", "decoder_type",
+                "dense_dim", "dim", "pred_dim", "no_max_pool", "include_levels_loss", "add_fpn_later_conv")) {
+            if (net.has(k)) {
+                s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(net.get(k));
+            }
+        }
+        return s.toString();
+    }
+}
