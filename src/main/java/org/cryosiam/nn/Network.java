@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.cryosiam.checkpoint.ModelKind;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -16,17 +18,15 @@ import ai.djl.ndarray.NDScope;
  * pass that returns the raw outputs by name.
  *
  * <ul>
- * <li>{@link Kind#DENOISE}: {@code z}, {@code denoise}</li>
- * <li>{@link Kind#SEMANTIC}: {@code z}, {@code semantic}, and {@code distance} when the model has that head</li>
- * <li>{@link Kind#INSTANCE}: {@code z}, {@code foreground}, {@code distance}, {@code boundary}</li>
- * <li>{@link Kind#BACKBONE}: {@code z}</li>
- * <li>{@link Kind#SIMSIAM}: {@code z} ({@code N × dim}), {@code p} (normalised predictor output)</li>
+ * <li>{@link ModelKind#DENOISING}: {@code z}, {@code denoise}</li>
+ * <li>{@link ModelKind#SEMANTIC}: {@code z}, {@code semantic}, and {@code distance} when the model has that head</li>
+ * <li>{@link ModelKind#INSTANCE}: {@code z}, {@code foreground}, {@code distance}, {@code boundary}</li>
+ * <li>{@link ModelKind#DENSE_BACKBONE}: {@code z}</li>
+ * <li>{@link ModelKind#EMBEDDING}: {@code z} ({@code N × dim}), {@code p} (normalised predictor output)</li>
  * </ul>
  * Not thread-safe: one forward at a time per instance.
  */
 public final class Network implements AutoCloseable {
-    public enum Kind { DENOISE, SEMANTIC, INSTANCE, BACKBONE, SIMSIAM }
-
     /** The root of the module tree: children named by the checkpoint's prefixes. */
     public static final class Root extends Module {
         <M extends Module> M add(String name, M m) {
@@ -34,7 +34,7 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    private final Kind kind;
+    private final ModelKind kind;
     private final String source;
     private final Device device;
     private final NDManager manager;
@@ -44,7 +44,7 @@ public final class Network implements AutoCloseable {
     private final SimSiam simsiam;
     private final int inChannels;
 
-    Network(Kind kind, String source, Device device, NDManager manager, Root root, DenseSimSiam backbone,
+    Network(ModelKind kind, String source, Device device, NDManager manager, Root root, DenseSimSiam backbone,
             Heads heads, SimSiam simsiam, int inChannels) {
         this.kind = kind;
         this.source = source;
@@ -57,7 +57,7 @@ public final class Network implements AutoCloseable {
         this.inChannels = inChannels;
     }
 
-    public Kind kind() {
+    public ModelKind kind() {
         return kind;
     }
 

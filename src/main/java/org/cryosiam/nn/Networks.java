@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.Tensor;
 
 import ai.djl.Device;
@@ -26,6 +28,17 @@ public final class Networks {
     private Networks() {
     }
 
+    /** {@link #build} from a loaded checkpoint, named by its file in messages. */
+    public static Network fromCheckpoint(Checkpoint checkpoint, Device device, boolean contrastive) {
+        return build(checkpoint.file().toString(), checkpoint.stateDict(), checkpoint.hyperParameters(), device,
+                contrastive);
+    }
+
+    /** {@link #fromCheckpoint(Checkpoint, Device, boolean)} with {@code contrastive: true} (the default). */
+    public static Network fromCheckpoint(Checkpoint checkpoint, Device device) {
+        return fromCheckpoint(checkpoint, device, true);
+    }
+
     /**
      * @param source the checkpoint's name for messages (usually its path)
      * @param stateDict full keys, prefixes kept
@@ -35,14 +48,14 @@ public final class Networks {
      */
     public static Network build(String source, Map<String, Tensor> stateDict, Map<String, Object> hyperParameters,
             Device device, boolean contrastive) {
-        Network.Kind kind = detectKind(source, stateDict);
+        ModelKind kind = detectKind(source, stateDict);
         Network.Root root = new Network.Root();
         DenseSimSiam backbone = null;
         Heads heads = null;
         SimSiam simsiam = null;
         int inChannels;
         switch (kind) {
-            case DENOISE, SEMANTIC, INSTANCE -> {
+            case DENOISING, SEMANTIC, INSTANCE -> {
                 ConfigView bc = ConfigView.of(source, hyperParameters, "backbone_config");
                 ConfigView hc = ConfigView.of(source, hyperParameters, "config");
                 hc.requireSpatial3d();
@@ -50,7 +63,7 @@ public final class Networks {
                 heads = root.add("_model", heads(kind, hc, stateDict, backbone.spec().denseDim()));
                 inChannels = backbone.spec().encoder().inChannels();
             }
-            case BACKBONE -> {
+            case DENSE_BACKBONE -> {
                 ConfigView c = ConfigView.of(source, hyperParameters, "config");
                 backbone = root.add("_model", denseBackbone(source, c, stateDict, MODEL));
                 inChannels = backbone.spec().encoder().inChannels();
@@ -78,26 +91,26 @@ public final class Networks {
     }
 
     /** The model kind from the state-dict keys. */
-    public static Network.Kind detectKind(String source, Map<String, Tensor> sd) {
+    public static ModelKind detectKind(String source, Map<String, Tensor> sd) {
         boolean hasBackbone = sd.keySet().stream().anyMatch(k -> k.startsWith(BACKBONE));
         if (hasBackbone) {
             if (hasPrefix(sd, MODEL + "cnn_head.")) {
-                return Network.Kind.DENOISE;
+                return ModelKind.DENOISING;
             }
             if (hasPrefix(sd, MODEL + "semantic_head.")) {
-                return Network.Kind.SEMANTIC;
+                return ModelKind.SEMANTIC;
             }
             if (hasPrefix(sd, MODEL + "foreground_head.")) {
-                return Network.Kind.INSTANCE;
+                return ModelKind.INSTANCE;
             }
             throw new CryosiamUserException(source + ": the checkpoint has a backbone (_model_backbone.*) but no "
                     + "known head (_model.cnn_head, _model.semantic_head or _model.foreground_head)");
         }
         if (sd.containsKey(MODEL + "encoder.fc.0.weight")) {
-            return Network.Kind.SIMSIAM;
+            return ModelKind.EMBEDDING;
         }
         if (hasPrefix(sd, MODEL + "projector.") || hasPrefix(sd, MODEL + "decoder.")) {
-            return Network.Kind.BACKBONE;
+            return ModelKind.DENSE_BACKBONE;
         }
         throw new CryosiamUserException(source + ": the state_dict holds no CryoSiam network (expected "
                 + "_model_backbone.* with a head, a DenseSimSiam or a SimSiam under _model.*)");
@@ -143,10 +156,10 @@ public final class Networks {
         return i -> sd.containsKey(prefix + "encoder.layer" + (i + 1) + ".0.downsample.0.bias");
     }
 
-    private static Heads heads(Network.Kind kind, ConfigView hc, Map<String, Tensor> sd, int denseDim) {
+    private static Heads heads(ModelKind kind, ConfigView hc, Map<String, Tensor> sd, int denseDim) {
         Heads h = new Heads();
         switch (kind) {
-            case DENOISE -> h.add("cnn_head", "denoise", headSpec(hc, sd, "cnn_head", denseDim));
+            case DENOISING -> h.add("cnn_head", "denoise", headSpec(hc, sd, "cnn_head", denseDim));
             case SEMANTIC -> {
                 h.add("semantic_head", "semantic", headSpec(hc, sd, "semantic_head", denseDim));
                 if (hasPrefix(sd, MODEL + "distance_head.")) {

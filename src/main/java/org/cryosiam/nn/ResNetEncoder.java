@@ -77,6 +77,9 @@ public final class ResNetEncoder extends Module {
     /** {@code fc(avgpool(res5))}: the global vector, {@code N × dim}. */
     public NDArray forwardGlobal(NDArray x) {
         NDArray res5 = features(x)[3];
-        return fc.forward(res5.mean(new int[] {2, 3, 4}));
+        Shape s = res5.getShape();
+        // AdaptiveAvgPool3d(1) + flatten; one-axis mean (the PyTorch bridge reduces one axis at a time)
+        NDArray pooled = res5.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+        return fc.forward(pooled);
     }
 }
