@@ -1,0 +1,20 @@
+package org.cryosiam.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+
+/** {@code nn.Linear}: {@code weight [out, in]}, optional {@code bias [out]}. */
+public final class LinearLayer extends Layer {
+    private final Param weight;
+    private final Param bias;
+
+    public LinearLayer(int in, int out, boolean bias) {
+        this.weight = parameter("weight", out, in);
+        this.bias = bias ? parameter("bias", out) : null;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return Linear.linear(x, weight.get(), bias == null ? null : bias.get()).singletonOrThrow();
+    }
+}

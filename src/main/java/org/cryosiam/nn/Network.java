@@ -1,0 +1,155 @@
+package org.cryosiam.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cryosiam.checkpoint.ModelKind;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+/**
+ * A loaded CryoSiam network on one device: the module tree under the checkpoint's own key names
+ * ({@code _model_backbone.*}, {@code _model.*}), its weights (owned by this object's manager, float32) and a forward
+ * pass that returns the raw outputs by name.
+ *
+ * <ul>
+ * <li>{@link ModelKind#DENOISING}: {@code z}, {@code denoise}</li>
+ * <li>{@link ModelKind#SEMANTIC}: {@code z}, {@code semantic}, and {@code distance} when the model has that head</li>
+ * <li>{@link ModelKind#INSTANCE}: {@code z}, {@code foreground}, {@code distance}, {@code boundary}</li>
+ * <li>{@link ModelKind#DENSE_BACKBONE}: {@code z}</li>
+ * <li>{@link ModelKind#EMBEDDING}: {@code z} ({@code N × dim}), {@code p} (normalised predictor output)</li>
+ * </ul>
+ * Not thread-safe: one forward at a time per instance.
+ */
+public final class Network implements AutoCloseable {
+    /** The root of the module tree: children named by the checkpoint's prefixes. */
+    public static final class Root extends Module {
+        <M extends Module> M add(String name, M m) {
+            return child(name, m);
+        }
+    }
+
+    private final ModelKind kind;
+    private final String source;
+    private final Device device;
+    private final NDManager manager;
+    private final Root root;
+    private final DenseSimSiam backbone;
+    private final Heads heads;
+    private final SimSiam simsiam;
+    private final int inChannels;
+
+    Network(ModelKind kind, String source, Device device, NDManager manager, Root root, DenseSimSiam backbone,
+            Heads heads, SimSiam simsiam, int inChannels) {
+        this.kind = kind;
+        this.source = source;
+        this.device = device;
+        this.manager = manager;
+        this.root = root;
+        this.backbone = backbone;
+        this.heads = heads;
+        this.simsiam = simsiam;
+        this.inChannels = inChannels;
+    }
+
+    public ModelKind kind() {
+        return kind;
+    }
+
+    /** The checkpoint this network came from, as named in messages. */
+    public String source() {
+        return source;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The manager that owns the weights. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The module tree; {@code root().stateEntries()} lists every tensor under its full checkpoint key. */
+    public Root root() {
+        return root;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** The names {@link #forward} returns, in order. */
+    public List<String> outputNames() {
+        List<String> out = new ArrayList<>();
+        out.add("z");
+        if (heads != null) {
+            out.addAll(heads.stacks().keySet());
+        }
+        if (simsiam != null) {
+            out.add("p");
+        }
+        return out;
+    }
+
+    /** The number of channels of {@code z} (dense_dim, or dim for SimSiam). */
+    public int zChannels() {
+        return backbone != null ? backbone.spec().denseDim() : simsiam.spec().dim();
+    }
+
+    /** Throws a user error when a patch of this size ({@code z, y, x}) cannot run through the network. */
+    public void checkPatchSize(long... zyx) {
+        if (backbone != null) {
+            backbone.decoder().checkPatchSize(zyx);
+        }
+    }
+
+    /** Training mode (BatchNorm batch statistics, running-stat updates) or inference mode (the default). */
+    public void setTraining(boolean on) {
+        root.setTraining(on);
+    }
+
+    /** {@link #forward(NDArray, NDManager)} with the outputs attached to the input's manager. */
+    public Map<String, NDArray> forward(NDArray input) {
+        return forward(input, input.getManager());
+    }
+
+    /**
+     * Runs the network on an {@code N × C × D × H × W} float32 batch (moved to this network's device when it is
+     * elsewhere). Every intermediate array is closed before returning; the outputs stay on this network's device and
+     * are attached to {@code outputs}.
+     */
+    public Map<String, NDArray> forward(NDArray input, NDManager outputs) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = input.getDevice().equals(device) ? input : input.toDevice(device, false);
+            if (simsiam != null) {
+                NDArray z = simsiam.encode(x);
+                out.put("z", z);
+                out.put("p", simsiam.predict(z));
+            } else {
+                NDArray z = backbone.forward(x);
+                out.put("z", z);
+                if (heads != null) {
+                    out.putAll(heads.forward(z));
+                }
+            }
+            for (NDArray a : out.values()) {
+                NDScope.unregister(a);
+                a.attach(outputs);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

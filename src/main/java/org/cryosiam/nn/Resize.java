@@ -1,0 +1,93 @@
+package org.cryosiam.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Resampling of {@code N, C, D, H, W} feature maps, written with gather and arithmetic so that it stays
+ * differentiable (DJL's PyTorch bridge has no trilinear mode).
+ */
+public final class Resize {
+    private Resize() {
+    }
+
+    /**
+     * {@code F.interpolate(x, size, mode='trilinear', align_corners=False)}: separable linear interpolation, one
+     * spatial axis at a time. Along an axis of {@code in → out} voxels, with {@code scale = (float) in / out}:
+     * source {@code s = scale·(i + 0.5) − 0.5}, clamped at 0; {@code lo = floor(s)}, {@code hi = min(lo + 1, in − 1)};
+     * {@code out[i] = (1 − (s − lo))·x[lo] + (s − lo)·x[hi]}.
+     */
+    public static NDArray trilinear(NDArray x, long... size) {
+        if (x.getShape().dimension() != 5 || size.length != 3) {
+            throw new IllegalArgumentException("trilinear needs N,C,D,H,W and 3 sizes, got " + x.getShape());
+        }
+        NDArray y = x;
+        for (int a = 0; a < 3; a++) {
+            y = linearAxis(y, 2 + a, Math.toIntExact(size[a]));
+        }
+        return y;
+    }
+
+    /** Linear interpolation ({@code align_corners = False}) along one axis to {@code out} samples. */
+    static NDArray linearAxis(NDArray x, int axis, int out) {
+        int in = Math.toIntExact(x.getShape().get(axis));
+        if (in == out) {
+            return x; // scale 1: every source coordinate is an exact voxel
+        }
+        long[] lo = new long[out];
+        long[] hi = new long[out];
+        float[] w0 = new float[out];
+        float[] w1 = new float[out];
+        float scale = (float) in / out;
+        for (int i = 0; i < out; i++) {
+            float src = scale * (i + 0.5f) - 0.5f;
+            if (src < 0f) {
+                src = 0f;
+            }
+            int l = (int) src;
+            int h = l < in - 1 ? l + 1 : l;
+            float lambda = Math.min(Math.max(src - l, 0f), 1f);
+            lo[i] = l;
+            hi[i] = h;
+            w1[i] = lambda;
+            w0[i] = 1f - lambda;
+        }
+        long[] bshape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(bshape, 1);
+        bshape[axis] = out;
+        NDManager m = x.getManager();
+        NDArray loIdx = m.create(lo).toDevice(x.getDevice(), false);
+        NDArray hiIdx = m.create(hi).toDevice(x.getDevice(), false);
+        NDArray wt0 = m.create(w0, new Shape(bshape)).toDevice(x.getDevice(), false);
+        NDArray wt1 = m.create(w1, new Shape(bshape)).toDevice(x.getDevice(), false);
+        NDArray a = x.get(axisIndex(axis, loIdx));
+        NDArray b = x.get(axisIndex(axis, hiIdx));
+        return a.mul(wt0).add(b.mul(wt1));
+    }
+
+    private static NDIndex axisIndex(int axis, NDArray idx) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < axis; i++) {
+            sb.append(":, ");
+        }
+        sb.append("{}");
+        return new NDIndex(sb.toString(), idx);
+    }
+
+    /** {@code F.interpolate(x, scale_factor=2)} (nearest): every voxel repeated twice along D, H and W. */
+    public static NDArray nearestUp2(NDArray x) {
+        return x.repeat(2, 2).repeat(3, 2).repeat(4, 2);
+    }
+
+    /** {@code nn.Upsample(scale_factor=0.5)} (nearest): {@code floor(n/2)} outputs from
+     * source {@code 2·i}, i.e. every second voxel. */
+    public static NDArray nearestDown2(NDArray x) {
+        Shape s = x.getShape();
+        long d = s.get(2) / 2 * 2;
+        long h = s.get(3) / 2 * 2;
+        long w = s.get(4) / 2 * 2;
+        return x.get(":, :, 0:" + d + ":2, 0:" + h + ":2, 0:" + w + ":2");
+    }
+}

@@ -1,0 +1,40 @@
+package org.cryosiam.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+
+/** {@code nn.Sequential}: children named {@code 0, 1, 2, …} applied in order. */
+public class Sequential extends Layer {
+    private final List<Layer> layers = new ArrayList<>();
+
+    public Sequential(Layer... layers) {
+        for (Layer l : layers) {
+            add(l);
+        }
+    }
+
+    public final Sequential add(Layer l) {
+        child(Integer.toString(layers.size()), l);
+        layers.add(l);
+        return this;
+    }
+
+    public final Layer get(int i) {
+        return layers.get(i);
+    }
+
+    public final int size() {
+        return layers.size();
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray y = x;
+        for (Layer l : layers) {
+            y = l.forward(y);
+        }
+        return y;
+    }
+}
