@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class,
                 org.cryosiam.commands.CheckpointInfoCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
+                org.cryosiam.commands.DenoisePredictCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
@@ -88,7 +89,8 @@ public final class Main {
     public static final class GlobalOptions {
         public static volatile boolean quiet;
         public static volatile boolean debug;
-        public static volatile String device = "cpu";
+        /** null: a GPU when libtorch sees one, else the CPU. */
+        public static volatile String device;
 
         private GlobalOptions() {
         }
@@ -96,7 +98,7 @@ public final class Main {
         static void reset() {
             quiet = false;
             debug = false;
-            device = "cpu";
+            device = null;
         }
     }
 

@@ -88,6 +88,11 @@ public final class SlidingWindow {
         return out;
     }
 
+    /** Progress on stderr for one volume, sized to its patch count. */
+    public static Progress progress(String what, Volume volume, int[] patchSize) {
+        return Progress.start(what, new GridTiler(volume.shape(), patchSize).patchCount());
+    }
+
     /** The input of the batch whose first patch is {@code first}: {@code [count, 1, Pz, Py, Px]}. */
     private static float[] cut(GridTiler tiler, float[] volume, int first, int patches, int batchSize) {
         int count = Math.min(batchSize, patches - first);

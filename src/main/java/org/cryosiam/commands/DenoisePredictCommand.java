@@ -1,0 +1,67 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.config.Config;
+import org.cryosiam.inference.NetworkPredictor;
+import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import org.cryosiam.volume.Volume;
+import picocli.CommandLine.Command;
+
+/** {@code cryosiam denoise_predict}: denoise tomograms with a CryoSiam denoising model. */
+@Command(name = "denoise_predict", mixinStandardHelpOptions = true,
+        description = "Denoise tomograms with a CryoSiam denoising checkpoint (e.g. cryosiam_denoising.ckpt).")
+public final class DenoisePredictCommand extends ConfigCommand {
+    @Override
+    protected void run(Config cfg) {
+        Path dataFolder = cfg.path("data_folder");
+        Path outFolder = cfg.path("prediction_folder");
+        String ext = cfg.string("file_extension");
+        boolean saveRaw = cfg.bool("save_raw_predictions", false);
+        boolean scale = cfg.bool("scale_prediction", false);
+        List<String> files = inputFiles(cfg, "data_folder");
+        try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
+             NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
+            for (String name : files) {
+                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Preprocessing.denoise(tomogram, model.intensity);
+                Volume denoised = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                        SlidingWindow.progress(name, tomogram, model.patchSize))[0];
+                if (scale) {
+                    scaleToUnitRange(denoised.data());
+                }
+                String stem = InputFiles.stem(name, ext);
+                if (saveRaw) {
+                    Path h5 = outFolder.resolve(stem + "_preds.h5");
+                    Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()));
+                    CommandLog.info("wrote " + h5);
+                }
+                Path mrc = outFolder.resolve(stem + ext);
+                MrcWriter.write(mrc, denoised);
+                CommandLog.info("wrote " + mrc);
+            }
+        }
+    }
+
+    /** {@code (x - min) / (max - min)} over the whole volume, in float32 as the reference's numpy does. */
+    static void scaleToUnitRange(float[] x) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float range = max - min;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (x[i] - min) / range;
+        }
+    }
+}

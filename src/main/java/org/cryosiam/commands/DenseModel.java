@@ -1,0 +1,98 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.Main;
+import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.config.Config;
+import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.nn.Devices;
+import org.cryosiam.nn.Network;
+import org.cryosiam.nn.Networks;
+
+import ai.djl.Device;
+
+/**
+ * What every dense command reads from its config and checkpoint: the network on the chosen device, the patch size,
+ * the batch size and the intensity parameters.
+ */
+final class DenseModel implements AutoCloseable {
+    final Network network;
+    final Checkpoint checkpoint;
+    final int[] patchSize;
+    final int batchSize;
+    final Preprocessing.Intensity intensity;
+
+    private DenseModel(Network network, Checkpoint checkpoint, int[] patchSize, int batchSize,
+            Preprocessing.Intensity intensity) {
+        this.network = network;
+        this.checkpoint = checkpoint;
+        this.patchSize = patchSize;
+        this.batchSize = batchSize;
+        this.intensity = intensity;
+    }
+
+    /** Loads {@code trained_model} and checks it is a model of the expected kind. */
+    static DenseModel load(Config cfg, ModelKind expected, String command) {
+        Path file = cfg.path("trained_model");
+        Checkpoint ckpt = Checkpoint.load(file);
+        Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
+        Network net = Networks.fromCheckpoint(ckpt, device);
+        if (net.kind() != expected) {
+            net.close();
+            throw new CryosiamUserException(file + ": this is a " + net.kind().description() + " model; "
+                    + command + " needs a " + expected.description() + " model.");
+        }
+        int[] patch = patchSize(cfg, ckpt);
+        for (int p : patch) {
+            if (p <= 0 || p % 2 != 0) {
+                net.close();
+                throw new CryosiamUserException(cfg.source() + ": patch_size " + java.util.Arrays.toString(patch)
+                        + " must hold three even positive sizes.");
+            }
+        }
+        net.checkPatchSize(patch[0], patch[1], patch[2]);
+        int batch = cfg.integer("hyper_parameters.batch_size", 1);
+        if (batch < 1) {
+            net.close();
+            throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
+        }
+        Preprocessing.Intensity intensity = new Preprocessing.Intensity(cfg.number("parameters.data.min"),
+                cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"), cfg.number("parameters.data.std"));
+        CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on " + (device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu")
+                + ", float32, patch " + patch[0] + "x" + patch[1] + "x" + patch[2] + ", batch " + batch);
+        return new DenseModel(net, ckpt, patch, batch, intensity);
+    }
+
+    /**
+     * The YAML's {@code parameters.data.patch_size} when given, else the checkpoint's. (The reference reads only the
+     * checkpoint's value; a user who sets the documented key gets what they asked for here.)
+     */
+    private static int[] patchSize(Config cfg, Checkpoint ckpt) {
+        List<Integer> p;
+        String key = "parameters.data.patch_size";
+        if (cfg.has(key)) {
+            p = cfg.intList(key);
+        } else {
+            Config task = Config.of(castMap(ckpt.hyperParameters().get("config")), ckpt.file() + " (hyper_parameters.config)");
+            p = task.intList(key);
+        }
+        if (p.size() != 3) {
+            throw new CryosiamUserException(cfg.source() + ": " + key + " needs 3 sizes (z, y, x), found " + p + ".");
+        }
+        return new int[] {p.get(0), p.get(1), p.get(2)};
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> castMap(Object o) {
+        return o instanceof java.util.Map ? (java.util.Map<String, Object>) o : java.util.Map.of();
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}

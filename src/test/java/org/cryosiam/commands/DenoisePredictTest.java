@@ -1,0 +1,76 @@
+package org.cryosiam.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cryosiam.Fixtures;
+import org.cryosiam.FixtureStep;
+import org.cryosiam.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** denoise_predict against the reference's outputs for the pipeline_small case. */
+class DenoisePredictTest {
+    private static final String STEP = "denoise_predict configs/denoise.yaml";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void matchesTheReferenceOnThePipelineCase() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        assertEquals(0, step.run("denoise_predict", "configs/denoise.yaml"));
+        List<String> writes = step.writes(STEP);
+        assertEquals(4, writes.size());
+        for (String f : writes) {
+            assertTrue(Files.exists(step.actual(f)), f + " was not written");
+            if (f.endsWith(".h5")) {
+                step.assertHdf5Close(f);
+            } else {
+                step.assertMrcClose(f);
+            }
+        }
+        try (var s = Files.list(step.actual("denoised"))) {
+            assertEquals(4, s.count(), "no temporary or extra files are left behind");
+        }
+    }
+
+    @Test
+    void filenameRestrictsTheRunToOneTomogram() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir);
+        assertEquals(0, step.run("denoise_predict", "configs/denoise.yaml", "--filename", "2"));
+        assertTrue(Files.exists(step.actual("denoised/TS_02.mrc")));
+        assertTrue(Files.notExists(step.actual("denoised/TS_01.mrc")));
+    }
+
+    @Test
+    void badInputIsOneSentenceAndExitCode2() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir);
+        // a truncated tomogram
+        Path tomo = step.work.resolve("tomograms/TS_01.mrc");
+        byte[] all = Files.readAllBytes(tomo);
+        Files.write(tomo, java.util.Arrays.copyOf(all, all.length - 1000));
+        assertEquals(2, step.run("denoise_predict", "configs/denoise.yaml"));
+        assertTrue(Files.notExists(step.actual("denoised/TS_01.mrc")), "nothing half-written");
+        // a text file named .mrc
+        Files.writeString(tomo, "not a tomogram\n");
+        assertEquals(2, step.run("denoise_predict", "configs/denoise.yaml"));
+        // the wrong kind of model
+        Path cfg = step.work.resolve("configs/denoise.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("denoise.ckpt", "lamella.ckpt"));
+        assertEquals(2, step.run("denoise_predict", "configs/denoise.yaml"));
+        // a YAML with a tab error
+        Files.writeString(cfg, "data_folder: x\n\tprediction_folder: y\n");
+        assertEquals(2, step.run("denoise_predict", "configs/denoise.yaml"));
+        // a missing key
+        Files.writeString(cfg, "data_folder: x\n");
+        assertEquals(2, step.run("denoise_predict", "configs/denoise.yaml"));
+        // a missing config
+        assertEquals(2, Main.run("denoise_predict", "--config_file", dir.resolve("absent.yaml").toString()));
+    }
+}
