@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.CheckpointInfoCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
+                org.cryosiam.commands.BenchmarkCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -53,8 +53,8 @@ public final class MrcReader {
             }
             long need = h.dataOffset() + h.dataBytes();
             if (ch.size() < need) {
-                throw new CryosiamUserException(file + ": truncated MRC file (the header announces " + h.dataBytes()
-                        + " data bytes after offset " + h.dataOffset() + ", the file has " + ch.size() + " bytes).");
+                throw new CryosiamUserException(file + ": truncated MRC file (" + h.nx() + "x" + h.ny() + "x" + h.nz() + " voxels need "
+                        + need + " bytes, the file has " + ch.size() + ").");
             }
             int[] shape = {h.nz(), h.ny(), h.nx()};
             NdData data = h.mode() == 101 ? decode4Bit(ch, h, shape) : decodeWhole(ch, h, shape, (int) voxels);

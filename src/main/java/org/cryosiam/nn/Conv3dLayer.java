@@ -44,7 +44,12 @@ public final class Conv3dLayer extends Layer {
     public NDArray forward(NDArray x) {
         Shape s = new Shape(stride, stride, stride);
         Shape p = new Shape(padding, padding, padding);
-        return Conv3d.conv3d(x, weight.get(), bias == null ? null : bias.get(), s, p, new Shape(1, 1, 1), groups)
+        NDArray y = Conv3d.conv3d(x, weight.get(), bias == null ? null : bias.get(), s, p, new Shape(1, 1, 1), groups)
                 .singletonOrThrow();
+        if (FlopCounter.enabled) {
+            Shape o = y.getShape(); // N, C, D, H, W: each output voxel of each channel costs a multiply-add per weight
+            FlopCounter.add(2L * o.get(0) * o.get(2) * o.get(3) * o.get(4) * weight.get().size());
+        }
+        return y;
     }
 }

@@ -90,6 +90,47 @@ public final class Networks {
         return new Network(kind, source, device, manager, root, backbone, heads, simsiam, inChannels);
     }
 
+    /**
+     * A DenseSimSiam backbone (under {@code _model.*}) built from a backbone config ({@code {parameters: {network:
+     * ...}}}) with random weights: He-normal convolutions and linears, BatchNorm at identity. For benchmarks and as a
+     * starting point for training from scratch.
+     */
+    public static Network randomBackbone(Map<String, Object> backboneConfig, Device device, long seed) {
+        String source = "random backbone";
+        ConfigView c = ConfigView.of(source, Map.of("config", backboneConfig), "config");
+        Network.Root root = new Network.Root();
+        DenseSimSiam backbone = root.add("_model", denseBackbone(source, c, Map.of(), MODEL));
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        java.util.Random random = new java.util.Random(seed);
+        for (Module.Entry e : root.stateEntries()) {
+            Param p = e.param();
+            if (p.value() != null) {
+                continue;
+            }
+            long[] shape = p.shape();
+            int n = (int) new Shape(shape).size();
+            if (p.dataType() == DataType.INT64) {
+                p.set(manager.zeros(new Shape(shape), DataType.INT64));
+                continue;
+            }
+            float[] v = new float[n];
+            String name = e.name();
+            if (name.endsWith(".w1") || name.endsWith(".w2")) {
+                java.util.Arrays.fill(v, 1f); // BiFPN fusion weights: equal
+            } else if (shape.length >= 2) {
+                double std = Math.sqrt(2.0 / (n / shape[0]));
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (random.nextGaussian() * std);
+                }
+            } else if (name.endsWith("running_var") || name.endsWith(".weight")) {
+                java.util.Arrays.fill(v, 1f); // BatchNorm scale and variance
+            }
+            p.set(manager.create(v, new Shape(shape)));
+        }
+        return new Network(ModelKind.DENSE_BACKBONE, source, device, manager, root, backbone, null, null,
+                backbone.spec().encoder().inChannels());
+    }
+
     /** The model kind from the state-dict keys. */
     public static ModelKind detectKind(String source, Map<String, Tensor> sd) {
         boolean hasBackbone = sd.keySet().stream().anyMatch(k -> k.startsWith(BACKBONE));
