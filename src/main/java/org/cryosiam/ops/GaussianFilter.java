@@ -12,7 +12,8 @@ package org.cryosiam.ops;
  *       every axis, because SciPy writes each pass into the float32 output array;</li>
  *   <li>borders: {@link Mode#NEAREST} repeats the edge voxel, {@link Mode#CONSTANT} reads 0 outside.</li>
  * </ul>
- * Results equal SciPy's up to the last bit of {@code exp} (Java's and glibc's may differ by one ulp).
+ * Results equal SciPy's up to the last bit of {@code exp}: numpy's float64 exp is CPU dependent (its AVX-512
+ * path differs from glibc by an ulp at times); {@link StrictMath#exp} is used so results do not depend on the JVM.
  */
 public final class GaussianFilter {
     private GaussianFilter() {
@@ -33,7 +34,7 @@ public final class GaussianFilter {
         double c = -0.5 / (sigma * sigma);
         for (int i = 0; i < w.length; i++) {
             double x = i - r;
-            w[i] = Math.exp(c * (x * x));
+            w[i] = StrictMath.exp(c * (x * x));
         }
         double sum = pairwiseSum(w, 0, w.length);
         for (int i = 0; i < w.length; i++) {

@@ -68,7 +68,7 @@ class ConnectedComponentsTest {
     @Test
     void slabsJoinAcrossBordersLikeOneSlab() {
         // a long snake through many z planes, so any slab split has to merge it
-        int nz = 64, ny = 8, nx = 8;
+        int nz = 64, ny = 40, nx = 40; // big enough to be cut into slabs
         Random rnd = new Random(7);
         byte[] m = new byte[nz * ny * nx];
         for (int i = 0; i < m.length; i++) {
