@@ -4,8 +4,9 @@ package org.cryosiam.ops;
  * Exact Euclidean distance transforms of a 3-D {@code (z, y, x)} mask with
  * {@code scipy.ndimage.distance_transform_edt} semantics (unit sampling): every non-zero voxel gets the distance
  * to the nearest zero voxel; zero voxels get 0; the outside of the volume is <em>not</em> background. When the
- * mask has no zero voxel at all, SciPy's feature transform is left at -1 everywhere and its distances are
- * measured to the virtual point (-1, -1, -1); both methods here reproduce that.
+ * mask has no zero voxel at all, SciPy leaves its feature transform at (-1, 0, 0) for every voxel and measures
+ * the distance to that point ({@code sqrt((z+1)² + y² + x²)}); {@link #edt} reproduces that, and
+ * {@link #featureTransform} returns -1 everywhere.
  */
 public final class DistanceTransform {
     private DistanceTransform() {
@@ -41,12 +42,12 @@ public final class DistanceTransform {
             }
         }
         if (!anyBackground) {
-            // SciPy: no feature found, distances to (-1, -1, -1)
+            // SciPy: no feature found, the feature stays (-1, 0, 0)
             int i = 0;
             for (int z = 0; z < nz; z++) {
                 for (int y = 0; y < ny; y++) {
                     for (int x = 0; x < nx; x++, i++) {
-                        d[i] = (z + 1) * (z + 1) + (y + 1) * (y + 1) + (x + 1) * (x + 1);
+                        d[i] = (z + 1) * (z + 1) + y * y + x * x;
                     }
                 }
             }
