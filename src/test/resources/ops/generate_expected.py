@@ -88,4 +88,10 @@ for r, c in [(2, 3), (4, 14), (12, 6), (9, 15), (7, 1)]:
 h3 = np.zeros((11, 12, 13), np.uint8)
 for p in rng.integers(1, 10, (8, 3)):
     h3[tuple(p)] = 1
-write("hull.txt", [("h2", h2), ("hull2", convex_hull_image(h2)), ("h3", h3), ("hull3", convex_hull_image(h3))])
+zz, yy, xx = np.mgrid[:14, :15, :16]
+blob = (((zz - 6.5) / 6) ** 2 + ((yy - 7) / 5) ** 2 + ((xx - 8) / 7) ** 2 < 1) & (rng.random((14, 15, 16)) < 0.2)
+blob = blob.astype(np.uint8)
+h2b = (rng.random((30, 25)) < 0.02).astype(np.uint8)
+write("hull.txt", [("h2", h2), ("hull2", convex_hull_image(h2)), ("h3", h3), ("hull3", convex_hull_image(h3)),
+                   ("blob", blob), ("hullblob", convex_hull_image(blob)),
+                   ("h2b", h2b), ("hull2b", convex_hull_image(h2b))])

@@ -73,5 +73,7 @@ class ConvexHullTest {
         Expected e = new Expected("hull.txt");
         assertArrayEquals(e.bytes("hull2"), ConvexHull.image2d(e.bytes("h2"), 15, 17));
         assertArrayEquals(e.bytes("hull3"), ConvexHull.image3d(e.bytes("h3"), 11, 12, 13));
+        assertArrayEquals(e.bytes("hullblob"), ConvexHull.image3d(e.bytes("blob"), 14, 15, 16));
+        assertArrayEquals(e.bytes("hull2b"), ConvexHull.image2d(e.bytes("h2b"), 30, 25));
     }
 }
