@@ -28,22 +28,33 @@ public enum ModelKind {
         return command;
     }
 
+    /**
+     * The kind told by the tensor names: a {@code _model_backbone.*} backbone with a known head under
+     * {@code _model.*}; a SimSiam ({@code _model.encoder.fc.0.weight}); a DenseSimSiam alone; else UNKNOWN.
+     */
     public static ModelKind of(Set<String> keys) {
-        if (keys.stream().anyMatch(k -> k.startsWith("_model.cnn_head."))) {
-            return DENOISING;
+        if (keys.stream().anyMatch(k -> k.startsWith("_model_backbone."))) {
+            if (hasPrefix(keys, "_model.cnn_head.")) {
+                return DENOISING;
+            }
+            if (hasPrefix(keys, "_model.semantic_head.")) {
+                return SEMANTIC;
+            }
+            if (hasPrefix(keys, "_model.foreground_head.")) {
+                return INSTANCE;
+            }
+            return UNKNOWN;
         }
-        if (keys.stream().anyMatch(k -> k.startsWith("_model.semantic_head."))) {
-            return SEMANTIC;
-        }
-        if (keys.stream().anyMatch(k -> k.startsWith("_model.foreground_head."))) {
-            return INSTANCE;
-        }
-        if (keys.stream().anyMatch(k -> k.startsWith("_model.decoder."))) {
-            return DENSE_BACKBONE;
-        }
-        if (keys.stream().anyMatch(k -> k.startsWith("_model.encoder.")) && keys.contains("_model.predictor.0.weight")) {
+        if (keys.contains("_model.encoder.fc.0.weight")) {
             return EMBEDDING;
         }
+        if (hasPrefix(keys, "_model.projector.") || hasPrefix(keys, "_model.decoder.")) {
+            return DENSE_BACKBONE;
+        }
         return UNKNOWN;
+    }
+
+    private static boolean hasPrefix(Set<String> keys, String prefix) {
+        return keys.stream().anyMatch(k -> k.startsWith(prefix));
     }
 }

@@ -133,25 +133,13 @@ public final class Networks {
 
     /** The model kind from the state-dict keys. */
     public static ModelKind detectKind(String source, Map<String, Tensor> sd) {
-        boolean hasBackbone = sd.keySet().stream().anyMatch(k -> k.startsWith(BACKBONE));
-        if (hasBackbone) {
-            if (hasPrefix(sd, MODEL + "cnn_head.")) {
-                return ModelKind.DENOISING;
-            }
-            if (hasPrefix(sd, MODEL + "semantic_head.")) {
-                return ModelKind.SEMANTIC;
-            }
-            if (hasPrefix(sd, MODEL + "foreground_head.")) {
-                return ModelKind.INSTANCE;
-            }
+        ModelKind kind = ModelKind.of(sd.keySet());
+        if (kind != ModelKind.UNKNOWN) {
+            return kind;
+        }
+        if (sd.keySet().stream().anyMatch(k -> k.startsWith(BACKBONE))) {
             throw new CryosiamUserException(source + ": the checkpoint has a backbone (_model_backbone.*) but no "
                     + "known head (_model.cnn_head, _model.semantic_head or _model.foreground_head)");
-        }
-        if (sd.containsKey(MODEL + "encoder.fc.0.weight")) {
-            return ModelKind.EMBEDDING;
-        }
-        if (hasPrefix(sd, MODEL + "projector.") || hasPrefix(sd, MODEL + "decoder.")) {
-            return ModelKind.DENSE_BACKBONE;
         }
         throw new CryosiamUserException(source + ": the state_dict holds no CryoSiam network (expected "
                 + "_model_backbone.* with a head, a DenseSimSiam or a SimSiam under _model.*)");
