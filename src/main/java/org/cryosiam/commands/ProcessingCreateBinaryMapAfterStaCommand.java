@@ -75,10 +75,11 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
         int mz = map.nz(), my = map.ny(), mx = map.nx();
 
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
+        Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue();
-            MrcHeader h = template.header(name);
+            MrcHeader h = headers.get(name);
             float[] voxel = h.voxelSize();
             int nz = h.nz(), ny = h.ny(), nx = h.nx();
             int[][] centre = centres(particles, rows, voxel);

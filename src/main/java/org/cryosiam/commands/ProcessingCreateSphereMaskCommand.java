@@ -58,10 +58,11 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
                            String tomoName) {
         TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
+        Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue().clone();
-            MrcHeader h = template.header(name);
+            MrcHeader h = headers.get(name);
             int nz = h.nz(), ny = h.ny(), nx = h.nx();
             byte[] mask = new byte[Math.multiplyExact(Math.multiplyExact(nz, ny), nx)];
             // stable sort by class: classes in increasing order, rows in file order within a class

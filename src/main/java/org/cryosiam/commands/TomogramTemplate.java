@@ -63,6 +63,19 @@ final class TomogramTemplate {
     }
 
     /**
+     * The headers of all the named tomograms (and their output names checked), so that a missing one stops the run
+     * before anything is written.
+     */
+    Map<String, MrcHeader> headers(Iterable<String> names) {
+        Map<String, MrcHeader> out = new HashMap<>();
+        for (String n : names) {
+            out.put(n, header(n));
+            outputName(n);
+        }
+        return out;
+    }
+
+    /**
      * The output file name for a tomogram name: its last path component without {@code .mrc}/{@code .rec}, plus
      * {@code .mrc}. Two names that would share an output file are an error.
      */
