@@ -60,8 +60,20 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
                 throw new CryosiamUserException(labels.get(0) + ": no .mrc/.rec masks in the first label folder.");
             }
         }
+        for (String name : names) { // every mask present before anything is written
+            for (Path label : labels) {
+                requireMask(label.resolve(name), name);
+            }
+        }
         for (String name : names) {
             merge(labels, name);
+        }
+    }
+
+    private static void requireMask(Path file, String name) {
+        if (!Files.isRegularFile(file)) {
+            throw new CryosiamUserException(file + ": mask not found (every label folder needs a mask named "
+                    + name + ").");
         }
     }
 
@@ -71,10 +83,7 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
         float[] voxel = null;
         for (int l = 0; l < labels.size(); l++) {
             Path file = labels.get(l).resolve(name);
-            if (!Files.isRegularFile(file)) {
-                throw new CryosiamUserException(file + ": mask not found (every label folder needs a mask named "
-                        + name + ").");
-            }
+            requireMask(file, name);
             MrcReader.MrcData d = MrcReader.readData(file);
             if (out == null) {
                 shape = d.data().shape();
