@@ -6,9 +6,9 @@ import java.util.stream.IntStream;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
+import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.Table;
 import org.cryosiam.ops.RigidTransform;
 import org.cryosiam.volume.Volume;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "processing_create_multiclass_from_binary_masks", mixinStandardHelpOptions = true,
         description = {"Merge binary masks into multi-class masks (uint8 MRC). The root folder holds one sub-folder "
                 + "per label, sorted by name (label = position, from 1), each with binary masks of the same file "
-                + "names; every non-zero voxel of a label's mask takes the label, later labels winning.",
+                + "names; every voxel > 0 of a label's mask (any non-zero byte in mode 0) takes the label, later labels winning.",
                 "Writes D/<file name> with the voxel size of the first label's mask."})
 public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends FlagCommand {
     @Option(names = {"--root_binary_masks_folder", "--root-binary-masks-folder"}, required = true, paramLabel = "DIR",

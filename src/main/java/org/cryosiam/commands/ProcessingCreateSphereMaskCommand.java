@@ -73,7 +73,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
             java.util.Arrays.sort(order, java.util.Comparator.comparingInt(r -> classOfRow[r]));
             for (int r : order) {
                 int c = classOfRow[r];
-                SpherePainter.paint(mask, nz, ny, nx, coordinate(particles, r, particles.z), 
+                SpherePainter.paint(mask, nz, ny, nx, coordinate(particles, r, particles.z),
                         coordinate(particles, r, particles.y), coordinate(particles, r, particles.x),
                         radii[c - 1], (byte) c);
             }
