@@ -20,6 +20,11 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
+                org.cryosiam.commands.ProcessingInvertScaleCommand.class,
+                org.cryosiam.commands.ProcessingCreateSphereMaskCommand.class,
+                org.cryosiam.commands.ProcessingCreateSphereMaskMulticlassCommand.class,
+                org.cryosiam.commands.ProcessingCreateBinaryMapAfterStaCommand.class,
+                org.cryosiam.commands.ProcessingCreateMulticlassFromBinaryMasksCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -1,0 +1,131 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.Csv;
+import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Table;
+
+/**
+ * A particle list of the processing commands: a STAR file (detected by its {@code .star} suffix; coordinates
+ * {@code rlnCoordinateX/Y/Z}) or else a CSV file (coordinates {@code centroid-0..2} = z, y, x), each row with the
+ * name of its tomogram ({@code rlnTomoName}, else {@code rlnMicrographName}, else {@code tomo}). Coordinates are voxel
+ * positions; {@link #voxel} truncates them as Python's {@code int()} does.
+ */
+final class Particles {
+    static final String[] NAME_COLUMNS = {"rlnTomoName", "rlnMicrographName", "tomo"};
+
+    final Path file;
+    final boolean star;
+    final Table table;
+    /** Tomogram name per row, or null when the file has no name column. */
+    final String[] tomo;
+    final double[] x, y, z;
+
+    private Particles(Path file, boolean star, Table table, String[] tomo, double[] x, double[] y, double[] z) {
+        this.file = file;
+        this.star = star;
+        this.table = table;
+        this.tomo = tomo;
+        this.x = x;
+        this.y = y;
+        this.z = z;
+    }
+
+    static boolean isStar(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".star");
+    }
+
+    /** Reads the file; {@code flag} names the option it came from, for messages. */
+    static Particles read(Path file, String flag) {
+        return read(file, flag, isStar(file));
+    }
+
+    /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
+    static Particles read(Path file, String flag, boolean star) {
+        Table t = star ? StarFile.readTable(file) : Csv.read(file);
+        String[] cols = star ? new String[] {"rlnCoordinateX", "rlnCoordinateY", "rlnCoordinateZ"}
+                : new String[] {"centroid-2", "centroid-1", "centroid-0"};
+        requireColumns(t, file, flag, star ? "STAR" : "CSV", cols);
+        String[] tomo = null;
+        for (String c : NAME_COLUMNS) {
+            if (t.hasColumn(c)) {
+                tomo = t.strings(c);
+                break;
+            }
+        }
+        return new Particles(file, star, t, tomo, t.doubles(cols[0]), t.doubles(cols[1]), t.doubles(cols[2]));
+    }
+
+    static void requireColumns(Table t, Path file, String flag, String kind, String... cols) {
+        List<String> missing = new ArrayList<>();
+        for (String c : cols) {
+            if (!t.hasColumn(c)) {
+                missing.add(c);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new CryosiamUserException(file + " (" + flag + "): the " + kind + " file has no "
+                    + String.join(", ", missing) + " column" + (missing.size() > 1 ? "s" : "") + " (needs "
+                    + String.join(", ", cols) + ").");
+        }
+    }
+
+    int rows() {
+        return x.length;
+    }
+
+    /** Python's {@code int(v)}: truncation towards zero. */
+    static int voxel(double v) {
+        if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("coordinate " + v);
+        }
+        return (int) v;
+    }
+
+    /**
+     * The rows of each tomogram, by name in sorted order (numpy's {@code unique}). Without a name column every row
+     * belongs to {@code defaultName} (null: that is an error). With {@code only} (the {@code --tomo_name} flag) just
+     * that tomogram; a name no row has is an error.
+     */
+    TreeMap<String, int[]> byTomogram(String only, String defaultName) {
+        String[] names = tomo;
+        if (names == null) {
+            if (defaultName == null) {
+                throw new CryosiamUserException(file + ": no tomogram name column (" + String.join(", ", NAME_COLUMNS)
+                        + "); give one, or pass a single tomogram file as the size template.");
+            }
+            names = new String[rows()];
+            Arrays.fill(names, defaultName);
+        }
+        TreeMap<String, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < names.length; i++) {
+            groups.computeIfAbsent(names[i], k -> new ArrayList<>()).add(i);
+        }
+        if (only != null) {
+            if (!groups.containsKey(only)) {
+                throw new CryosiamUserException("--tomo_name " + only + ": no row of " + file + " belongs to this "
+                        + "tomogram (it has " + describe(groups.keySet()) + ").");
+            }
+            groups.keySet().retainAll(List.of(only));
+        }
+        TreeMap<String, int[]> out = new TreeMap<>();
+        groups.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        return out;
+    }
+
+    private static String describe(java.util.Set<String> names) {
+        if (names.isEmpty()) {
+            return "no rows";
+        }
+        List<String> l = new ArrayList<>(names);
+        return l.size() <= 5 ? String.join(", ", l) : String.join(", ", l.subList(0, 5)) + " and " + (l.size() - 5)
+                + " more";
+    }
+}

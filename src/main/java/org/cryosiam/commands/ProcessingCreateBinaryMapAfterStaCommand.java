@@ -1,0 +1,139 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.MrcHeader;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import org.cryosiam.io.Table;
+import org.cryosiam.ops.RigidTransform;
+import org.cryosiam.volume.Volume;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cryosiam processing_create_binary_map_after_sta}: place the binarised subtomogram average at every particle,
+ * rotated by the particle's Euler angles.
+ */
+@Command(name = "processing_create_binary_map_after_sta", mixinStandardHelpOptions = true,
+        description = {"Create binary tomogram masks (uint8 MRC) by placing the binarised average map (> threshold) at "
+                + "every particle of a STAR file, rotated by rlnAngleRot/Tilt/Psi (intrinsic ZYZ, degrees, as "
+                + "RELION and scipy's Rotation.from_euler('ZYZ')); one mask per tomogram, D/<tomogram>.mrc.",
+                "A voxel is set where the trilinearly sampled rotated map is >= 0.5. Particle centres are "
+                        + "int(rlnCoordinate - rlnOrigin*Angst / voxel size) when origin columns exist."})
+public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand {
+    @Option(names = {"--star_file", "--star-file"}, required = true, paramLabel = "FILE",
+            description = "STAR file with the particles after subtomogram averaging (rlnCoordinateX/Y/Z, "
+                    + "rlnAngleRot/Tilt/Psi, rlnTomoName or rlnMicrographName).")
+    Path starFile;
+
+    @Option(names = {"--map_file", "--map-file"}, required = true, paramLabel = "FILE",
+            description = "The average map (MRC, expected cubic) placed at every particle.")
+    Path mapFile;
+
+    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
+            description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
+    Path outputDir;
+
+    @Option(names = {"--map_threshold", "--map-threshold"}, required = true, paramLabel = "T",
+            description = "Binarise the map at values > T.")
+    double mapThreshold;
+
+    @Option(names = {"--example_tomogram", "--example-tomogram"}, required = true, paramLabel = "PATH",
+            description = "A tomogram giving the size and voxel size of the masks (or a folder of <tomogram>.mrc).")
+    Path exampleTomogram;
+
+    @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
+            description = "Process only this tomogram (as named by rlnTomoName/rlnMicrographName).")
+    String tomoName;
+
+    private static final String[] ANGLES = {"rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"};
+
+    @Override
+    protected void run() {
+        TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
+        Particles particles = Particles.read(starFile, "--star_file", true);
+        Table t = particles.table;
+        Particles.requireColumns(t, starFile, "--star_file", "STAR", ANGLES);
+        double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
+
+        Volume map = MrcReader.read(mapFile);
+        float[] binary = map.data();
+        int nonzero = 0;
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = binary[i] > mapThreshold ? 1f : 0f;
+            nonzero += (int) binary[i];
+        }
+        if (nonzero == 0) {
+            CommandLog.warn(mapFile + ": no voxel is above --map_threshold " + mapThreshold
+                    + "; the masks will be empty.");
+        }
+        int mz = map.nz(), my = map.ny(), mx = map.nx();
+
+        Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
+        Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
+        for (Map.Entry<String, int[]> g : groups.entrySet()) {
+            String name = g.getKey();
+            int[] rows = g.getValue();
+            MrcHeader h = headers.get(name);
+            float[] voxel = h.voxelSize();
+            int nz = h.nz(), ny = h.ny(), nx = h.nx();
+            int[][] centre = centres(particles, rows, voxel);
+            byte[] mask = new byte[Math.multiplyExact(Math.multiplyExact(nz, ny), nx)];
+            // particles in parallel: each only sets voxels to 1, so the union does not depend on the order
+            IntStream.range(0, rows.length).parallel().forEach(i -> {
+                int r = rows[i];
+                double[][] m = RigidTransform.eulerZYZ(rot[r], tilt[r], psi[r]);
+                RigidTransform.pasteRotatedMask(binary, mz, my, mx, m, mask, nz, ny, nx,
+                        centre[i][0], centre[i][1], centre[i][2], (byte) 1);
+            });
+            Path out = outputDir.resolve(template.outputName(name));
+            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), voxel);
+            CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
+        }
+    }
+
+    /**
+     * The {@code (z, y, x)} voxel of each given row: {@code int(coordinate − origin)} per axis, the origin being
+     * {@code rlnOrigin?Angst / voxel size} (RELION 3.1+) or {@code rlnOrigin?} in pixels (older files), 0 when absent.
+     */
+    private static int[][] centres(Particles p, int[] rows, float[] voxel) {
+        double[][] coords = {p.z, p.y, p.x};
+        String[] axes = {"Z", "Y", "X"};
+        float[] size = {voxel[2], voxel[1], voxel[0]};
+        double[][] shift = new double[3][];
+        for (int a = 0; a < 3; a++) {
+            String angst = "rlnOrigin" + axes[a] + "Angst";
+            String pixels = "rlnOrigin" + axes[a];
+            if (p.table.hasColumn(angst)) {
+                if (!(size[a] > 0)) {
+                    throw new CryosiamUserException(p.file + " has " + angst + " but the tomogram's voxel size along "
+                            + axes[a].toLowerCase() + " is " + size[a] + ", so the shift cannot be converted to voxels.");
+                }
+                shift[a] = p.table.doubles(angst);
+                for (int i = 0; i < shift[a].length; i++) {
+                    shift[a][i] /= size[a];
+                }
+            } else if (p.table.hasColumn(pixels)) {
+                shift[a] = p.table.doubles(pixels);
+            }
+        }
+        int[][] c = new int[rows.length][3];
+        for (int i = 0; i < rows.length; i++) {
+            int row = rows[i];
+            for (int a = 0; a < 3; a++) {
+                double v = coords[a][row] - (shift[a] == null ? 0.0 : shift[a][row]);
+                if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
+                    throw new CryosiamUserException(p.file + ": row " + (row + 1) + " has the coordinate " + v
+                            + " along " + axes[a].toLowerCase() + ", not a voxel position.");
+                }
+                c[i][a] = (int) v; // Python's int(): towards zero
+            }
+        }
+        return c;
+    }
+}

@@ -1,0 +1,175 @@
+package org.cryosiam.commands;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cryosiam processing_create_multiclass_from_binary_masks}: merge per-label binary masks into one label map. */
+@Command(name = "processing_create_multiclass_from_binary_masks", mixinStandardHelpOptions = true,
+        description = {"Merge binary masks into multi-class masks (uint8 MRC). The root folder holds one sub-folder "
+                + "per label, sorted by name (label = position, from 1), each with binary masks of the same file "
+                + "names; every voxel > 0 of a label's mask (any non-zero byte in mode 0) takes the label, later labels winning.",
+                "Writes D/<file name> with the voxel size of the first label's mask."})
+public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends FlagCommand {
+    @Option(names = {"--root_binary_masks_folder", "--root-binary-masks-folder"}, required = true, paramLabel = "DIR",
+            description = "Folder with one sub-folder of binary masks per label.")
+    Path root;
+
+    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
+            description = "Folder for the multi-class masks (same file names as the binary masks).")
+    Path outputDir;
+
+    @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
+            description = "Process only this mask file name (with its extension, e.g. TS_01.mrc).")
+    String tomoName;
+
+    @Override
+    protected void run() {
+        if (!Files.isDirectory(root)) {
+            throw new CryosiamUserException(root + " (--root_binary_masks_folder): no such folder.");
+        }
+        List<Path> labels = list(root, Files::isDirectory);
+        if (labels.isEmpty()) {
+            throw new CryosiamUserException(root + " (--root_binary_masks_folder): no sub-folders (one per label "
+                    + "expected).");
+        }
+        if (labels.size() > 255) {
+            throw new CryosiamUserException(root + " (--root_binary_masks_folder): " + labels.size()
+                    + " label sub-folders, more than a uint8 mask holds (255).");
+        }
+        List<String> names = new ArrayList<>();
+        if (tomoName != null) {
+            names.add(tomoName);
+        } else {
+            for (Path p : list(labels.get(0), ProcessingCreateMulticlassFromBinaryMasksCommand::isMask)) {
+                names.add(p.getFileName().toString());
+            }
+            if (names.isEmpty()) {
+                throw new CryosiamUserException(labels.get(0) + ": no .mrc/.rec masks in the first label folder.");
+            }
+        }
+        for (String name : names) { // every mask present before anything is written
+            for (Path label : labels) {
+                requireMask(label.resolve(name), name);
+            }
+        }
+        for (String name : names) {
+            merge(labels, name);
+        }
+    }
+
+    private static void requireMask(Path file, String name) {
+        if (!Files.isRegularFile(file)) {
+            throw new CryosiamUserException(file + ": mask not found (every label folder needs a mask named "
+                    + name + ").");
+        }
+    }
+
+    private void merge(List<Path> labels, String name) {
+        byte[] out = null;
+        int[] shape = null;
+        float[] voxel = null;
+        for (int l = 0; l < labels.size(); l++) {
+            Path file = labels.get(l).resolve(name);
+            requireMask(file, name);
+            MrcReader.MrcData d = MrcReader.readData(file);
+            if (out == null) {
+                shape = d.data().shape();
+                voxel = d.header().voxelSize();
+                out = new byte[d.data().size()];
+            } else if (!Arrays.equals(shape, d.data().shape())) {
+                throw new CryosiamUserException(file + ": shape " + Arrays.toString(d.data().shape()) + " (z, y, x) "
+                        + "differs from " + Arrays.toString(shape) + " of the first label's mask.");
+            }
+            markPositive(d.data(), out, (byte) (l + 1));
+        }
+        Path target = outputDir.resolve(name);
+        MrcWriter.write(target, NdData.uint8(out, shape), voxel);
+        CommandLog.info("wrote " + target);
+    }
+
+    /**
+     * {@code out[data > 0] = label} (the reference's rule), per element type, unsigned types read as unsigned. Mode 0
+     * (int8) is the exception: any non-zero byte counts, since mode 0 masks are often written as unsigned 0/255,
+     * which would read back as -1 and silently vanish.
+     */
+    static void markPositive(NdData data, byte[] out, byte label) {
+        switch (data.type()) {
+            case INT8:
+            case UINT8: {
+                byte[] a = data.bytes();
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] != 0) {
+                        out[i] = label;
+                    }
+                }
+                break;
+            }
+            case INT16: {
+                short[] a = data.shorts();
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] > 0) {
+                        out[i] = label;
+                    }
+                }
+                break;
+            }
+            case UINT16: {
+                short[] a = data.shorts();
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] != 0) {
+                        out[i] = label;
+                    }
+                }
+                break;
+            }
+            case FLOAT32: {
+                float[] a = data.floats();
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] > 0) {
+                        out[i] = label;
+                    }
+                }
+                break;
+            }
+            default: {
+                int n = data.size();
+                for (int i = 0; i < n; i++) {
+                    if (data.getDouble(i) > 0) {
+                        out[i] = label;
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isMask(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(p) && !n.startsWith(".") && (n.endsWith(".mrc") || n.endsWith(".rec"));
+    }
+
+    /** Entries of a folder that pass the filter, sorted by name (hidden ones skipped). */
+    private static List<Path> list(Path folder, java.util.function.Predicate<Path> keep) {
+        try (Stream<Path> s = Files.list(folder)) {
+            List<Path> out = new ArrayList<>();
+            s.filter(p -> !p.getFileName().toString().startsWith(".")).filter(keep)
+                    .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
+                    .forEach(out::add);
+            return out;
+        } catch (IOException e) {
+            throw new CryosiamUserException(folder + ": cannot list the folder (" + e.getMessage() + ").");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cryosiam processing_create_sphere_mask_multiclass}: a label mask with a ball per particle, valued by class. */
+@Command(name = "processing_create_sphere_mask_multiclass", mixinStandardHelpOptions = true,
+        description = {"Create multi-class tomogram masks (uint8 MRC): a sphere at every particle of a STAR or CSV file "
+                + "with the particle's class number as value and one radius per class; D/<tomogram>.mrc.",
+                "Classes come from rlnClassNumber (STAR) or semantic_class (CSV), numbered from 1; where spheres "
+                        + "overlap the higher class wins."})
+public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagCommand {
+    @Option(names = {"--coordinates_file", "--coordinates-file"}, required = true, paramLabel = "FILE",
+            description = "STAR file (rlnCoordinateX/Y/Z, rlnClassNumber) or CSV file (centroid-0/1/2, semantic_class).")
+    Path coordinatesFile;
+
+    @Option(names = {"--sphere_radius", "--sphere-radius"}, required = true, paramLabel = "R1,R2,...",
+            description = "Sphere radius in voxels per class, comma-separated (class 1 first), e.g. 5,7,9.")
+    String sphereRadius;
+
+    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
+            description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
+    Path outputDir;
+
+    @Option(names = {"--tomogram_path", "--tomogram-path"}, required = true, paramLabel = "PATH",
+            description = "One tomogram whose size every mask takes, or a folder holding <tomogram>.mrc per tomogram.")
+    Path tomogramPath;
+
+    @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
+            description = "Process only this tomogram (as named in the coordinates file).")
+    String tomoName;
+
+    @Override
+    protected void run() {
+        int[] radii = parseRadii(sphereRadius);
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
+        int[] classes = classes(particles);
+        for (int i = 0; i < classes.length; i++) {
+            int c = classes[i];
+            if (c < 1 || c > 255) {
+                throw new CryosiamUserException(coordinatesFile + ": row " + (i + 1) + " has class " + c
+                        + "; class numbers must be 1 to 255.");
+            }
+            if (c > radii.length) {
+                throw new CryosiamUserException("--sphere_radius " + sphereRadius + " gives " + radii.length
+                        + " radi" + (radii.length == 1 ? "us" : "i") + " but " + coordinatesFile + " has class " + c
+                        + " (row " + (i + 1) + "); give one radius per class.");
+            }
+        }
+        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, tomogramPath, outputDir, tomoName);
+    }
+
+    static int[] parseRadii(String text) {
+        String[] parts = text.split(",", -1);
+        int[] radii = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (!p.matches("[0-9]{1,9}")) {
+                throw new CryosiamUserException("--sphere_radius " + text + ": expected comma-separated whole numbers "
+                        + "of voxels (one per class), e.g. 5,7,9.");
+            }
+            radii[i] = Integer.parseInt(p);
+        }
+        return radii;
+    }
+
+    /** The class of each row: {@code rlnClassNumber} (or the reference's {@code rlnClassNum}) / {@code semantic_class}. */
+    private static int[] classes(Particles p) {
+        Table t = p.table;
+        String[] candidates = p.star ? new String[] {"rlnClassNumber", "rlnClassNum"} : new String[] {"semantic_class"};
+        for (String c : candidates) {
+            if (t.hasColumn(c)) {
+                return t.ints(c);
+            }
+        }
+        Particles.requireColumns(t, p.file, "--coordinates_file", p.star ? "STAR" : "CSV", candidates[0]);
+        throw new IllegalStateException("unreachable");
+    }
+}

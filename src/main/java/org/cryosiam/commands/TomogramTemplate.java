@@ -1,0 +1,104 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.MrcHeader;
+import org.cryosiam.io.MrcReader;
+
+/**
+ * Where the processing commands take an output volume's size and voxel size from: one tomogram (used for every
+ * tomogram name), or a folder holding {@code <name>.mrc} per tomogram (also {@code <name>.rec}, or {@code <name>}
+ * itself when the name already ends with its extension). Only headers are read.
+ */
+final class TomogramTemplate {
+    private final Path path;
+    private final String flag;
+    private final boolean folder;
+    private final Map<String, String> outputNames = new HashMap<>();
+
+    private TomogramTemplate(Path path, String flag, boolean folder) {
+        this.path = path;
+        this.flag = flag;
+        this.folder = folder;
+    }
+
+    static TomogramTemplate of(Path path, String flag) {
+        if (Files.isDirectory(path)) {
+            return new TomogramTemplate(path, flag, true);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new CryosiamUserException(path + " (" + flag + "): no such tomogram or folder.");
+        }
+        return new TomogramTemplate(path, flag, false);
+    }
+
+    /** The name rows without a tomogram name belong to: the single tomogram's stem, or null for a folder. */
+    String defaultName() {
+        return folder ? null : stem(path.getFileName().toString());
+    }
+
+    /** The tomogram whose header gives the size for {@code name}. */
+    Path fileFor(String name) {
+        if (!folder) {
+            return path;
+        }
+        String base = baseName(name);
+        for (String candidate : new String[] {base + ".mrc", base + ".rec", base}) {
+            Path p = path.resolve(candidate);
+            if (!candidate.isEmpty() && Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new CryosiamUserException(path.resolve(base + ".mrc") + ": tomogram '" + name + "' not found in the "
+                + flag + " folder.");
+    }
+
+    MrcHeader header(String name) {
+        return MrcReader.readHeader(fileFor(name));
+    }
+
+    /**
+     * The headers of all the named tomograms (and their output names checked), so that a missing one stops the run
+     * before anything is written.
+     */
+    Map<String, MrcHeader> headers(Iterable<String> names) {
+        Map<String, MrcHeader> out = new HashMap<>();
+        for (String n : names) {
+            out.put(n, header(n));
+            outputName(n);
+        }
+        return out;
+    }
+
+    /**
+     * The output file name for a tomogram name: its last path component without {@code .mrc}/{@code .rec}, plus
+     * {@code .mrc}. Two names that would share an output file are an error.
+     */
+    String outputName(String name) {
+        String out = stem(baseName(name)) + ".mrc";
+        String before = outputNames.putIfAbsent(out, name);
+        if (before != null && !before.equals(name)) {
+            throw new CryosiamUserException("tomogram names '" + before + "' and '" + name + "' would both be written "
+                    + "to " + out + ".");
+        }
+        return out;
+    }
+
+    private static String baseName(String name) {
+        String n = name.replace('\\', '/');
+        return n.substring(n.lastIndexOf('/') + 1);
+    }
+
+    private static String stem(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".mrc") || lower.endsWith(".rec")) {
+            return fileName.substring(0, fileName.length() - 4);
+        }
+        return fileName;
+    }
+}
