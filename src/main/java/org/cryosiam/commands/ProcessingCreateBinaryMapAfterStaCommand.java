@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  * rotated by the particle's Euler angles.
  */
 @Command(name = "processing_create_binary_map_after_sta", mixinStandardHelpOptions = true,
+        header = "Binary masks from a subtomogram average placed at every STAR particle.",
         description = {"Create binary tomogram masks (uint8 MRC) by placing the binarised average map (> threshold) at "
                 + "every particle of a STAR file, rotated by rlnAngleRot/Tilt/Psi (intrinsic ZYZ, degrees, as "
                 + "RELION and scipy's Rotation.from_euler('ZYZ')); one mask per tomogram, D/<tomogram>.mrc.",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_create_multiclass_from_binary_masks}: merge per-label binary masks into one label map. */
 @Command(name = "processing_create_multiclass_from_binary_masks", mixinStandardHelpOptions = true,
+        header = "Merge per-label binary masks into multi-class masks.",
         description = {"Merge binary masks into multi-class masks (uint8 MRC). The root folder holds one sub-folder "
                 + "per label, sorted by name (label = position, from 1), each with binary masks of the same file "
                 + "names; every voxel > 0 of a label's mask (any non-zero byte in mode 0) takes the label, later labels winning.",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_create_sphere_mask}: a binary mask with a ball at every particle. */
 @Command(name = "processing_create_sphere_mask", mixinStandardHelpOptions = true,
+        header = "Binary masks with a sphere at every particle of a STAR/CSV file.",
         description = {"Create binary tomogram masks (uint8 MRC, 1 inside) with a sphere of the given radius at every "
                 + "particle of a STAR or CSV file; one mask per tomogram, D/<tomogram>.mrc.",
                 "STAR files (by the .star suffix) need rlnCoordinateX/Y/Z, CSV files centroid-0/1/2 (z, y, x); the "

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_create_sphere_mask_multiclass}: a label mask with a ball per particle, valued by class. */
 @Command(name = "processing_create_sphere_mask_multiclass", mixinStandardHelpOptions = true,
+        header = "Multi-class masks with a sphere per particle, valued by its class.",
         description = {"Create multi-class tomogram masks (uint8 MRC): a sphere at every particle of a STAR or CSV file "
                 + "with the particle's class number as value and one radius per class; D/<tomogram>.mrc.",
                 "Classes come from rlnClassNumber (STAR) or semantic_class (CSV), numbered from 1; where spheres "

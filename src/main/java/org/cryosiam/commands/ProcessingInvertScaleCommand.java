@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_invert_scale}: invert the contrast and/or scale intensities to [0, 1]. */
 @Command(name = "processing_invert_scale", mixinStandardHelpOptions = true,
+        header = "Invert tomograms (optional) and scale intensities to [0, 1].",
         description = {"Invert the contrast of tomograms (optional) and scale their intensities to [0, 1]: "
                 + "x = clip((x - lo) / (hi - lo), 0, 1), lo and hi being the given percentiles (numpy's linear "
                 + "method) or else the minimum and maximum. Writes float32 MRC with the input's voxel size.",
