@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
+                org.cryosiam.commands.EmbeddingsPredictCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
