@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
                 org.cryosiam.commands.EmbeddingsPredictCommand.class,
+                org.cryosiam.commands.EmbeddingsFromCentersCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
