@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.BenchmarkCommand.class,
                 org.cryosiam.commands.EmbeddingsPredictCommand.class,
                 org.cryosiam.commands.EmbeddingsFromCentersCommand.class,
+                org.cryosiam.commands.KMeansClusteringCommand.class,
+                org.cryosiam.commands.SpectralClusteringCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
