@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.EmbeddingsFromCentersCommand.class,
                 org.cryosiam.commands.KMeansClusteringCommand.class,
                 org.cryosiam.commands.SpectralClusteringCommand.class,
+                org.cryosiam.commands.VisualizeEmbeddingsCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
