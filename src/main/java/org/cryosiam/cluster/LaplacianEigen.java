@@ -28,6 +28,11 @@ public final class LaplacianEigen {
     }
 
     public static Result smallest(Graph g, int k, long seed) {
+        return smallest(g, k, seed, g.size() > DENSE_MAX);
+    }
+
+    /** {@link #smallest(Graph, int, long)} with the method chosen (tests compare the two). */
+    static Result smallest(Graph g, int k, long seed, boolean lanczos) {
         int n = g.size();
         k = Math.min(k, n);
         double[] dd = new double[n];
@@ -40,7 +45,7 @@ public final class LaplacianEigen {
             }
             dd[i] = s == 0 ? 1 : Math.sqrt(s);
         }
-        return n <= DENSE_MAX ? dense(g, k, dd) : lanczos(g, k, dd, seed);
+        return lanczos ? lanczos(g, k, dd, seed) : dense(g, k, dd);
     }
 
     /** {@code y = (2I − L) x = x + D^{-1/2} A' D^{-1/2} x} (A' without the diagonal). */

@@ -54,4 +54,25 @@ class EmbeddingsPredictTest {
         assertTrue(Files.notExists(step.actual("embeds/TS_01_instance_regions.csv")));
         assertTrue(Files.exists(step.actual("embeds/TS_02_embeds.h5")));
     }
+
+    @Test
+    void strictMaskingAndRegionsComputedWithoutTheCsv() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Files.delete(step.actual("instance/TS_01_instance_regions.csv"));
+        Path cfg = step.work.resolve("configs/embeddings.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("masking_type: 1", "masking_type: 2"));
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml", "--filename", "TS_01.mrc"));
+        org.cryosiam.io.Table t = org.cryosiam.io.Csv.read(step.actual("embeds/TS_01_instance_regions.csv"));
+        assertEquals(java.util.List.of("label", "area", "bbox-0", "bbox-1", "bbox-2", "bbox-3", "bbox-4", "bbox-5",
+                "centroid-0", "centroid-1", "centroid-2", "hull_area"), t.columns());
+        for (long h : t.longs("hull_area")) {
+            assertEquals(0, h, "hull_area is recorded for masking type 1 only");
+        }
+        long[] labels = Hdf5.read(step.actual("embeds/TS_01_instance_labels.h5"), "labels").toLongArray();
+        assertArrayEquals(t.longs("label"), labels);
+        for (double a : t.doubles("area")) {
+            assertTrue(a >= 10, "min_particle_size applies to the computed (expanded) areas");
+        }
+        assertTrue(Files.notExists(step.actual("embeds/TS_02_embeds.h5")));
+    }
 }
