@@ -25,6 +25,11 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.ProcessingCreateSphereMaskMulticlassCommand.class,
                 org.cryosiam.commands.ProcessingCreateBinaryMapAfterStaCommand.class,
                 org.cryosiam.commands.ProcessingCreateMulticlassFromBinaryMasksCommand.class,
+                org.cryosiam.commands.EmbeddingsPredictCommand.class,
+                org.cryosiam.commands.EmbeddingsFromCentersCommand.class,
+                org.cryosiam.commands.KMeansClusteringCommand.class,
+                org.cryosiam.commands.SpectralClusteringCommand.class,
+                org.cryosiam.commands.VisualizeEmbeddingsCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

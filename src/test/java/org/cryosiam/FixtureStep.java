@@ -135,6 +135,125 @@ public final class FixtureStep {
         assertTrue(maxDiff <= tol, what + ": max abs difference " + maxDiff + " > " + tol);
     }
 
+    /**
+     * A CSV or STAR output against the reference's, as fixtures/README.md says: every expected column present (more
+     * are allowed), rows matched by ({@code tomo}, {@code label}) (or their RELION names), at least 97 % of the
+     * expected rows equal (floats within 1e-6, text equal), row count within max(1, 2 %). Columns in {@code ignore}
+     * are not compared (cluster ids, compared by adjusted Rand index instead).
+     */
+    public void assertTableClose(String relative, String... ignore) {
+        assertTableClose(expected(relative), actual(relative), relative, ignore);
+    }
+
+    public static void assertTableClose(Path expectedFile, Path actualFile, String what, String... ignore) {
+        org.cryosiam.io.Table want = readTable(expectedFile);
+        org.cryosiam.io.Table got = readTable(actualFile);
+        java.util.Set<String> skip = java.util.Set.of(ignore);
+        for (String c : want.columns()) {
+            assertTrue(got.hasColumn(c), what + ": column " + c + " missing (has " + got.columns() + ")");
+        }
+        int n = want.rowCount();
+        assertTrue(Math.abs(got.rowCount() - n) <= Math.max(1, 0.02 * n),
+                what + ": " + got.rowCount() + " rows, expected " + n);
+        Map<String, Integer> gotRows = new LinkedHashMap<>();
+        for (int i = 0; i < got.rowCount(); i++) {
+            gotRows.put(rowKey(got, i), i);
+        }
+        int equal = 0;
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Integer j = gotRows.get(rowKey(want, i));
+            boolean same = j != null;
+            if (same) {
+                for (String c : want.columns()) {
+                    if (skip.contains(c)) {
+                        continue;
+                    }
+                    String a = want.cell(i, c);
+                    String b = got.cell(j, c);
+                    if (a.equals(b)) {
+                        continue;
+                    }
+                    try {
+                        if (Math.abs(Double.parseDouble(a) - Double.parseDouble(b)) <= 1e-6) {
+                            continue;
+                        }
+                    } catch (NumberFormatException e) {
+                        // text differs
+                    }
+                    same = false;
+                    bad.add("row " + rowKey(want, i) + " " + c + ": " + a + " vs " + b);
+                }
+            } else {
+                bad.add("row " + rowKey(want, i) + " missing");
+            }
+            if (same) {
+                equal++;
+            }
+        }
+        assertTrue(equal >= 0.97 * n, what + ": only " + equal + " of " + n + " rows equal: "
+                + bad.subList(0, Math.min(5, bad.size())));
+    }
+
+    private static org.cryosiam.io.Table readTable(Path f) {
+        return f.toString().endsWith(".star") ? org.cryosiam.io.StarFile.readTable(f) : org.cryosiam.io.Csv.read(f);
+    }
+
+    private static String rowKey(org.cryosiam.io.Table t, int i) {
+        StringBuilder k = new StringBuilder();
+        for (String c : List.of("tomo", "rlnMicrographName", "label", "rlnLabel")) {
+            if (t.hasColumn(c)) {
+                k.append(t.cell(i, c)).append('/');
+            }
+        }
+        return k.length() == 0 ? Integer.toString(i) : k.toString();
+    }
+
+    /** The adjusted Rand index of two labelings (Hubert and Arabie), 1 for identical partitions. */
+    public static double adjustedRandIndex(long[] a, long[] b) {
+        assertEquals(a.length, b.length, "labelings of different length");
+        Map<Long, Integer> ia = new LinkedHashMap<>();
+        Map<Long, Integer> ib = new LinkedHashMap<>();
+        for (long v : a) {
+            ia.putIfAbsent(v, ia.size());
+        }
+        for (long v : b) {
+            ib.putIfAbsent(v, ib.size());
+        }
+        long[][] m = new long[ia.size()][ib.size()];
+        for (int i = 0; i < a.length; i++) {
+            m[ia.get(a[i])][ib.get(b[i])]++;
+        }
+        double sumComb = 0;
+        double[] rows = new double[ia.size()];
+        double[] cols = new double[ib.size()];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                sumComb += comb2(m[i][j]);
+                rows[i] += m[i][j];
+                cols[j] += m[i][j];
+            }
+        }
+        double sa = 0;
+        double sb = 0;
+        for (double r : rows) {
+            sa += comb2(r);
+        }
+        for (double c : cols) {
+            sb += comb2(c);
+        }
+        double expected = sa * sb / comb2(a.length);
+        double max = (sa + sb) / 2;
+        if (max == expected) {
+            return 1.0;
+        }
+        return (sumComb - expected) / (max - expected);
+    }
+
+    private static double comb2(double n) {
+        return n * (n - 1) / 2;
+    }
+
     private Object absolute(Object v) {
         if (v instanceof Map) {
             Map<Object, Object> m = new LinkedHashMap<>();

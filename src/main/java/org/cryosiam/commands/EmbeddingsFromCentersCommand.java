@@ -1,0 +1,129 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.config.Config;
+import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.inference.SubtomogramPatches;
+import org.cryosiam.io.Csv;
+import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Table;
+import org.cryosiam.volume.Volume;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cryosiam simsiam_embeddings_from_centers_predict}: one SimSiam embedding per particle centre of a STAR or
+ * CSV file, from the box of half-size {@code centers_patch_size} around it (spec/commands.md; the box starts at
+ * {@code max(c − h, 0)}, not at the volume origin as in the reference).
+ */
+@Command(name = "simsiam_embeddings_from_centers_predict", mixinStandardHelpOptions = true,
+        description = "Embed the subtomogram around every particle centre of a STAR/CSV file with a SimSiam "
+                + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star).")
+public final class EmbeddingsFromCentersCommand extends ConfigCommand {
+    @Override
+    protected void run(Config cfg) {
+        Path dataFolder = cfg.path("data_folder");
+        Path outFolder = cfg.path("prediction_folder");
+        String ext = cfg.string("file_extension");
+        int half = cfg.integer("centers_patch_size");
+        if (half < 1) {
+            throw new CryosiamUserException(cfg.source() + ": centers_patch_size must be at least 1.");
+        }
+        Table centers = readCenters(cfg.path("centers_file"), outFolder);
+        for (String c : List.of("label", "tomo", "centroid-0", "centroid-1", "centroid-2")) {
+            if (!centers.hasColumn(c)) {
+                throw new CryosiamUserException(cfg.path("centers_file") + ": no column '" + c
+                        + "' (STAR: rlnLabel, rlnMicrographName, rlnCoordinateZ/Y/X; CSV: label, tomo, centroid-0..2).");
+            }
+        }
+        String[] tomo = centers.strings("tomo");
+        List<String> files = inputFiles(cfg, "data_folder");
+        try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_from_centers_predict")) {
+            for (String name : files) {
+                String stem = InputFiles.stem(name, ext);
+                if (EmbeddingOutputs.alreadyDone(outFolder, stem)) {
+                    continue;
+                }
+                List<Integer> mine = new ArrayList<>();
+                for (int i = 0; i < tomo.length; i++) {
+                    if (tomo[i].equals(stem)) {
+                        mine.add(i);
+                    }
+                }
+                if (mine.isEmpty()) {
+                    CommandLog.info("no coordinates for " + name + " in " + cfg.path("centers_file"));
+                    continue;
+                }
+                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Preprocessing.standard(tomogram, model.intensity);
+                Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
+                embed(model, tomogram, rows, half, outFolder, stem);
+            }
+        }
+    }
+
+    /**
+     * The centres as a regions table ({@code label}, {@code tomo}, {@code centroid-0..2}, optional {@code area},
+     * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
+     */
+    static Table readCenters(Path file, Path outFolder) {
+        if (file.toString().endsWith(".star")) {
+            Table t = StarFile.readTable(file);
+            if (!t.hasColumn("rlnLabel")) {
+                t = RegionTables.withFirstColumn(t, "rlnLabel", oneToN(t.rowCount()));
+                Path out = outFolder.resolve("centers_with_labels.star");
+                StarFile.write(out, t);
+                CommandLog.info("wrote " + out);
+            }
+            return t.renamed(RegionTables.fromStarNames());
+        }
+        Table t = Csv.read(file);
+        if (!t.hasColumn("label")) {
+            t = RegionTables.withFirstColumn(t, "label", oneToN(t.rowCount()));
+            Path out = outFolder.resolve("centers_with_labels.csv");
+            Csv.write(out, t);
+            CommandLog.info("wrote " + out);
+        }
+        return t;
+    }
+
+    private static long[] oneToN(int n) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = i + 1;
+        }
+        return l;
+    }
+
+    private static void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
+            String stem) {
+        int n = rows.rowCount();
+        long[] labels = rows.longs("label");
+        double[][] c = {rows.doubles("centroid-0"), rows.doubles("centroid-1"), rows.doubles("centroid-2")};
+        int[] size = tomogram.shape();
+        double[][] embeddings = model.embedder.embed(n, k -> {
+            int[] lo = new int[3];
+            int[] hi = new int[3];
+            for (int a = 0; a < 3; a++) {
+                long centre = (long) c[a][k]; // Python int(): truncation
+                lo[a] = (int) Math.min(Math.max(centre - half, 0), size[a]);
+                hi[a] = (int) Math.max(lo[a], Math.min(centre + half, size[a]));
+            }
+            return SubtomogramPatches.crop(tomogram, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);
+        });
+        Table.Builder b = rows.toBuilder().remove("tomo");
+        if (!rows.hasColumn("area")) {
+            long[] area = new long[n];
+            java.util.Arrays.fill(area, (long) half * half * half);
+            b.longs("area", area);
+        }
+        Table csv = b.build();
+        EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
+                csv.renamed(RegionTables.STAR_NAMES));
+    }
+}

@@ -1,0 +1,386 @@
+package org.cryosiam.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.cryosiam.io.AtomicFile;
+
+/**
+ * A 2-D or 3-D scatter of projected embeddings, coloured by a category (cluster, class) or by a continuous value
+ * ({@code log_area}), written two ways: a self-contained interactive HTML page (our own small canvas renderer
+ * embedded in the file — no network, no plotting library; hover shows every metadata column of a point, the legend
+ * toggles categories, 3-D plots rotate by dragging) and a static PNG of the same scatter for reports (Java2D).
+ */
+public final class ScatterPlot {
+    /** Plotly's Light24 (the reference's discrete palette). */
+    static final String[] PALETTE = {"#FD3216", "#00FE35", "#6A76FC", "#FED4C4", "#FE00CE", "#0DF9FF", "#F6F926",
+        "#FF9616", "#479B55", "#EEA6FB", "#DC587D", "#D626FF", "#6E899C", "#00B5F7", "#B68E00", "#C9FBE5", "#FF0092",
+        "#22FFA7", "#E3EE9E", "#86CE00", "#BC7196", "#7E7DCD", "#FC6955", "#E48F72"};
+    /** Viridis stops for continuous colours. */
+    static final int[][] VIRIDIS = {{68, 1, 84}, {72, 40, 120}, {62, 74, 137}, {49, 104, 142}, {38, 130, 142},
+        {31, 158, 137}, {53, 183, 121}, {109, 205, 89}, {180, 222, 44}, {253, 231, 37}};
+
+    private final String title;
+    private final double[][] xyz;
+    private final Map<String, String[]> hover = new LinkedHashMap<>();
+    private String colourName;
+    private String[] categories;
+    private double[] values;
+
+    /** @param xyz n points of 2 or 3 coordinates */
+    public ScatterPlot(String title, double[][] xyz) {
+        this.title = title;
+        this.xyz = xyz;
+    }
+
+    /** A metadata column shown on hover (text as it should appear). */
+    public ScatterPlot hover(String name, String[] cells) {
+        hover.put(name, cells);
+        return this;
+    }
+
+    public ScatterPlot colourByCategory(String name, String[] perPoint) {
+        colourName = name;
+        categories = perPoint;
+        values = null;
+        return this;
+    }
+
+    public ScatterPlot colourByValue(String name, double[] perPoint) {
+        colourName = name;
+        values = perPoint;
+        categories = null;
+        return this;
+    }
+
+    private int dims() {
+        return xyz.length == 0 ? 2 : xyz[0].length;
+    }
+
+    /** The distinct categories in order of first appearance, numerically sorted when they are all numbers. */
+    List<String> categoryOrder() {
+        List<String> order = new ArrayList<>(new java.util.LinkedHashSet<>(java.util.Arrays.asList(categories)));
+        boolean numeric = order.stream().allMatch(s -> s.matches("-?[0-9]+(\\.[0-9]*)?"));
+        if (numeric) {
+            order.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
+        }
+        return order;
+    }
+
+    // ---------------------------------------------------------------- HTML
+
+    public void writeHtml(Path file) {
+        String html = html();
+        AtomicFile.write(file, tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8));
+    }
+
+    String html() {
+        StringBuilder j = new StringBuilder();
+        j.append("{\"title\":").append(str(title)).append(",\"dims\":").append(dims());
+        j.append(",\"colour\":").append(str(colourName == null ? "" : colourName));
+        j.append(",\"pts\":[");
+        for (int i = 0; i < xyz.length; i++) {
+            if (i > 0) {
+                j.append(',');
+            }
+            j.append('[');
+            for (int d = 0; d < xyz[i].length; d++) {
+                if (d > 0) {
+                    j.append(',');
+                }
+                j.append(num(xyz[i][d]));
+            }
+            j.append(']');
+        }
+        j.append("],\"cols\":[");
+        boolean first = true;
+        for (String c : hover.keySet()) {
+            j.append(first ? "" : ",").append(str(c));
+            first = false;
+        }
+        j.append("],\"rows\":[");
+        for (int i = 0; i < xyz.length; i++) {
+            j.append(i > 0 ? ",[" : "[");
+            first = true;
+            for (String[] col : hover.values()) {
+                j.append(first ? "" : ",").append(str(col[i]));
+                first = false;
+            }
+            j.append(']');
+        }
+        j.append(']');
+        if (categories != null) {
+            List<String> order = categoryOrder();
+            j.append(",\"cats\":[");
+            for (int c = 0; c < order.size(); c++) {
+                j.append(c > 0 ? "," : "").append(str(order.get(c)));
+            }
+            j.append("],\"cat\":[");
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int c = 0; c < order.size(); c++) {
+                index.put(order.get(c), c);
+            }
+            for (int i = 0; i < categories.length; i++) {
+                j.append(i > 0 ? "," : "").append(index.get(categories[i]));
+            }
+            j.append("],\"palette\":[");
+            for (int c = 0; c < PALETTE.length; c++) {
+                j.append(c > 0 ? "," : "").append(str(PALETTE[c]));
+            }
+            j.append(']');
+        } else if (values != null) {
+            j.append(",\"val\":[");
+            for (int i = 0; i < values.length; i++) {
+                j.append(i > 0 ? "," : "").append(num(values[i]));
+            }
+            j.append("],\"viridis\":[");
+            for (int c = 0; c < VIRIDIS.length; c++) {
+                j.append(c > 0 ? "," : "").append('[').append(VIRIDIS[c][0]).append(',').append(VIRIDIS[c][1])
+                        .append(',').append(VIRIDIS[c][2]).append(']');
+            }
+            j.append(']');
+        }
+        j.append('}');
+        String data = j.toString().replace("</", "<\\/");
+        String page;
+        try (var in = ScatterPlot.class.getResourceAsStream("scatter.html")) {
+            page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("scatter.html template missing from the jar", e);
+        }
+        return page.replace("%%TITLE%%", escapeHtml(title)).replace("%%DATA%%", data);
+    }
+
+    private static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return "null";
+        }
+        return Double.toString(v);
+    }
+
+    static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String escapeHtml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    // ---------------------------------------------------------------- PNG
+
+    public void writePng(Path file) {
+        BufferedImage img = png(1000, 750);
+        AtomicFile.write(file, tmp -> {
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+
+    BufferedImage png(int width, int height) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int left = 70;
+        int top = 50;
+        int right = width - 200;
+        int bottom = height - 60;
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, left, 30);
+        double[][] p = projected();
+        double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (double[] q : p) {
+            for (int d = 0; d < 2; d++) {
+                if (Double.isFinite(q[d])) {
+                    lo[d] = Math.min(lo[d], q[d]);
+                    hi[d] = Math.max(hi[d], q[d]);
+                }
+            }
+        }
+        for (int d = 0; d < 2; d++) {
+            if (!(hi[d] > lo[d])) {
+                lo[d] = Double.isFinite(lo[d]) ? lo[d] - 1 : -1;
+                hi[d] = lo[d] + 2;
+            }
+            double pad = 0.05 * (hi[d] - lo[d]);
+            lo[d] -= pad;
+            hi[d] += pad;
+        }
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(left, top, right - left, bottom - top);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        if (dims() == 2) {
+            for (int t = 0; t <= 4; t++) {
+                double vx = lo[0] + (hi[0] - lo[0]) * t / 4;
+                int px = left + (right - left) * t / 4;
+                g.drawLine(px, bottom, px, bottom + 5);
+                g.drawString(String.format(Locale.ROOT, "%.3g", vx), px - 15, bottom + 18);
+                double vy = lo[1] + (hi[1] - lo[1]) * t / 4;
+                int py = bottom - (bottom - top) * t / 4;
+                g.drawLine(left - 5, py, left, py);
+                g.drawString(String.format(Locale.ROOT, "%.3g", vy), left - 55, py + 4);
+            }
+            g.drawString("x", (left + right) / 2, bottom + 40);
+            g.drawString("y", left - 60, (top + bottom) / 2 - 14);
+        } else {
+            g.drawString("3-D projection (fixed view); the HTML rotates", left, bottom + 40);
+        }
+        Color[] colours = pointColours();
+        Integer[] order = drawOrder(p);
+        int r = 4;
+        for (int idx : order) {
+            double[] q = p[idx];
+            if (!Double.isFinite(q[0]) || !Double.isFinite(q[1])) {
+                continue;
+            }
+            int px = (int) Math.round(left + (q[0] - lo[0]) / (hi[0] - lo[0]) * (right - left));
+            int py = (int) Math.round(bottom - (q[1] - lo[1]) / (hi[1] - lo[1]) * (bottom - top));
+            Color c = colours[idx];
+            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 140));
+            g.fillOval(px - r, py - r, 2 * r, 2 * r);
+        }
+        legend(g, right + 20, top);
+        g.dispose();
+        return img;
+    }
+
+    /** 2-D points as they are; 3-D points under a fixed rotation (azimuth 35°, elevation 25°), depth in [2]. */
+    private double[][] projected() {
+        if (dims() == 2) {
+            return xyz;
+        }
+        double az = Math.toRadians(35);
+        double el = Math.toRadians(25);
+        double[][] out = new double[xyz.length][3];
+        for (int i = 0; i < xyz.length; i++) {
+            double x = xyz[i][0];
+            double y = xyz[i][1];
+            double z = xyz[i][2];
+            double x1 = Math.cos(az) * x - Math.sin(az) * y;
+            double y1 = Math.sin(az) * x + Math.cos(az) * y;
+            out[i][0] = x1;
+            out[i][1] = Math.cos(el) * z - Math.sin(el) * y1;
+            out[i][2] = Math.sin(el) * z + Math.cos(el) * y1;
+        }
+        return out;
+    }
+
+    private Integer[] drawOrder(double[][] p) {
+        Integer[] o = new Integer[p.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = i;
+        }
+        if (dims() == 3) {
+            java.util.Arrays.sort(o, (a, b) -> Double.compare(p[b][2], p[a][2]));
+        }
+        return o;
+    }
+
+    private Color[] pointColours() {
+        Color[] out = new Color[xyz.length];
+        if (categories != null) {
+            List<String> order = categoryOrder();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Color.decode(PALETTE[order.indexOf(categories[i]) % PALETTE.length]);
+            }
+        } else if (values != null) {
+            double[] mm = finiteRange(values);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = viridis(mm[1] > mm[0] ? (values[i] - mm[0]) / (mm[1] - mm[0]) : 0.5);
+            }
+        } else {
+            java.util.Arrays.fill(out, Color.decode(PALETTE[2]));
+        }
+        return out;
+    }
+
+    private void legend(Graphics2D g, int x, int y) {
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        if (colourName != null) {
+            g.drawString(colourName, x, y + 10);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        if (categories != null) {
+            List<String> order = categoryOrder();
+            for (int c = 0; c < order.size() && c < 40; c++) {
+                g.setColor(Color.decode(PALETTE[c % PALETTE.length]));
+                g.fillOval(x, y + 22 + 18 * c, 10, 10);
+                g.setColor(Color.BLACK);
+                g.drawString(order.get(c), x + 16, y + 32 + 18 * c);
+            }
+        } else if (values != null) {
+            double[] mm = finiteRange(values);
+            int h = 200;
+            for (int t = 0; t < h; t++) {
+                g.setColor(viridis(1 - (double) t / (h - 1)));
+                g.drawLine(x, y + 22 + t, x + 18, y + 22 + t);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(Locale.ROOT, "%.3g", mm[1]), x + 24, y + 30);
+            g.drawString(String.format(Locale.ROOT, "%.3g", mm[0]), x + 24, y + 22 + h);
+        }
+    }
+
+    private static double[] finiteRange(double[] v) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            if (Double.isFinite(d)) {
+                lo = Math.min(lo, d);
+                hi = Math.max(hi, d);
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    static Color viridis(double t) {
+        if (!Double.isFinite(t)) {
+            return Color.GRAY;
+        }
+        t = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
+        int i = Math.min((int) t, VIRIDIS.length - 2);
+        double f = t - i;
+        int[] a = VIRIDIS[i];
+        int[] b = VIRIDIS[i + 1];
+        return new Color((int) Math.round(a[0] + f * (b[0] - a[0])), (int) Math.round(a[1] + f * (b[1] - a[1])),
+                (int) Math.round(a[2] + f * (b[2] - a[2])));
+    }
+}

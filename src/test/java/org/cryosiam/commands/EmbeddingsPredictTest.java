@@ -1,0 +1,78 @@
+package org.cryosiam.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.cryosiam.FixtureStep;
+import org.cryosiam.Fixtures;
+import org.cryosiam.io.Hdf5;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** simsiam_embeddings_predict against the reference's outputs for the pipeline_small case. */
+class EmbeddingsPredictTest {
+    static final String STEP = "simsiam_embeddings_predict configs/embeddings.yaml";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void matchesTheReferenceOnThePipelineCase() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
+        checkOutputs(step, STEP);
+    }
+
+    static void checkOutputs(FixtureStep step, String stepName) {
+        for (String f : step.writes(stepName)) {
+            assertTrue(Files.exists(step.actual(f)), f + " was not written");
+            if (f.endsWith("_instance_labels.h5")) {
+                assertArrayEquals(Hdf5.read(step.expected(f), "labels").toLongArray(),
+                        Hdf5.read(step.actual(f), "labels").toLongArray(), f);
+                assertEquals(Hdf5.read(step.expected(f), "labels").type(), Hdf5.read(step.actual(f), "labels").type());
+            } else if (f.endsWith(".h5")) {
+                step.assertHdf5Close(f);
+            } else {
+                step.assertTableClose(f);
+            }
+        }
+    }
+
+    @Test
+    void skipsTomogramsAlreadyDone() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Path done = step.actual("embeds/TS_01_embeds.h5");
+        Files.createDirectories(done.getParent());
+        Files.writeString(done, "marker");
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
+        assertEquals("marker", Files.readString(done));
+        assertTrue(Files.notExists(step.actual("embeds/TS_01_instance_regions.csv")));
+        assertTrue(Files.exists(step.actual("embeds/TS_02_embeds.h5")));
+    }
+
+    @Test
+    void strictMaskingAndRegionsComputedWithoutTheCsv() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Files.delete(step.actual("instance/TS_01_instance_regions.csv"));
+        Path cfg = step.work.resolve("configs/embeddings.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("masking_type: 1", "masking_type: 2"));
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml", "--filename", "TS_01.mrc"));
+        org.cryosiam.io.Table t = org.cryosiam.io.Csv.read(step.actual("embeds/TS_01_instance_regions.csv"));
+        assertEquals(java.util.List.of("label", "area", "bbox-0", "bbox-1", "bbox-2", "bbox-3", "bbox-4", "bbox-5",
+                "centroid-0", "centroid-1", "centroid-2", "hull_area"), t.columns());
+        for (long h : t.longs("hull_area")) {
+            assertEquals(0, h, "hull_area is recorded for masking type 1 only");
+        }
+        long[] labels = Hdf5.read(step.actual("embeds/TS_01_instance_labels.h5"), "labels").toLongArray();
+        assertArrayEquals(t.longs("label"), labels);
+        for (double a : t.doubles("area")) {
+            assertTrue(a >= 10, "min_particle_size applies to the computed (expanded) areas");
+        }
+        assertTrue(Files.notExists(step.actual("embeds/TS_02_embeds.h5")));
+    }
+}
