@@ -83,6 +83,27 @@ class InstancePredictTest {
     }
 
     @Test
+    void semanticPredictionsReplaceTheForeground() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Path raw = step.actual("instance/TS_01_preds.h5");
+        Files.createDirectories(raw.getParent());
+        Files.copy(step.expected("instance/TS_01_preds.h5"), raw);
+        Path cfg = step.work.resolve("configs/instance.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("semantic_predictions: null",
+                "semantic_predictions: " + step.actual("semantic") + "\nsemantic_foreground_labels: [2, 3]"));
+        assertEquals(0, step.run("instance_predict", "configs/instance.yaml", "--filename", "TS_01.mrc"));
+        long[] labels = Hdf5.read(step.actual("semantic/TS_01_preds.h5"), "labels").toLongArray();
+        float[] fg = new float[labels.length];
+        for (int i = 0; i < fg.length; i++) {
+            fg[i] = labels[i] == 2 || labels[i] == 3 ? 1f : 0f;
+        }
+        float[] d = Hdf5.read(raw, "distances").toFloatArray();
+        int[] want = org.cryosiam.ops.InstancePostprocessing.segment(fg, d, 40, 52, 47,
+                new org.cryosiam.ops.InstancePostprocessing.Parameters(0.5, 0, 2, 1));
+        assertArrayEquals(want, Hdf5.read(step.actual("instance/TS_01_instance_preds.h5"), "instances").toIntArray());
+    }
+
+    @Test
     void multicutIsRefusedBeforeAnyWork() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
         Path cfg = step.work.resolve("configs/instance.yaml");
