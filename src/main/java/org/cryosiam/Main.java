@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.CheckpointInfoCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
+                org.cryosiam.commands.InstancePredictCommand.class,
+                org.cryosiam.commands.InstanceFilterCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
                 org.cryosiam.commands.ProcessingInvertScaleCommand.class,
                 org.cryosiam.commands.ProcessingCreateSphereMaskCommand.class,

@@ -122,6 +122,115 @@ public final class FixtureStep {
         assertFloatsClose(a, b, relative);
     }
 
+    /** How an instance volume agrees with the reference's (fixtures/README.md: same id per voxel, instance count). */
+    public record InstanceAgreement(int expectedCount, int actualCount, double sameIdFraction) {
+        @Override
+        public String toString() {
+            return String.format("instances %d vs %d, %.4f %% voxels with the same id", actualCount, expectedCount,
+                    100 * sameIdFraction);
+        }
+    }
+
+    /**
+     * The {@code dataset} of an instance output against the reference's: same shape, ≥ 99 % of voxels with the same
+     * id and an instance count within max(1, 2 %).
+     */
+    public InstanceAgreement assertInstancesAgree(String relative, String dataset) {
+        NdData w = Hdf5.read(expected(relative), dataset);
+        NdData g = Hdf5.read(actual(relative), dataset);
+        assertEquals(w.type(), g.type(), relative + "/" + dataset + ": dtype");
+        assertEquals(java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(g.shape()), relative + ": shape");
+        long[] a = w.toLongArray();
+        long[] b = g.toLongArray();
+        long same = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                same++;
+            }
+        }
+        InstanceAgreement r = new InstanceAgreement(distinctNonZero(a), distinctNonZero(b), (double) same / a.length);
+        assertTrue(r.sameIdFraction() >= 0.99, relative + ": " + r);
+        assertTrue(Math.abs(r.actualCount() - r.expectedCount()) <= Math.max(1, 0.02 * r.expectedCount()),
+                relative + ": " + r);
+        return r;
+    }
+
+    private static int distinctNonZero(long[] v) {
+        return (int) java.util.Arrays.stream(v).filter(x -> x != 0).distinct().count();
+    }
+
+    /** How a CSV output's rows agree with the reference's. */
+    public record RowAgreement(int expectedRows, int actualRows, int equalRows) {
+        @Override
+        public String toString() {
+            return String.format("%d of %d rows equal (%d rows written)", equalRows, expectedRows, actualRows);
+        }
+    }
+
+    /**
+     * A CSV table against the reference's (fixtures/README.md): the reference's columns are all present, rows matched
+     * by the key columns (e.g. {@code tomo}, {@code label}; those present), ≥ 97 % of rows equal (floats within 1e-6,
+     * the rest as text) and a row count within max(1, 2 %).
+     */
+    public RowAgreement assertCsvRowsMatch(String relative, String... keys) {
+        org.cryosiam.io.Table w = org.cryosiam.io.Csv.read(expected(relative));
+        org.cryosiam.io.Table g = org.cryosiam.io.Csv.read(actual(relative));
+        for (String c : w.columns()) {
+            assertTrue(g.hasColumn(c), relative + ": column " + c + " missing");
+        }
+        List<String> keyCols = new ArrayList<>();
+        for (String k : keys) {
+            if (w.hasColumn(k)) {
+                keyCols.add(k);
+            }
+        }
+        Map<String, Integer> gotRows = new LinkedHashMap<>();
+        for (int r = 0; r < g.rowCount(); r++) {
+            gotRows.put(rowKey(g, r, keyCols), r);
+        }
+        int equal = 0;
+        for (int r = 0; r < w.rowCount(); r++) {
+            Integer gr = gotRows.get(rowKey(w, r, keyCols));
+            if (gr != null && rowEqual(w, r, g, gr)) {
+                equal++;
+            }
+        }
+        RowAgreement a = new RowAgreement(w.rowCount(), g.rowCount(), equal);
+        assertTrue(equal >= 0.97 * w.rowCount(), relative + ": " + a);
+        assertTrue(Math.abs(g.rowCount() - w.rowCount()) <= Math.max(1, 0.02 * w.rowCount()), relative + ": " + a);
+        return a;
+    }
+
+    private static String rowKey(org.cryosiam.io.Table t, int row, List<String> cols) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : cols) {
+            String v = t.cell(row, c);
+            if (t.type(c) != org.cryosiam.io.Table.ColumnType.STRING) {
+                v = Double.toString(Double.parseDouble(v)); // 3 and 3.0 are one key
+            }
+            sb.append(v).append('\u0000');
+        }
+        return sb.toString();
+    }
+
+    private static boolean rowEqual(org.cryosiam.io.Table w, int rw, org.cryosiam.io.Table g, int rg) {
+        for (String c : w.columns()) {
+            String a = w.cell(rw, c);
+            String b = g.cell(rg, c);
+            if (w.type(c) == org.cryosiam.io.Table.ColumnType.STRING || g.type(c) == org.cryosiam.io.Table.ColumnType.STRING) {
+                if (!a.equals(b)) {
+                    return false;
+                }
+            } else {
+                double x = Double.parseDouble(a), y = Double.parseDouble(b);
+                if (!(Math.abs(x - y) <= 1e-6 || (Double.isNaN(x) && Double.isNaN(y)))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** max |a − b| ≤ 1e-4 × max(1, max |a|), the rule for float maps. */
     public static void assertFloatsClose(double[] want, double[] got, String what) {
         assertEquals(want.length, got.length, what + ": size");

@@ -185,4 +185,107 @@ public final class GaussianFilter {
             }
         });
     }
+
+    /**
+     * {@link #filter(float[], int, int, int, double, double, double, Mode)} for a float64 volume, as SciPy runs it on
+     * float64 input (e.g. on a distance transform): the same float64 accumulation, but each pass is stored as
+     * float64, without rounding to float32. Returns a new array; {@code in} is not modified.
+     */
+    public static double[] filter(double[] in, int nz, int ny, int nx, double sigmaZ, double sigmaY, double sigmaX,
+                                  Mode mode) {
+        Slabs.size(in.length, nz, ny, nx);
+        double[] out = in.clone();
+        if (sigmaZ > 1e-15) {
+            alongOuter64(out, nz, ny, nx, true, half(kernel(sigmaZ)), mode);
+        }
+        if (sigmaY > 1e-15) {
+            alongOuter64(out, nz, ny, nx, false, half(kernel(sigmaY)), mode);
+        }
+        if (sigmaX > 1e-15) {
+            alongX64(out, nz, ny, nx, half(kernel(sigmaX)), mode);
+        }
+        return out;
+    }
+
+    /** {@link #alongX} on a float64 volume (no rounding to float32). */
+    private static void alongX64(double[] a, int nz, int ny, int nx, double[] h, Mode mode) {
+        int r = h.length - 1;
+        int lines = nz * ny;
+        Slabs.forChunks(lines, nx, (lo, hi) -> {
+            double[] ext = new double[nx + 2 * r];
+            for (int line = lo; line < hi; line++) {
+                int base = line * nx;
+                for (int k = 0; k < ext.length; k++) {
+                    int x = k - r;
+                    if (x < 0 || x >= nx) {
+                        ext[k] = mode == Mode.NEAREST ? a[base + (x < 0 ? 0 : nx - 1)] : 0.0;
+                    } else {
+                        ext[k] = a[base + x];
+                    }
+                }
+                for (int x = 0; x < nx; x++) {
+                    int c = x + r;
+                    double acc = ext[c] * h[0];
+                    for (int j = r; j >= 1; j--) {
+                        acc += (ext[c - j] + ext[c + j]) * h[j];
+                    }
+                    a[base + x] = acc;
+                }
+            }
+        });
+    }
+
+    /** {@link #alongOuter} on a float64 volume (no rounding to float32). */
+    private static void alongOuter64(double[] a, int nz, int ny, int nx, boolean alongZ, double[] h, Mode mode) {
+        int r = h.length - 1;
+        int len = alongZ ? nz : ny;          // axis being filtered
+        int outer = alongZ ? ny : nz;        // independent index
+        long stride = alongZ ? (long) ny * nx : nx;
+        Slabs.forChunks(outer, (long) len * nx, (lo, hi) -> {
+            double[] buf = new double[(len + 2 * r) * nx];
+            double[] acc = new double[nx];
+            for (int o = lo; o < hi; o++) {
+                long base = alongZ ? (long) o * nx : (long) o * ny * nx;
+                for (int k = 0; k < len + 2 * r; k++) {
+                    int p = k - r;
+                    int row = k * nx;
+                    if (p < 0 || p >= len) {
+                        if (mode == Mode.NEAREST) {
+                            int src = (int) (base + (p < 0 ? 0 : len - 1) * stride);
+                            for (int x = 0; x < nx; x++) {
+                                buf[row + x] = a[src + x];
+                            }
+                        } else {
+                            for (int x = 0; x < nx; x++) {
+                                buf[row + x] = 0.0;
+                            }
+                        }
+                    } else {
+                        int src = (int) (base + p * stride);
+                        for (int x = 0; x < nx; x++) {
+                            buf[row + x] = a[src + x];
+                        }
+                    }
+                }
+                for (int p = 0; p < len; p++) {
+                    int c = (p + r) * nx;
+                    double w0 = h[0];
+                    for (int x = 0; x < nx; x++) {
+                        acc[x] = buf[c + x] * w0;
+                    }
+                    for (int j = r; j >= 1; j--) {
+                        int lft = c - j * nx, rgt = c + j * nx;
+                        double wj = h[j];
+                        for (int x = 0; x < nx; x++) {
+                            acc[x] += (buf[lft + x] + buf[rgt + x]) * wj;
+                        }
+                    }
+                    int dst = (int) (base + p * stride);
+                    for (int x = 0; x < nx; x++) {
+                        a[dst + x] = acc[x];
+                    }
+                }
+            }
+        });
+    }
 }

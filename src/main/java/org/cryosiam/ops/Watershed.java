@@ -19,6 +19,12 @@ public final class Watershed {
     private Watershed() {
     }
 
+    /** Image values as float64, whatever the array type. */
+    @FunctionalInterface
+    private interface Values {
+        double at(int i);
+    }
+
     /**
      * @param image   values, flooded from low to high
      * @param markers seed labels (0 = none); not modified
@@ -26,8 +32,18 @@ public final class Watershed {
      * @return labels
      */
     public static int[] watershed(float[] image, int[] markers, byte[] mask, int nz, int ny, int nx) {
-        int n = Slabs.size(image.length, nz, ny, nx);
-        Slabs.size(markers.length, nz, ny, nx);
+        Slabs.size(image.length, nz, ny, nx);
+        return sequential(i -> image[i], markers, mask, nz, ny, nx);
+    }
+
+    /** {@link #watershed(float[], int[], byte[], int, int, int)} on a float64 image. */
+    public static int[] watershed(double[] image, int[] markers, byte[] mask, int nz, int ny, int nx) {
+        Slabs.size(image.length, nz, ny, nx);
+        return sequential(i -> image[i], markers, mask, nz, ny, nx);
+    }
+
+    private static int[] sequential(Values image, int[] markers, byte[] mask, int nz, int ny, int nx) {
+        int n = Slabs.size(markers.length, nz, ny, nx);
         if (mask != null) {
             Slabs.size(mask.length, nz, ny, nx);
         }
@@ -40,9 +56,18 @@ public final class Watershed {
         }
         for (int i = 0; i < n; i++) {
             if (out[i] != 0) {
-                heap.push(image[i], 0, i);
+                heap.push(image.at(i), 0, i);
             }
         }
+        flood(image, mask, out, heap, nz, ny, nx);
+        return out;
+    }
+
+    /**
+     * Pops the heap until it is empty, labelling unlabelled in-mask face neighbours at push time; ages continue
+     * from 1.
+     */
+    private static void flood(Values image, byte[] mask, int[] out, Heap heap, int nz, int ny, int nx) {
         int plane = ny * nx;
         int age = 1;
         int[] nbOff = {-plane, -nx, -1, 1, nx, plane};
@@ -69,9 +94,100 @@ public final class Watershed {
                 }
                 age++;
                 out[j] = label;
-                heap.push(image[j], age, j);
+                heap.push(image.at(j), age, j);
             }
         }
+    }
+
+    /**
+     * The same watershed, computed on all cores: flooding never crosses from one 6-connected component of the
+     * mask to another, so each component is flooded on its own.
+     * <ul>
+     *   <li>a component without markers stays 0; one whose markers all carry one label takes that label entirely
+     *       (the flood reaches every voxel of it, in any order) — no queue needed;</li>
+     *   <li>a component with several labels is flooded with its own heap, its markers pushed in raster order.</li>
+     * </ul>
+     * Apart from the ages, which only keep their relative order, a component's heap sees exactly the items the
+     * global heap holds for it, so the result equals {@link #watershed} — except where two markers of one
+     * component have the same value: skimage orders such ties by the layout of its single global heap, which a
+     * per-component heap cannot reproduce. (Ties between the age-0 markers are the only ties: every later item has
+     * its own age.) Such ties need equal float values on voxels of one component and are rare with smoothed maps.
+     *
+     * @param mask where flooding may go (non-zero); required (without one, the volume is one component)
+     */
+    public static int[] watershedParallel(double[] image, int[] markers, byte[] mask, int nz, int ny, int nx) {
+        int n = Slabs.size(image.length, nz, ny, nx);
+        Slabs.size(markers.length, nz, ny, nx);
+        if (mask == null) {
+            return watershed(image, markers, null, nz, ny, nx);
+        }
+        Slabs.size(mask.length, nz, ny, nx);
+        int[] comp = ConnectedComponents.label(mask, nz, ny, nx, 6);
+        int nComp = ConnectedComponents.count(comp);
+        // per component: the single label of its markers, MULTI when several, 0 when none
+        final int multi = -1;
+        int[] fill = new int[nComp + 1];
+        int[] seeds = new int[nComp + 1];
+        for (int i = 0; i < n; i++) {
+            int c = comp[i];
+            int m = markers[i];
+            if (c == 0 || m == 0) {
+                continue;
+            }
+            seeds[c]++;
+            int f = fill[c];
+            if (f == 0) {
+                fill[c] = m;
+            } else if (f != m) {
+                fill[c] = multi;
+            }
+        }
+        int[] out = new int[n];
+        Slabs.forChunks(n, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int c = comp[i];
+                if (c != 0) {
+                    int f = fill[c];
+                    out[i] = f == multi ? markers[i] : f;
+                }
+            }
+        });
+        // seeds of the multi-label components, grouped by component, each group in raster order
+        int[] start = new int[nComp + 2];
+        int nMulti = 0;
+        for (int c = 1; c <= nComp; c++) {
+            start[c + 1] = start[c] + (fill[c] == multi ? seeds[c] : 0);
+            if (fill[c] == multi) {
+                nMulti++;
+            }
+        }
+        if (nMulti == 0) {
+            return out;
+        }
+        int[] seedIndex = new int[start[nComp + 1]];
+        int[] next = java.util.Arrays.copyOf(start, nComp + 2);
+        for (int i = 0; i < n; i++) {
+            int c = comp[i];
+            if (c != 0 && markers[i] != 0 && fill[c] == multi) {
+                seedIndex[next[c]++] = i;
+            }
+        }
+        Integer[] order = new Integer[nMulti];
+        int k = 0;
+        for (int c = 1; c <= nComp; c++) {
+            if (fill[c] == multi) {
+                order[k++] = c;
+            }
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(seeds[b], seeds[a])); // big first: better balance
+        Values values = i -> image[i];
+        java.util.Arrays.stream(order).parallel().forEach(c -> {
+            Heap heap = new Heap();
+            for (int s = start[c]; s < start[c + 1]; s++) {
+                heap.push(image[seedIndex[s]], 0, seedIndex[s]);
+            }
+            flood(values, mask, out, heap, nz, ny, nx);
+        });
         return out;
     }
 

@@ -1,0 +1,203 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.config.Config;
+import org.cryosiam.inference.LamellaMask;
+import org.cryosiam.inference.NetworkPredictor;
+import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.Csv;
+import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.NdData;
+import org.cryosiam.io.Table;
+import org.cryosiam.ops.InstancePostprocessing;
+import org.cryosiam.ops.RegionProps;
+import org.cryosiam.volume.Volume;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cryosiam instance_predict}: instance segmentation with a CryoSiam instance model (foreground, distance and
+ * boundary heads), then the marker-based watershed of {@link InstancePostprocessing}.
+ *
+ * <p>When {@code <stem>_preds.h5} already exists in the prediction folder, its maps are reused and the network is
+ * not run (not even loaded, when every tomogram has one): re-running with new post-processing parameters takes
+ * seconds.
+ */
+@Command(name = "instance_predict", mixinStandardHelpOptions = true,
+        description = {"Instance segmentation with a CryoSiam instance checkpoint: dense prediction of foreground, "
+                + "distance and boundary maps, then markers by distance thresholds and a watershed.",
+                "An existing <stem>_preds.h5 in prediction_folder is reused instead of running the network, so "
+                        + "re-running with new thresholds is quick."})
+public final class InstancePredictCommand extends ConfigCommand {
+    @Override
+    protected void run(Config cfg) {
+        Path dataFolder = cfg.path("data_folder");
+        Path outFolder = cfg.path("prediction_folder");
+        String ext = cfg.string("file_extension");
+        boolean saveRaw = cfg.bool("save_raw_predictions", false);
+        String maskFolder = cfg.string("mask_folder", "");
+        String semanticFolder = cfg.string("semantic_predictions", "");
+        InstancePostprocessing.Parameters params = parameters(cfg);
+        List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
+        List<String> files = inputFiles(cfg, "data_folder");
+
+        DenseModel model = null;
+        NetworkPredictor predictor = null;
+        try {
+            for (String name : files) {
+                String stem = InputFiles.stem(name, ext);
+                Path raw = outFolder.resolve(stem + "_preds.h5");
+                float[] foreground;
+                float[] distances;
+                int[] shape;
+                if (Files.isRegularFile(raw)) {
+                    NdData fg = Hdf5.read(raw, "foreground");
+                    NdData dist = Hdf5.read(raw, "distances");
+                    shape = fg.shape();
+                    if (shape.length != 3 || !java.util.Arrays.equals(shape, dist.shape())) {
+                        throw new CryosiamUserException(raw + ": 'foreground' and 'distances' must be 3-D volumes of "
+                                + "one shape, found " + java.util.Arrays.toString(shape) + " and "
+                                + java.util.Arrays.toString(dist.shape()) + ".");
+                    }
+                    foreground = fg.toFloatArray();
+                    distances = dist.toFloatArray();
+                    CommandLog.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
+                } else {
+                    if (model == null) {
+                        model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
+                        predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
+                    }
+                    Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                    shape = tomogram.shape();
+                    Preprocessing.standard(tomogram, model.intensity);
+                    Volume[] out = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                            SlidingWindow.progress(name, tomogram, model.patchSize));
+                    float[] boundaries = out[2].data();
+                    foreground = out[0].data();
+                    distances = out[1].data();
+                    if (!maskFolder.isEmpty()) {
+                        byte[] mask = LamellaMask.load(Path.of(maskFolder), stem, shape);
+                        LamellaMask.apply(foreground, mask);
+                        LamellaMask.apply(distances, mask);
+                        LamellaMask.apply(boundaries, mask);
+                    }
+                    if (saveRaw) {
+                        Map<String, NdData> ds = new LinkedHashMap<>();
+                        ds.put("foreground", NdData.float32(foreground, shape));
+                        ds.put("distances", NdData.float32(distances, shape));
+                        ds.put("boundaries", NdData.float32(boundaries, shape));
+                        Hdf5.write(raw, ds);
+                        CommandLog.info("wrote " + raw);
+                    }
+                }
+                if (!semanticFolder.isEmpty()) {
+                    foreground = semanticForeground(Path.of(semanticFolder).resolve(stem + "_preds.h5"),
+                            semanticLabels, shape);
+                }
+                long t0 = System.nanoTime();
+                int[] instances = InstancePostprocessing.segment(foreground, distances, shape[0], shape[1], shape[2],
+                        params);
+                List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
+                CommandLog.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
+                        (System.nanoTime() - t0) / 1e9));
+                Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
+                Hdf5.write(h5, "instances", NdData.uint32(instances, shape));
+                CommandLog.info("wrote " + h5);
+                Path csv = outFolder.resolve(stem + "_instance_regions.csv");
+                Csv.write(csv, regionsTable(regions), Csv.Dialect.PYTHON_CSV);
+                CommandLog.info("wrote " + csv);
+            }
+        } finally {
+            if (predictor != null) {
+                predictor.close();
+            }
+            if (model != null) {
+                model.close();
+            }
+        }
+    }
+
+    /** The post-processing parameters, checked before any work (multicut is refused here). */
+    static InstancePostprocessing.Parameters parameters(Config cfg) {
+        String net = "parameters.network.";
+        int distanceType = cfg.integer(net + "distance_type", 0);
+        if (distanceType < 0 || distanceType > 2) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.network.distance_type must be 0, 1 or 2, found "
+                    + distanceType + ".");
+        }
+        boolean multicut = cfg.bool(net + "postprocessing", false);
+        double boundaryBias = cfg.number(net + "boundary_bias", 1.0);
+        if (multicut && boundaryBias != 1.0) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.network.postprocessing: true (multicut merging "
+                    + "on the boundary map) is not available yet; set it to false to get the watershed instances.");
+        }
+        return new InstancePostprocessing.Parameters(cfg.number(net + "threshold_foreground"),
+                cfg.number(net + "min_center_distance"), cfg.number(net + "max_center_distance"), distanceType);
+    }
+
+    /** {@code [sigmoid(foreground), distance, sigmoid(boundary)]} along the channel axis: {@code [B, 3, D, H, W]}. */
+    private static NDArray maps(Map<String, NDArray> outputs) {
+        NDArray fg = Activation.sigmoid(outputs.get("foreground"));
+        NDArray bd = Activation.sigmoid(outputs.get("boundary"));
+        return NDArrays.concat(new NDList(fg, outputs.get("distance"), bd), 1);
+    }
+
+    /** {@code isin(labels, semantic_foreground_labels)} as float32, from a semantic {@code <stem>_preds.h5}. */
+    private static float[] semanticForeground(Path file, List<Double> labels, int[] shape) {
+        NdData l = Hdf5.read(file, "labels");
+        if (!java.util.Arrays.equals(l.shape(), shape)) {
+            throw new CryosiamUserException(file + ": labels have shape " + java.util.Arrays.toString(l.shape())
+                    + ", the instance maps " + java.util.Arrays.toString(shape) + ".");
+        }
+        double[] v = l.toDoubleArray();
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = labels.contains(v[i]) ? 1f : 0f;
+        }
+        return out;
+    }
+
+    /** {@code regionprops_table(..., ['label', 'area', 'bbox', 'centroid'])} as the reference's CSV columns. */
+    static Table regionsTable(List<RegionProps.Region> regions) {
+        int n = regions.size();
+        long[] label = new long[n], area = new long[n];
+        long[][] bbox = new long[6][n];
+        double[][] centroid = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            RegionProps.Region r = regions.get(i);
+            label[i] = r.label();
+            area[i] = r.area();
+            bbox[0][i] = r.z0();
+            bbox[1][i] = r.y0();
+            bbox[2][i] = r.x0();
+            bbox[3][i] = r.z1();
+            bbox[4][i] = r.y1();
+            bbox[5][i] = r.x1();
+            centroid[0][i] = r.centroidZ();
+            centroid[1][i] = r.centroidY();
+            centroid[2][i] = r.centroidX();
+        }
+        Table.Builder b = Table.builder().longs("label", label).longs("area", area);
+        for (int k = 0; k < 6; k++) {
+            b.longs("bbox-" + k, bbox[k]);
+        }
+        for (int k = 0; k < 3; k++) {
+            b.doubles("centroid-" + k, centroid[k]);
+        }
+        return b.build();
+    }
+}
