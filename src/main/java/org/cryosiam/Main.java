@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 org.cryosiam.commands.CheckpointInfoCommand.class,
+                org.cryosiam.commands.ModelsCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.InstancePredictCommand.class,
@@ -118,8 +119,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"cryosiam " + (v == null ? "dev" : v)
+            return new String[] {"cryosiam " + ProductVersion.get()
                     + " (CryoSiam for the JVM; reads CryoSiam 1.0 configs and checkpoints)"};
         }
     }

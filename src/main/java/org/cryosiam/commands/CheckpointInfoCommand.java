@@ -25,10 +25,14 @@ public final class CheckpointInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Checkpoint ckpt = Checkpoint.load(checkpoint);
-        PrintStream out = System.out;
+        print(Checkpoint.load(checkpoint), listTensors, System.out);
+        return 0;
+    }
+
+    /** What {@code checkpoint_info} prints about a loaded checkpoint (also used by {@code models info}). */
+    public static void print(Checkpoint ckpt, boolean listTensors, PrintStream out) {
         ModelKind kind = ModelKind.of(ckpt.stateDict().keySet());
-        out.println("file:      " + checkpoint);
+        out.println("file:      " + ckpt.file());
         out.println("model:     " + kind.description() + (kind.command().isEmpty() ? "" : ", used by " + kind.command()));
         Map<String, Object> hp = ckpt.hyperParameters();
         Config backbone = backboneConfig(hp);
@@ -64,7 +68,6 @@ public final class CheckpointInfoCommand implements Callable<Integer> {
                         + java.util.Arrays.toString(e.getValue().shape()));
             }
         }
-        return 0;
     }
 
     /** The backbone's config: {@code backbone_config} when present, else {@code config} (a backbone-only model). */

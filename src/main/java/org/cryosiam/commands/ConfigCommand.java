@@ -7,13 +7,20 @@ import java.util.concurrent.Callable;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.zoo.RunRecord;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Base of the commands driven by a reference YAML config: {@code --config_file F [--filename NAME]}. Subclasses
- * implement {@link #run(Config)}; this class reads the config, resolves the input list and reports the time taken.
+ * implement {@link #run(Config)}; this class reads the config, resolves the input list, reports the time taken and
+ * appends the run's record to {@code <prediction_folder>/cryosiam_run.json} ({@link RunRecord}).
  */
 public abstract class ConfigCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"--config_file", "--config-file"}, required = true, paramLabel = "FILE",
             description = "The YAML config (the same file the Python tool takes).")
     protected Path configFile;
@@ -37,7 +44,16 @@ public abstract class ConfigCommand implements Callable<Integer> {
             }
             filename = id;
         }
-        run(cfg);
+        try (RunRecord record = RunRecord.begin(spec.name(), spec.commandLine().getParseResult().originalArgs(),
+                configFile, cfg.has("prediction_folder") ? cfg.path("prediction_folder") : null)) {
+            try {
+                run(cfg);
+            } catch (Exception | Error e) {
+                record.failed(e);
+                throw e;
+            }
+            record.succeeded();
+        }
         CommandLog.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return 0;
     }

@@ -12,6 +12,7 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.zoo.ModelResolver;
 
 import ai.djl.Device;
 
@@ -37,15 +38,16 @@ final class DenseModel implements AutoCloseable {
 
     /** Loads {@code trained_model} and checks it is a model of the expected kind. */
     static DenseModel load(Config cfg, ModelKind expected, String command) {
-        Path file = cfg.path("trained_model");
+        ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model"); // a path or a zoo name
+        Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
         Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
         Network net = Networks.fromCheckpoint(ckpt, device);
         if (net.kind() != expected) {
             net.close();
-            throw new CryosiamUserException(file + ": this is a " + net.kind().description() + " model; "
-                    + command + " needs a " + expected.description() + " model.");
+            throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
         }
+        ModelResolver.accepted(model, net.kind(), device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
         int[] patch = patchSize(cfg, ckpt);
         for (int p : patch) {
             if (p <= 0 || p % 2 != 0) {

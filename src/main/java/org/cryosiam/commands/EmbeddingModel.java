@@ -14,6 +14,7 @@ import org.cryosiam.inference.SubtomogramEmbedder;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.zoo.ModelResolver;
 
 import ai.djl.Device;
 
@@ -38,15 +39,21 @@ final class EmbeddingModel implements AutoCloseable {
 
     static EmbeddingModel load(Config cfg, String command) {
         boolean contrastive = cfg.bool("contrastive", false);
-        Path file = cfg.has("trained_model") ? cfg.path("trained_model")
-                : cfg.path("log_dir").resolve("model").resolve("last.ckpt");
+        ModelResolver.Resolved model = cfg.has("trained_model") ? ModelResolver.resolve(cfg, "trained_model")
+                : ModelResolver.of(cfg.path("log_dir").resolve("model").resolve("last.ckpt"), "trained_model");
+        Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
         Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
         Network net = Networks.fromCheckpoint(ckpt, device, contrastive);
         try {
             if (net.kind() != ModelKind.EMBEDDING) {
-                throw new CryosiamUserException(file + ": this is a " + net.kind().description() + " model; "
-                        + command + " needs a " + ModelKind.EMBEDDING.description() + " model.");
+                throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), ModelKind.EMBEDDING,
+                        command));
+            }
+            ModelResolver.accepted(model, net.kind(), device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
+            String warning = ModelResolver.embeddingWarning(model, command, cfg.integer("masking_type", 0));
+            if (warning != null) {
+                CommandLog.warn(warning);
             }
             int[] patch = patchSize(cfg, ckpt, contrastive);
             for (int p : patch) {

@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
 
 import org.cryosiam.CryosiamUserException;
 
@@ -19,7 +20,14 @@ public final class AtomicFile {
         void write(Path tmp) throws IOException;
     }
 
+    private static volatile Consumer<Path> observer;
+
     private AtomicFile() {
+    }
+
+    /** Calls {@code o} with each file completed from now on (null: nobody); the run record notes outputs this way. */
+    public static void observe(Consumer<Path> o) {
+        observer = o;
     }
 
     public static void write(Path target, Writer writer) {
@@ -32,6 +40,10 @@ public final class AtomicFile {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Consumer<Path> o = observer;
+            if (o != null) {
+                o.accept(target);
             }
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
@@ -23,7 +24,17 @@ import org.cryosiam.CryosiamUserException;
  * {@link AtomicFile}.
  */
 public final class Hdf5 {
+    private static volatile Supplier<Map<String, String>> rootAttributes;
+
     private Hdf5() {
+    }
+
+    /**
+     * String attributes every file written from now on gets in its root group (null: none); the run record sets the
+     * product version and model name this way.
+     */
+    public static void rootAttributes(Supplier<Map<String, String>> attributes) {
+        rootAttributes = attributes;
     }
 
     /** Names of the datasets in the root group, sorted (as h5py lists them). */
@@ -72,7 +83,9 @@ public final class Hdf5 {
 
     /** Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian. */
     public static void write(Path file, Map<String, NdData> datasets) {
-        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets));
+        Supplier<Map<String, String>> a = rootAttributes;
+        Map<String, String> attributes = a == null ? Map.of() : a.get();
+        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes));
     }
 
     private static HdfFile open(Path file) {

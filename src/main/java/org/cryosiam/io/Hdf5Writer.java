@@ -36,6 +36,19 @@ final class Hdf5Writer {
 
     /** Writes the datasets (in map order) to {@code file}, replacing it. Names are plain ASCII without '/'. */
     static void write(Path file, Map<String, NdData> datasets) throws IOException {
+        write(file, datasets, Map.of());
+    }
+
+    /**
+     * Same, with string attributes on the root group (fixed-length UTF-8, scalar: h5py reads them as bytes, jhdf as
+     * String). Attribute names are plain ASCII.
+     */
+    static void write(Path file, Map<String, NdData> datasets, Map<String, String> rootAttributes) throws IOException {
+        List<byte[][]> attributes = new ArrayList<>();
+        for (Map.Entry<String, String> e : rootAttributes.entrySet()) {
+            attributes.add(new byte[][] {e.getKey().getBytes(StandardCharsets.US_ASCII),
+                    e.getValue().getBytes(StandardCharsets.UTF_8)});
+        }
         List<String> names = new ArrayList<>(datasets.keySet());
         for (String n : names) {
             if (n.isEmpty() || n.contains("/") || n.equals(".") || !StandardCharsets.US_ASCII.newEncoder().canEncode(n)
@@ -46,6 +59,9 @@ final class Hdf5Writer {
         int rootSize = OHDR_PREFIX + MSG_HEADER + 18 + MSG_HEADER + 2 + CHECKSUM;
         for (String n : names) {
             rootSize += MSG_HEADER + linkMessageSize(n);
+        }
+        for (byte[][] a : attributes) {
+            rootSize += MSG_HEADER + attributeMessageSize(a[0], a[1]);
         }
         long[] headerAddr = new long[names.size()];
         long pos = SUPERBLOCK_SIZE + rootSize;
@@ -71,7 +87,7 @@ final class Hdf5Writer {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer meta = le(SUPERBLOCK_SIZE + rootSize);
             superblock(meta, eof);
-            rootGroup(meta, rootSize, names, headerAddr);
+            rootGroup(meta, rootSize, names, headerAddr, attributes);
             meta.flip();
             writeFully(ch, meta, 0);
             for (int i = 0; i < names.size(); i++) {
@@ -106,7 +122,8 @@ final class Hdf5Writer {
         b.putInt(Lookup3.hash(b, start, b.position() - start));
     }
 
-    private static void rootGroup(ByteBuffer b, int size, List<String> names, long[] headerAddr) {
+    private static void rootGroup(ByteBuffer b, int size, List<String> names, long[] headerAddr,
+            List<byte[][]> attributes) {
         int start = beginHeader(b, size);
         message(b, 0x02, 18); // link info: "new style" group with links stored in this header
         b.put((byte) 0).put((byte) 0).putLong(UNDEFINED).putLong(UNDEFINED);
@@ -121,7 +138,34 @@ final class Hdf5Writer {
             b.put(name);
             b.putLong(headerAddr[i]);
         }
+        for (byte[][] a : attributes) {
+            attribute(b, a[0], a[1]);
+        }
         endHeader(b, start);
+    }
+
+    private static int attributeMessageSize(byte[] name, byte[] value) {
+        return 9 + name.length + 1 + 8 + 4 + Math.max(1, value.length);
+    }
+
+    /** An attribute message (version 3): scalar fixed-length string, null-padded, UTF-8. */
+    private static void attribute(ByteBuffer b, byte[] name, byte[] value) {
+        int len = Math.max(1, value.length);
+        message(b, 0x0C, attributeMessageSize(name, value));
+        b.put((byte) 3).put((byte) 0); // version, flags
+        b.putShort((short) (name.length + 1)); // name size, with the null terminator
+        b.putShort((short) 8); // datatype size
+        b.putShort((short) 4); // dataspace size
+        b.put((byte) 0); // name encoding: ASCII
+        b.put(name).put((byte) 0);
+        b.put((byte) 0x13); // datatype version 1, class 3 (string)
+        b.put((byte) 0x11).put((byte) 0).put((byte) 0); // null pad, UTF-8
+        b.putInt(len);
+        b.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // dataspace version 2, rank 0, scalar
+        b.put(value);
+        if (value.length == 0) {
+            b.put((byte) 0);
+        }
     }
 
     private static int linkMessageSize(String name) {

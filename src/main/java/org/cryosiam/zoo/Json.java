@@ -1,0 +1,172 @@
+package org.cryosiam.zoo;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Map;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The little JSON the zoo keeps (the manifest, {@code cryosiam_run.json}). Written by hand (maps, lists, strings,
+ * numbers, booleans, null); read back with SnakeYAML, already a dependency for configs: JSON as we write it is valid
+ * YAML (every string double-quoted, non-ASCII control characters escaped), so no JSON library is needed.
+ */
+final class Json {
+    private Json() {
+    }
+
+    /** Pretty-printed JSON of a tree of maps, collections, strings, numbers, booleans and nulls. */
+    static String write(Object value) {
+        StringBuilder s = new StringBuilder();
+        write(s, value, 0);
+        return s.append('\n').toString();
+    }
+
+    private static void write(StringBuilder s, Object v, int indent) {
+        if (v == null) {
+            s.append("null");
+        } else if (v instanceof String str) {
+            string(s, str);
+        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
+            s.append(v);
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            s.append(Double.isFinite(d) ? String.valueOf(d) : "null");
+        } else if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                s.append("{}");
+                return;
+            }
+            s.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                s.append(first ? "\n" : ",\n");
+                first = false;
+                pad(s, indent + 1);
+                string(s, String.valueOf(e.getKey()));
+                s.append(": ");
+                write(s, e.getValue(), indent + 1);
+            }
+            s.append('\n');
+            pad(s, indent);
+            s.append('}');
+        } else if (v instanceof Collection<?> c) {
+            if (c.isEmpty()) {
+                s.append("[]");
+                return;
+            }
+            s.append('[');
+            boolean first = true;
+            for (Object o : c) {
+                s.append(first ? "\n" : ",\n");
+                first = false;
+                pad(s, indent + 1);
+                write(s, o, indent + 1);
+            }
+            s.append('\n');
+            pad(s, indent);
+            s.append(']');
+        } else {
+            string(s, v.toString());
+        }
+    }
+
+    private static void pad(StringBuilder s, int indent) {
+        s.append("  ".repeat(indent));
+    }
+
+    private static void string(StringBuilder s, String str) {
+        s.append('"');
+        for (int i = 0; i < str.length(); i++) {
+            char c = str.charAt(i);
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    // control characters, and what YAML would not take literally in a double-quoted scalar
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
+                            || (Character.isSurrogate(c) && !validSurrogate(str, i))) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        s.append('"');
+    }
+
+    private static boolean validSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+
+    /** Parses JSON text (maps come back as LinkedHashMaps, arrays as lists); throws on malformed text. */
+    static Object parse(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        options.setAllowDuplicateKeys(true);
+        return new Yaml(new SafeConstructor(options)).load(text);
+    }
+
+    /** Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written). */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** An update of one file that must not race with another process doing the same (read, change, replace). */
+    interface Update<T> {
+        T run() throws IOException;
+    }
+
+    private static final Object JVM_LOCK = new Object();
+
+    /**
+     * Runs {@code update} holding an exclusive lock on the hidden file {@code .<name>.lock} beside {@code target}
+     * (SLURM array tasks append to the same {@code cryosiam_run.json}; two downloads update the same manifest). The
+     * lock file stays: deleting it would let a waiting process lock a file nobody else sees.
+     */
+    static <T> T locked(Path target, Update<T> update) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path lock = dir.resolve("." + target.getFileName() + ".lock");
+        synchronized (JVM_LOCK) {
+            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return update.run();
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.cryosiam.zoo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.ProductVersion;
+import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.Hdf5;
+
+/**
+ * The reproducibility record of one run of a config-driven command, appended to
+ * {@code <prediction_folder>/cryosiam_run.json} (a JSON array, one object per run, oldest first): product version,
+ * command and arguments, the config file's text, the models used (file, size, SHA-256, zoo name), device, start and
+ * end time, status and the files written. While a run is open, every {@link AtomicFile} output is noted here and every
+ * HDF5 output gets the attributes {@code cryosiam_version}, {@code cryosiam_model} and {@code cryosiam_model_sha256}.
+ */
+public final class RunRecord implements AutoCloseable {
+    public static final String FILE = "cryosiam_run.json";
+
+    private static volatile RunRecord current;
+
+    private final String command;
+    private final List<String> arguments;
+    private final Path configFile;
+    private final String configText;
+    private final Path folder;
+    private final OffsetDateTime start = now();
+    private final List<Map<String, Object>> models = new ArrayList<>();
+    private final Set<Path> written = new LinkedHashSet<>();
+    private String device;
+    private String error;
+    private boolean succeeded;
+
+    private RunRecord(String command, List<String> arguments, Path configFile, String configText, Path folder) {
+        this.command = command;
+        this.arguments = List.copyOf(arguments);
+        this.configFile = configFile;
+        this.configText = configText;
+        this.folder = folder;
+    }
+
+    /**
+     * Opens the record of a run that writes into {@code folder} (null: nothing is recorded on disk, but models and
+     * HDF5 attributes are still noted) and makes it the current one.
+     */
+    public static RunRecord begin(String command, List<String> arguments, Path configFile, Path folder) {
+        String text;
+        try {
+            text = Files.readString(configFile);
+        } catch (IOException | RuntimeException e) {
+            text = null;
+        }
+        RunRecord r = new RunRecord(command, arguments, configFile, text, folder);
+        current = r;
+        AtomicFile.observe(r::written);
+        Hdf5.rootAttributes(r::hdf5Attributes);
+        return r;
+    }
+
+    /** The open record, or null outside a config-driven command. */
+    public static RunRecord current() {
+        return current;
+    }
+
+    /** Notes a model read by this run ({@code key}: the config key, e.g. {@code trained_model}). */
+    public synchronized void model(String key, Path file, ZooModel zoo, long size, String sha256) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", key);
+        m.put("name", zoo == null ? null : zoo.name());
+        m.put("file_name", file.getFileName().toString());
+        m.put("file", file.toAbsolutePath().normalize().toString());
+        m.put("size", size);
+        m.put("sha256", sha256);
+        models.removeIf(o -> o.get("key").equals(key));
+        models.add(m);
+    }
+
+    /** Notes where the networks ran ({@code cpu}, {@code cuda:0}). */
+    public synchronized void device(String device) {
+        this.device = device;
+    }
+
+    public synchronized void written(Path file) {
+        written.add(file.toAbsolutePath().normalize());
+    }
+
+    public synchronized void succeeded() {
+        succeeded = true;
+    }
+
+    public synchronized void failed(Throwable e) {
+        error = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** What every HDF5 output of this run carries in its root group. */
+    public synchronized Map<String, String> hdf5Attributes() {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("cryosiam_version", ProductVersion.get());
+        if (!models.isEmpty()) {
+            Map<String, Object> m = models.get(0);
+            a.put("cryosiam_model", String.valueOf(m.get("name") != null ? m.get("name") : m.get("file_name")));
+            a.put("cryosiam_model_sha256", String.valueOf(m.get("sha256")));
+        }
+        return a;
+    }
+
+    /**
+     * Closes the run: unhooks it, then appends its record when it succeeded or wrote something (a failed run that
+     * wrote nothing leaves the folder alone).
+     */
+    @Override
+    public void close() {
+        if (current == this) {
+            current = null;
+        }
+        AtomicFile.observe(null);
+        Hdf5.rootAttributes(null);
+        if (folder == null || (!succeeded && written.isEmpty())) {
+            return;
+        }
+        append(folder.resolve(FILE), toMap());
+    }
+
+    synchronized Map<String, Object> toMap() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("product", "cryosiam (CryoSiam for the JVM)");
+        r.put("version", ProductVersion.get());
+        r.put("command", command);
+        r.put("arguments", arguments);
+        r.put("config_file", configFile.toAbsolutePath().normalize().toString());
+        r.put("config", configText);
+        r.put("models", models);
+        r.put("device", device != null ? device : "cpu");
+        r.put("start", start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        r.put("end", now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        r.put("status", succeeded ? "ok" : "failed");
+        if (!succeeded && error != null) {
+            r.put("error", error);
+        }
+        Path base = folder.toAbsolutePath().normalize();
+        List<String> files = new ArrayList<>();
+        for (Path p : written) {
+            files.add(p.startsWith(base) ? base.relativize(p).toString() : p.toString());
+        }
+        r.put("files_written", files);
+        r.put("java", System.getProperty("java.version"));
+        return r;
+    }
+
+    /**
+     * Appends {@code record} to the JSON array in {@code file} under a lock, replacing the file atomically. A file
+     * that is not such an array is never overwritten: it is moved aside ({@code .unreadable-<time>}) with a warning.
+     */
+    static void append(Path file, Map<String, Object> record) {
+        try {
+            Json.locked(file, () -> {
+                List<Object> records = new ArrayList<>();
+                if (Files.isRegularFile(file)) {
+                    Object old;
+                    try {
+                        old = Json.parse(Files.readString(file));
+                    } catch (RuntimeException | IOException e) {
+                        old = null;
+                    }
+                    if (old instanceof List<?> l) {
+                        records.addAll(l);
+                    } else {
+                        Path aside = file.resolveSibling(file.getFileName() + ".unreadable-"
+                                + now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                        System.err.println("warning: " + file + " was not a JSON array of runs; kept it as " + aside
+                                + " and started a new one.");
+                    }
+                }
+                records.add(record);
+                Json.writeAtomically(file, Json.write(records));
+                return null;
+            });
+        } catch (IOException e) {
+            throw new CryosiamUserException(file + ": cannot write the run record (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
