@@ -19,6 +19,9 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.CheckpointInfoCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
+                org.cryosiam.commands.SemanticPredictCommand.class,
+                org.cryosiam.commands.SemanticPostprocessingCommand.class,
+                org.cryosiam.commands.SemanticToCentersCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
         })
 public final class Main {
