@@ -135,6 +135,116 @@ public final class FixtureStep {
         assertTrue(maxDiff <= tol, what + ": max abs difference " + maxDiff + " > " + tol);
     }
 
+    // ---- semantic outputs (labels agreement, CSV/STAR rows) ----
+
+    /**
+     * An HDF5 output of a semantic step: float datasets within the float tolerance, integer datasets ({@code labels})
+     * with the reference's dtype and shape and at least {@code 99.9 %} of voxels equal. Returns the fraction of equal
+     * label voxels (1 when the file has no integer dataset).
+     */
+    public double assertLabelsH5(String relative) {
+        Map<String, NdData> want = Hdf5.readAll(expected(relative));
+        Map<String, NdData> got = Hdf5.readAll(actual(relative));
+        assertEquals(want.keySet(), got.keySet(), relative + ": datasets");
+        double worst = 1;
+        for (String name : want.keySet()) {
+            NdData w = want.get(name);
+            NdData g = got.get(name);
+            assertEquals(w.type(), g.type(), relative + "/" + name + ": dtype");
+            assertEquals(java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(g.shape()),
+                    relative + "/" + name + ": shape");
+            if (w.type().floating()) {
+                assertFloatsClose(w.toDoubleArray(), g.toDoubleArray(), relative + "/" + name);
+            } else {
+                double f = equalFraction(w.toLongArray(), g.toLongArray());
+                assertTrue(f >= 0.999, relative + "/" + name + ": only " + 100 * f + " % of voxels equal");
+                worst = Math.min(worst, f);
+            }
+        }
+        return worst;
+    }
+
+    /** The fraction of equal elements. */
+    public static double equalFraction(long[] a, long[] b) {
+        assertEquals(a.length, b.length, "sizes");
+        long same = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                same++;
+            }
+        }
+        return a.length == 0 ? 1 : (double) same / a.length;
+    }
+
+    /**
+     * A CSV or STAR table output against the reference (fixtures/README.md): the reference's columns all present,
+     * row count within max(1, 2 %), rows matched by the key columns, at least 97 % of matched rows equal (numbers
+     * within 1e-6, text exactly). Returns the fraction of equal rows.
+     *
+     * @param keys the key columns, e.g. {@code "tomo", "label"} or {@code "rlnMicrographName", "rlnLabel"}
+     */
+    public double assertTableRowsMatch(String relative, String... keys) {
+        org.cryosiam.io.Table want = readTable(expected(relative));
+        org.cryosiam.io.Table got = readTable(actual(relative));
+        for (String c : want.columns()) {
+            assertTrue(got.hasColumn(c), relative + ": column " + c + " missing");
+        }
+        int n = want.rowCount();
+        assertTrue(Math.abs(got.rowCount() - n) <= Math.max(1, 0.02 * n),
+                relative + ": " + got.rowCount() + " rows, the reference has " + n);
+        Map<String, Integer> byKey = new java.util.HashMap<>();
+        for (int r = 0; r < got.rowCount(); r++) {
+            byKey.put(key(got, r, keys), r);
+        }
+        int equal = 0;
+        for (int r = 0; r < n; r++) {
+            Integer g = byKey.get(key(want, r, keys));
+            if (g != null && rowEquals(want, r, got, g)) {
+                equal++;
+            }
+        }
+        double f = n == 0 ? 1 : (double) equal / n;
+        assertTrue(f >= 0.97, relative + ": only " + equal + " of " + n + " rows equal");
+        return f;
+    }
+
+    private static org.cryosiam.io.Table readTable(Path file) {
+        return file.toString().endsWith(".star") ? org.cryosiam.io.StarFile.readTable(file)
+                : org.cryosiam.io.Csv.read(file);
+    }
+
+    private static String key(org.cryosiam.io.Table t, int row, String... keys) {
+        StringBuilder b = new StringBuilder();
+        for (String k : keys) {
+            String v = t.cell(row, k);
+            try {
+                v = Long.toString((long) Double.parseDouble(v));
+            } catch (NumberFormatException ignored) {
+                // text key
+            }
+            b.append(v).append('\u0000');
+        }
+        return b.toString();
+    }
+
+    private static boolean rowEquals(org.cryosiam.io.Table want, int r, org.cryosiam.io.Table got, int g) {
+        for (String c : want.columns()) {
+            String a = want.cell(r, c);
+            String b = got.cell(g, c);
+            if (a.equals(b)) {
+                continue;
+            }
+            try {
+                if (Math.abs(Double.parseDouble(a) - Double.parseDouble(b)) > 1e-6) {
+                    return false;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Object absolute(Object v) {
         if (v instanceof Map) {
             Map<Object, Object> m = new LinkedHashMap<>();

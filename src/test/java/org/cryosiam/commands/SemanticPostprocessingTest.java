@@ -1,0 +1,65 @@
+package org.cryosiam.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cryosiam.FixtureStep;
+import org.cryosiam.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** semantic_postprocessing and semantic_to_centers against the pipeline_small case. */
+class SemanticPostprocessingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void removesSmallComponentsInPlace() throws IOException {
+        String name = "semantic_postprocessing configs/semantic_post.yaml";
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(name);
+        assertEquals(0, step.run("semantic_postprocessing", "configs/semantic_post.yaml"));
+        for (String f : step.writes(name)) {
+            step.assertLabelsH5(f);
+        }
+        try (var s = Files.list(step.actual("semantic_post"))) {
+            assertEquals(2, s.count(), "no temporary files are left behind");
+        }
+    }
+
+    @Test
+    void removalIsPerClassWithAreaAtMostTheSize() {
+        // 1-voxel class-1 blob, 2-voxel class-1 blob, 1-voxel class-2 blob; sizes: class 1 <= 1 removed, class 2 kept
+        int[] labels = {1, 0, 1, 1, 0, 2, 0, 0};
+        SemanticPostprocessingCommand.removeSmall(labels, 1, 1, 8, List.of(-1, 1, -1));
+        assertArrayEquals(new int[] {0, 0, 1, 1, 0, 2, 0, 0}, labels);
+    }
+
+    @Test
+    void centersMatchTheReference() throws IOException {
+        String name = "semantic_to_centers configs/particles.yaml";
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(name);
+        assertEquals(0, step.run("semantic_to_centers", "configs/particles.yaml"));
+        List<String> writes = step.writes(name);
+        assertEquals(6, writes.size());
+        for (String f : writes) {
+            if (f.endsWith(".csv")) {
+                step.assertTableRowsMatch(f, "tomo", "label");
+            } else {
+                step.assertTableRowsMatch(f, "rlnMicrographName", "rlnLabel");
+            }
+        }
+        // same bytes up to row order (the reference listed the folder unsorted)
+        for (String f : writes) {
+            List<String> want = new java.util.ArrayList<>(Files.readAllLines(step.expected(f)));
+            List<String> got = new java.util.ArrayList<>(Files.readAllLines(step.actual(f)));
+            java.util.Collections.sort(want);
+            java.util.Collections.sort(got);
+            assertEquals(want, got, f);
+        }
+    }
+}

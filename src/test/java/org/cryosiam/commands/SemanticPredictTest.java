@@ -1,0 +1,67 @@
+package org.cryosiam.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cryosiam.FixtureStep;
+import org.cryosiam.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** semantic_predict against the reference's outputs for the pipeline_small case (lamella, semantic, particles). */
+class SemanticPredictTest {
+    @TempDir
+    Path dir;
+
+    private FixtureStep runStep(String config) throws IOException {
+        String stepName = "semantic_predict configs/" + config;
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(stepName);
+        assertEquals(0, step.run("semantic_predict", "configs/" + config));
+        List<String> writes = step.writes(stepName);
+        assertEquals(2, writes.size());
+        for (String f : writes) {
+            assertTrue(Files.exists(step.actual(f)), f + " was not written");
+            step.assertLabelsH5(f);
+        }
+        return step;
+    }
+
+    @Test
+    void lamellaWithPostprocessingAndInternalFiles() throws IOException {
+        runStep("lamella.yaml");
+    }
+
+    @Test
+    void semanticClassesMaskedByTheLamella() throws IOException {
+        FixtureStep step = runStep("semantic.yaml");
+        try (var s = Files.list(step.actual("semantic"))) {
+            assertEquals(2, s.count(), "no temporary or extra files are left behind");
+        }
+    }
+
+    @Test
+    void particleCandidates() throws IOException {
+        runStep("particles.yaml");
+    }
+
+    @Test
+    void saveOriginalFileExtensionWritesAnMrcOfLabels() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/semantic.yaml");
+        Path cfg = step.work.resolve("configs/semantic.yaml");
+        Files.writeString(cfg, Files.readString(cfg) + "save_original_file_extension: true\n");
+        assertEquals(0, step.run("semantic_predict", "configs/semantic.yaml", "--filename", "TS_01.mrc"));
+        org.cryosiam.volume.Volume v = org.cryosiam.io.MrcReader.read(step.actual("semantic/TS_01.mrc"));
+        long[] want = org.cryosiam.io.Hdf5.read(step.expected("semantic/TS_01_preds.h5"), "labels").toLongArray();
+        long[] got = new long[want.length];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = (long) v.data()[i];
+        }
+        assertTrue(FixtureStep.equalFraction(want, got) >= 0.999);
+        assertTrue(Files.notExists(step.actual("semantic/TS_01_preds.h5")));
+    }
+}
