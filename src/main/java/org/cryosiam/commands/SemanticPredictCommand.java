@@ -52,6 +52,15 @@ public final class SemanticPredictCommand extends ConfigCommand {
         boolean internal = cfg.bool("save_internal_files", false);
         boolean asMrc = cfg.bool("save_original_file_extension", false);
         List<String> files = inputFiles(cfg, "data_folder");
+        if (maskFolder != null) { // fail before hours of prediction, not after
+            for (String name : files) {
+                Path mask = maskFolder.resolve(InputFiles.stem(name, ext) + "_preds.h5");
+                if (!java.nio.file.Files.isRegularFile(mask)) {
+                    throw new CryosiamUserException(mask + ": lamella mask not found (mask_folder must hold the "
+                            + "lamella prediction <stem>_preds.h5 of every tomogram).");
+                }
+            }
+        }
 
         try (DenseModel model = DenseModel.load(cfg, ModelKind.SEMANTIC, "semantic_predict")) {
             int classes = classes(model);

@@ -64,4 +64,20 @@ class SemanticPredictTest {
         assertTrue(FixtureStep.equalFraction(want, got) >= 0.999);
         assertTrue(Files.notExists(step.actual("semantic/TS_01_preds.h5")));
     }
+
+    @Test
+    void aMissingLamellaMaskIsAUserErrorBeforePredicting() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/semantic.yaml");
+        Files.delete(step.actual("lamella/TS_02_preds.h5"));
+        assertEquals(2, step.run("semantic_predict", "configs/semantic.yaml"));
+        assertTrue(Files.notExists(step.actual("semantic/TS_01_preds.h5")), "nothing predicted");
+    }
+
+    @Test
+    void theWrongKindOfModelIsAUserError() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/lamella.yaml");
+        Path cfg = step.work.resolve("configs/lamella.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("lamella.ckpt", "denoise.ckpt"));
+        assertEquals(2, step.run("semantic_predict", "configs/lamella.yaml"));
+    }
 }
