@@ -80,4 +80,36 @@ class SemanticPredictTest {
         Files.writeString(cfg, Files.readString(cfg).replace("lamella.ckpt", "denoise.ckpt"));
         assertEquals(2, step.run("semantic_predict", "configs/lamella.yaml"));
     }
+
+    @Test
+    void withoutInternalFilesOnlyTheLabelsAreStitched() {
+        // multi-class, no internal files: one channel (labels) per patch and one full-size map
+        assertEquals(1, new SemanticPredictCommand.Layout(14, false, false, false).channels());
+        // lamella post-processing without internal files: labels and the first probability
+        assertEquals(2, new SemanticPredictCommand.Layout(1, false, true, false).channels());
+        // internal files: labels, C probabilities, C distances
+        SemanticPredictCommand.Layout all = new SemanticPredictCommand.Layout(4, true, false, true);
+        assertEquals(9, all.channels());
+        assertEquals(5, all.distances0());
+    }
+
+    @Test
+    void threeDimensionalLamellaVariantRuns() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/lamella.yaml");
+        Path cfg = step.work.resolve("configs/lamella.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("3d_postprocessing: false", "3d_postprocessing: true")
+                .replace("save_internal_files: true", "save_internal_files: false"));
+        assertEquals(0, step.run("semantic_predict", "configs/lamella.yaml", "--filename", "TS_01.mrc"));
+        org.cryosiam.io.NdData labels = org.cryosiam.io.Hdf5.read(step.actual("lamella/TS_01_preds.h5"), "labels");
+        assertEquals("[40, 52, 47]", java.util.Arrays.toString(labels.shape()));
+        // against the reference's 3-D chain applied to the reference's probabilities
+        float[] probs = org.cryosiam.io.Hdf5.read(step.expected("lamella/TS_01_preds.h5"), "probs").toFloatArray();
+        byte[] cc = org.cryosiam.inference.LamellaPostprocessing.largestComponent(probs, 40, 52, 47, 0.5);
+        byte[] want = org.cryosiam.inference.LamellaPostprocessing.hull3d(cc, 40, 52, 47);
+        long[] w = new long[want.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = want[i];
+        }
+        assertTrue(FixtureStep.equalFraction(w, labels.toLongArray()) >= 0.999);
+    }
 }
