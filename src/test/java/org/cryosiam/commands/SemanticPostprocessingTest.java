@@ -62,4 +62,24 @@ class SemanticPostprocessingTest {
             assertEquals(want, got, f);
         }
     }
+
+    @Test
+    void mrcPredictionsAreRewrittenAsUint8() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path preds = Files.createDirectories(dir.resolve("preds"));
+        Files.writeString(data.resolve("A.mrc"), "");
+        byte[] labels = {1, 0, 1, 1, 0, 2, 0, 0};
+        org.cryosiam.io.MrcWriter.write(preds.resolve("A_preds.mrc"), org.cryosiam.io.NdData.uint8(labels, 1, 1, 8),
+                new float[] {2, 2, 2});
+        Path cfg = dir.resolve("post.yaml");
+        Files.writeString(cfg, "data_folder: " + data + "\nprediction_folder: " + preds + "\nfile_extension: .mrc\n"
+                + "test_files: null\nparameters:\n  network:\n    postprocessing_sizes: [-1, 1, -1]\n");
+        assertEquals(0, org.cryosiam.Main.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()));
+        org.cryosiam.volume.Volume v = org.cryosiam.io.MrcReader.read(preds.resolve("A_preds.mrc"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0, 1, 1, 0, 2, 0, 0}, v.data());
+        assertEquals(2f, v.voxelSize()[0]);
+        // neither file: one sentence, exit code 2
+        Files.delete(preds.resolve("A_preds.mrc"));
+        assertEquals(2, org.cryosiam.Main.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()));
+    }
 }
