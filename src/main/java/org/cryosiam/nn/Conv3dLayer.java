@@ -54,8 +54,11 @@ public final class Conv3dLayer extends Layer {
      * tensors are made once and kept until the mode changes. Agrees with the unfolded pair to float rounding.
      */
     public NDArray forward(NDArray x, BatchNormLayer bn) {
-        if (isTraining() || bn.isTraining() || !foldBatchNorm) {
-            folded = null;
+        if (isTraining() || bn.isTraining()) {
+            folded = null; // training changes the weights in place: fold again afterwards
+            return bn.forward(forward(x));
+        }
+        if (!foldBatchNorm) {
             return bn.forward(forward(x));
         }
         if (folded == null || folded[0] != weight.get() || folded[1] != bn.foldKey()) {
