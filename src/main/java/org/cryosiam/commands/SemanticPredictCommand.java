@@ -54,11 +54,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
         List<String> files = inputFiles(cfg, "data_folder");
         if (maskFolder != null) { // fail before hours of prediction, not after
             for (String name : files) {
-                Path mask = maskFolder.resolve(InputFiles.stem(name, ext) + "_preds.h5");
-                if (!java.nio.file.Files.isRegularFile(mask)) {
-                    throw new CryosiamUserException(mask + ": lamella mask not found (mask_folder must hold the "
-                            + "lamella prediction <stem>_preds.h5 of every tomogram).");
-                }
+                LamellaMask.require(maskFolder, InputFiles.stem(name, ext));
             }
         }
 
