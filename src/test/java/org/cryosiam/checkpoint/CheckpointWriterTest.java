@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The checkpoint writer: round trip through our reader, alignment, and Python's torch.load on the result. */
-class CheckpointWriterTest {
+public class CheckpointWriterTest {
     @TempDir
     Path dir;
 
@@ -160,7 +160,7 @@ class CheckpointWriterTest {
     }
 
     /** Runs {@code /usr/bin/python3 -c script args}; fails the test when Python or torch is missing. */
-    static String python(String script, String... args) {
+    public static String python(String script, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Files.isExecutable(Path.of("/usr/bin/python3"))
                 ? "/usr/bin/python3" : "python3", "-c", script));
         cmd.addAll(List.of(args));
