@@ -48,19 +48,25 @@ public final class SemanticModel {
      */
     public static LinkedHashMap<String, Tensor> initialStateDict(Checkpoint pretrained, Map<String, Object> config,
             long seed) {
-        Map<String, Tensor> sd = pretrained.stateDict();
-        if (Networks.detectKind(pretrained.file().toString(), sd) != ModelKind.DENSE_BACKBONE) {
-            throw new CryosiamUserException(pretrained.file() + ": pretrained_model must be a DenseSimSiam "
+        return initialStateDict(pretrained.file().toString(), pretrained.stateDict(), backboneConfig(pretrained),
+                config, seed);
+    }
+
+    /** {@link #initialStateDict(Checkpoint, Map, long)} from a DenseSimSiam state dict and its config. */
+    public static LinkedHashMap<String, Tensor> initialStateDict(String source, Map<String, Tensor> sd,
+            Map<String, Object> backboneConfig, Map<String, Object> config, long seed) {
+        if (Networks.detectKind(source, sd) != ModelKind.DENSE_BACKBONE) {
+            throw new CryosiamUserException(source + ": pretrained_model must be a DenseSimSiam "
                     + "checkpoint (keys _model.*, like dense_simsiam_pretrained.ckpt)");
         }
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         sd.forEach((k, v) -> out.put(k.startsWith("_model.") ? "_model_backbone." + k.substring(7) : k, v));
         Map<?, ?> net = network(config);
         int denseDim = intOf(net, "dense_dim", -1);
-        int bbDense = intOf(network(backboneConfig(pretrained)), "dense_dim", -1);
+        int bbDense = intOf(network(backboneConfig), "dense_dim", -1);
         if (denseDim != bbDense) {
             throw new CryosiamUserException("parameters.network.dense_dim is " + denseDim + " but the pretrained "
-                    + "model " + pretrained.file() + " has dense_dim " + bbDense);
+                    + "model " + source + " has dense_dim " + bbDense);
         }
         int classes = intOf(net, "out_channels", -1);
         if (classes < 1) {
