@@ -51,6 +51,10 @@ public final class SemanticTrainCommand extends ConfigCommand {
             + "heads' initial weights (default: 0).")
     long seed;
 
+    @Option(names = "--stop_after_epochs", hidden = true, paramLabel = "N",
+            description = "Stop after epoch N as if interrupted (for testing continue_training).")
+    Integer stopAfter;
+
     @Override
     protected void run(Config cfg) throws Exception {
         Path logDir = cfg.path("log_dir");
@@ -89,6 +93,9 @@ public final class SemanticTrainCommand extends ConfigCommand {
         try (Network net = SemanticModel.build(cfg.path("pretrained_model").toString(), sd, hp, device)) {
             Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
                     Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
+            if (stopAfter != null) {
+                t.stopAfter(stopAfter);
+            }
             t.run(train, val, resume);
         }
         CommandLog.info("wrote " + last + " and " + logDir.resolve("metrics.csv"));

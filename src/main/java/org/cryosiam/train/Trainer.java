@@ -118,6 +118,14 @@ public final class Trainer {
         return this;
     }
 
+    private int stopAfter = Integer.MAX_VALUE;
+
+    /** Ends this run after epoch {@code epochs} (1-based count) even when max_epochs is later: an interruption. */
+    public Trainer stopAfter(int epochs) {
+        this.stopAfter = epochs;
+        return this;
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -151,7 +159,7 @@ public final class Trainer {
         });
         Engine engine = Engine.getEngine("PyTorch");
         try {
-            for (int epoch = resume.startEpoch(); epoch < s.maxEpochs(); epoch++) {
+            for (int epoch = resume.startEpoch(); epoch < Math.min(s.maxEpochs(), stopAfter); epoch++) {
                 long t0 = System.nanoTime();
                 List<Integer> order = new ArrayList<>();
                 for (int i = 0; i < train.size(); i++) {
