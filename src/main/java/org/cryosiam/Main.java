@@ -35,6 +35,10 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.KMeansClusteringCommand.class,
                 org.cryosiam.commands.SpectralClusteringCommand.class,
                 org.cryosiam.commands.VisualizeEmbeddingsCommand.class,
+                org.cryosiam.commands.SemanticFilterGroundTruthCommand.class,
+                org.cryosiam.commands.SemanticTrainPreprocessCommand.class,
+                org.cryosiam.commands.SemanticTrainCreatePatchesCommand.class,
+                org.cryosiam.commands.SemanticTrainCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
