@@ -22,6 +22,9 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.InstancePredictCommand.class,
                 org.cryosiam.commands.InstanceFilterCommand.class,
+                org.cryosiam.commands.SemanticPredictCommand.class,
+                org.cryosiam.commands.SemanticPostprocessingCommand.class,
+                org.cryosiam.commands.SemanticToCentersCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
                 org.cryosiam.commands.ProcessingInvertScaleCommand.class,
                 org.cryosiam.commands.ProcessingCreateSphereMaskCommand.class,
@@ -33,6 +36,10 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.KMeansClusteringCommand.class,
                 org.cryosiam.commands.SpectralClusteringCommand.class,
                 org.cryosiam.commands.VisualizeEmbeddingsCommand.class,
+                org.cryosiam.commands.SemanticFilterGroundTruthCommand.class,
+                org.cryosiam.commands.SemanticTrainPreprocessCommand.class,
+                org.cryosiam.commands.SemanticTrainCreatePatchesCommand.class,
+                org.cryosiam.commands.SemanticTrainCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -159,78 +159,6 @@ public final class FixtureStep {
         return (int) java.util.Arrays.stream(v).filter(x -> x != 0).distinct().count();
     }
 
-    /** How a CSV output's rows agree with the reference's. */
-    public record RowAgreement(int expectedRows, int actualRows, int equalRows) {
-        @Override
-        public String toString() {
-            return String.format("%d of %d rows equal (%d rows written)", equalRows, expectedRows, actualRows);
-        }
-    }
-
-    /**
-     * A CSV table against the reference's (fixtures/README.md): the reference's columns are all present, rows matched
-     * by the key columns (e.g. {@code tomo}, {@code label}; those present), ≥ 97 % of rows equal (floats within 1e-6,
-     * the rest as text) and a row count within max(1, 2 %).
-     */
-    public RowAgreement assertCsvRowsMatch(String relative, String... keys) {
-        org.cryosiam.io.Table w = org.cryosiam.io.Csv.read(expected(relative));
-        org.cryosiam.io.Table g = org.cryosiam.io.Csv.read(actual(relative));
-        for (String c : w.columns()) {
-            assertTrue(g.hasColumn(c), relative + ": column " + c + " missing");
-        }
-        List<String> keyCols = new ArrayList<>();
-        for (String k : keys) {
-            if (w.hasColumn(k)) {
-                keyCols.add(k);
-            }
-        }
-        Map<String, Integer> gotRows = new LinkedHashMap<>();
-        for (int r = 0; r < g.rowCount(); r++) {
-            gotRows.put(rowKey(g, r, keyCols), r);
-        }
-        int equal = 0;
-        for (int r = 0; r < w.rowCount(); r++) {
-            Integer gr = gotRows.get(rowKey(w, r, keyCols));
-            if (gr != null && rowEqual(w, r, g, gr)) {
-                equal++;
-            }
-        }
-        RowAgreement a = new RowAgreement(w.rowCount(), g.rowCount(), equal);
-        assertTrue(equal >= 0.97 * w.rowCount(), relative + ": " + a);
-        assertTrue(Math.abs(g.rowCount() - w.rowCount()) <= Math.max(1, 0.02 * w.rowCount()), relative + ": " + a);
-        return a;
-    }
-
-    private static String rowKey(org.cryosiam.io.Table t, int row, List<String> cols) {
-        StringBuilder sb = new StringBuilder();
-        for (String c : cols) {
-            String v = t.cell(row, c);
-            if (t.type(c) != org.cryosiam.io.Table.ColumnType.STRING) {
-                v = Double.toString(Double.parseDouble(v)); // 3 and 3.0 are one key
-            }
-            sb.append(v).append('\u0000');
-        }
-        return sb.toString();
-    }
-
-    private static boolean rowEqual(org.cryosiam.io.Table w, int rw, org.cryosiam.io.Table g, int rg) {
-        for (String c : w.columns()) {
-            String a = w.cell(rw, c);
-            String b = g.cell(rg, c);
-            if (w.type(c) == org.cryosiam.io.Table.ColumnType.STRING || g.type(c) == org.cryosiam.io.Table.ColumnType.STRING) {
-                if (!a.equals(b)) {
-                    return false;
-                }
-            } else {
-                double x = Double.parseDouble(a), y = Double.parseDouble(b);
-                if (!(Math.abs(x - y) <= 1e-6 || (Double.isNaN(x) && Double.isNaN(y)))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /** max |a − b| ≤ 1e-4 × max(1, max |a|), the rule for float maps. */
     public static void assertFloatsClose(double[] want, double[] got, String what) {
         assertEquals(want.length, got.length, what + ": size");
@@ -250,11 +178,12 @@ public final class FixtureStep {
      * expected rows equal (floats within 1e-6, text equal), row count within max(1, 2 %). Columns in {@code ignore}
      * are not compared (cluster ids, compared by adjusted Rand index instead).
      */
-    public void assertTableClose(String relative, String... ignore) {
-        assertTableClose(expected(relative), actual(relative), relative, ignore);
+    public double assertTableClose(String relative, String... ignore) {
+        return assertTableClose(expected(relative), actual(relative), relative, ignore);
     }
 
-    public static void assertTableClose(Path expectedFile, Path actualFile, String what, String... ignore) {
+    /** {@link #assertTableClose(String, String...)} on any two files; returns the fraction of equal rows. */
+    public static double assertTableClose(Path expectedFile, Path actualFile, String what, String... ignore) {
         org.cryosiam.io.Table want = readTable(expectedFile);
         org.cryosiam.io.Table got = readTable(actualFile);
         java.util.Set<String> skip = java.util.Set.of(ignore);
@@ -302,6 +231,7 @@ public final class FixtureStep {
         }
         assertTrue(equal >= 0.97 * n, what + ": only " + equal + " of " + n + " rows equal: "
                 + bad.subList(0, Math.min(5, bad.size())));
+        return n == 0 ? 1 : (double) equal / n;
     }
 
     private static org.cryosiam.io.Table readTable(Path f) {
@@ -361,6 +291,47 @@ public final class FixtureStep {
 
     private static double comb2(double n) {
         return n * (n - 1) / 2;
+    }
+
+    // ---- semantic outputs (labels agreement, CSV/STAR rows) ----
+
+    /**
+     * An HDF5 output of a semantic step: float datasets within the float tolerance, integer datasets ({@code labels})
+     * with the reference's dtype and shape and at least {@code 99.9 %} of voxels equal. Returns the fraction of equal
+     * label voxels (1 when the file has no integer dataset).
+     */
+    public double assertLabelsH5(String relative) {
+        Map<String, NdData> want = Hdf5.readAll(expected(relative));
+        Map<String, NdData> got = Hdf5.readAll(actual(relative));
+        assertEquals(want.keySet(), got.keySet(), relative + ": datasets");
+        double worst = 1;
+        for (String name : want.keySet()) {
+            NdData w = want.get(name);
+            NdData g = got.get(name);
+            assertEquals(w.type(), g.type(), relative + "/" + name + ": dtype");
+            assertEquals(java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(g.shape()),
+                    relative + "/" + name + ": shape");
+            if (w.type().floating()) {
+                assertFloatsClose(w.toDoubleArray(), g.toDoubleArray(), relative + "/" + name);
+            } else {
+                double f = equalFraction(w.toLongArray(), g.toLongArray());
+                assertTrue(f >= 0.999, relative + "/" + name + ": only " + 100 * f + " % of voxels equal");
+                worst = Math.min(worst, f);
+            }
+        }
+        return worst;
+    }
+
+    /** The fraction of equal elements. */
+    public static double equalFraction(long[] a, long[] b) {
+        assertEquals(a.length, b.length, "sizes");
+        long same = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                same++;
+            }
+        }
+        return a.length == 0 ? 1 : (double) same / a.length;
     }
 
     private Object absolute(Object v) {

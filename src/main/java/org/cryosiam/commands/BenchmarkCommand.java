@@ -70,11 +70,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
             for (int batch : batches) {
                 NDArray x = m.randomNormal(new Shape(batch, 1, patch, patch, patch));
                 long flops = FlopCounter.count(() -> net.forward(x, m).values().forEach(NDArray::close));
-                Rate r = measure(() -> net.forward(x, m).values().forEach(NDArray::close));
-                double patchesPerS = batch / r.secondsPerCall;
-                double gflops = flops / r.secondsPerCall / 1e9;
-                out.printf("batch %d: %.2f patches/s, %.1f GFLOP per patch, %.1f GFLOP/s = %.2f x roofline (%d runs)%n",
-                        batch, patchesPerS, flops / 1e9 / batch, gflops, gflops / roofline, r.calls);
+                // the two modes alternate call by call, so load from elsewhere hits both alike
+                Rate[] rates = alternate(() -> {
+                    net.setBatchNormFolding(false);
+                    net.forward(x, m).values().forEach(NDArray::close);
+                }, () -> {
+                    net.setBatchNormFolding(true);
+                    net.forward(x, m).values().forEach(NDArray::close);
+                });
+                for (int k = 0; k < 2; k++) {
+                    Rate r = rates[k];
+                    double gflops = flops / r.secondsPerCall / 1e9;
+                    out.printf("batch %d, %-27s %.3f patches/s, %.1f GFLOP per patch, %.1f GFLOP/s = %.2f x roofline"
+                            + " (%d runs)%n", batch, k == 1 ? "BatchNorm folded (default):" : "BatchNorm separate:",
+                            batch / r.secondsPerCall, flops / 1e9 / batch, gflops, gflops / roofline, r.calls);
+                }
+                out.printf("batch %d: folding speed-up %.2f x%n", batch, rates[0].secondsPerCall / rates[1].secondsPerCall);
             }
         }
         return 0;
@@ -92,6 +103,25 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private record Rate(double secondsPerCall, int calls) {
+    }
+
+    /** Both calls warmed up, then called in turn until {@code 2·seconds} have passed (at least 3 each). */
+    private Rate[] alternate(Runnable a, Runnable b) {
+        a.run();
+        b.run();
+        long[] spent = new long[2];
+        int calls = 0;
+        long start = System.nanoTime();
+        do {
+            long t0 = System.nanoTime();
+            a.run();
+            long t1 = System.nanoTime();
+            b.run();
+            spent[0] += t1 - t0;
+            spent[1] += System.nanoTime() - t1;
+            calls++;
+        } while (calls < 3 || System.nanoTime() - start < 2 * seconds * 1e9);
+        return new Rate[] {new Rate(spent[0] / 1e9 / calls, calls), new Rate(spent[1] / 1e9 / calls, calls)};
     }
 
     /** One warm-up call, then calls until {@code seconds} have passed (at least 3). */

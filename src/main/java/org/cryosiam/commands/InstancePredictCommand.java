@@ -54,6 +54,11 @@ public final class InstancePredictCommand extends ConfigCommand {
         InstancePostprocessing.Parameters params = parameters(cfg);
         List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
         List<String> files = inputFiles(cfg, "data_folder");
+        if (!maskFolder.isEmpty()) { // fail before hours of prediction, not after
+            for (String name : files) {
+                LamellaMask.require(Path.of(maskFolder), InputFiles.stem(name, ext));
+            }
+        }
 
         DenseModel model = null;
         NetworkPredictor predictor = null;

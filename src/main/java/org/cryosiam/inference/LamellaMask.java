@@ -18,13 +18,19 @@ public final class LamellaMask {
     private LamellaMask() {
     }
 
-    /** The mask for tomogram {@code stem}, of {@code shape} ({@code z, y, x}), one byte per voxel. */
-    public static byte[] load(Path maskFolder, String stem, int[] shape) {
+    /** The mask file of tomogram {@code stem}; a user error naming it when it is absent. */
+    public static Path require(Path maskFolder, String stem) {
         Path file = maskFolder.resolve(stem + "_preds.h5");
         if (!Files.isRegularFile(file)) {
             throw new CryosiamUserException(file + ": lamella mask not found (mask_folder must hold the lamella "
                     + "prediction <stem>_preds.h5 of every tomogram).");
         }
+        return file;
+    }
+
+    /** The mask for tomogram {@code stem}, of {@code shape} ({@code z, y, x}), one byte per voxel. */
+    public static byte[] load(Path maskFolder, String stem, int[] shape) {
+        Path file = require(maskFolder, stem);
         NdData labels = Hdf5.read(file, "labels");
         int[] from = labels.shape();
         if (from.length != 3) {

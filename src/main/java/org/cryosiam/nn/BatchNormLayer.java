@@ -65,6 +65,28 @@ public final class BatchNormLayer extends Layer {
         return y;
     }
 
+    /**
+     * The inference-mode affine form, per channel: {@code scale = γ/√(σ²+ε)} and {@code shift = β − μ·scale}, made on
+     * the running statistics' manager (so they live as long as the weights).
+     */
+    NDArray[] scaleAndShift() {
+        NDArray mean = runningMean.get();
+        NDArray scale = runningVar.get().add(eps).sqrt().getNDArrayInternal().rdiv(1f);
+        if (weight != null) {
+            scale = scale.mul(weight.get());
+        }
+        NDArray shift = mean.mul(scale).neg();
+        if (bias != null) {
+            shift = shift.add(bias.get());
+        }
+        return new NDArray[] {scale, shift};
+    }
+
+    /** Identifies the tensors the folded form was made from (they are replaced, not mutated, outside training). */
+    NDArray foldKey() {
+        return runningVar.get();
+    }
+
     int features() {
         return features;
     }

@@ -73,7 +73,7 @@ public final class BiFpnDecoder extends Decoder {
 
         @Override
         public NDArray forward(NDArray x) {
-            return Activation.relu(bn.forward(conv.forward(x)));
+            return Activation.relu(conv.forward(x, bn));
         }
     }
 
@@ -91,7 +91,7 @@ public final class BiFpnDecoder extends Decoder {
 
         @Override
         public NDArray forward(NDArray x) {
-            return Activation.relu(bn.forward(pointwise.forward(depthwise.forward(x))));
+            return Activation.relu(pointwise.forward(depthwise.forward(x), bn));
         }
     }
 

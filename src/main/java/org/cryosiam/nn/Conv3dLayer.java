@@ -13,6 +13,9 @@ public final class Conv3dLayer extends Layer {
     private final int padding;
     private final int groups;
     private final int outChannels;
+    /** Inference-mode folding cache: {weight it was made from, BatchNorm key, folded weight, folded bias}. */
+    private NDArray[] folded;
+    private boolean foldBatchNorm = true;
 
     public Conv3dLayer(int in, int out, int kernel, int stride, int padding, int groups, boolean bias) {
         if (in % groups != 0) {
@@ -40,12 +43,46 @@ public final class Conv3dLayer extends Layer {
         return outChannels;
     }
 
+    /** Whether {@link #forward(NDArray, BatchNormLayer)} folds in inference mode (on by default). */
+    void setFoldBatchNorm(boolean on) {
+        foldBatchNorm = on;
+    }
+
+    /**
+     * {@code bn.forward(forward(x))}. In inference mode the BatchNorm is folded into this convolution's weights and
+     * bias ({@code w·γ/√(σ²+ε)}, {@code (b − μ)·γ/√(σ²+ε) + β}), saving a full pass over the output; the folded
+     * tensors are made once and kept until the mode changes. Agrees with the unfolded pair to float rounding.
+     */
+    public NDArray forward(NDArray x, BatchNormLayer bn) {
+        if (isTraining() || bn.isTraining()) {
+            folded = null; // training changes the weights in place: fold again afterwards
+            return bn.forward(forward(x));
+        }
+        if (!foldBatchNorm) {
+            return bn.forward(forward(x));
+        }
+        if (folded == null || folded[0] != weight.get() || folded[1] != bn.foldKey()) {
+            NDArray[] scaleShift = bn.scaleAndShift(); // per channel: γ/√(σ²+ε), β − μ·γ/√(σ²+ε)
+            NDArray w = weight.get();
+            NDArray scale = scaleShift[0];
+            NDArray fw = w.mul(scale.reshape(outChannels, 1, 1, 1, 1));
+            NDArray fb = bias == null ? scaleShift[1] : bias.get().mul(scale).add(scaleShift[1]);
+            // kept across forward passes: take them out of the caller's NDScope (they belong to the weights' manager)
+            ai.djl.ndarray.NDScope.unregister(fw, fb);
+            folded = new NDArray[] {w, bn.foldKey(), fw, fb};
+        }
+        return convolve(x, folded[2], folded[3]);
+    }
+
     @Override
     public NDArray forward(NDArray x) {
+        return convolve(x, weight.get(), bias == null ? null : bias.get());
+    }
+
+    private NDArray convolve(NDArray x, NDArray w, NDArray b) {
         Shape s = new Shape(stride, stride, stride);
         Shape p = new Shape(padding, padding, padding);
-        NDArray y = Conv3d.conv3d(x, weight.get(), bias == null ? null : bias.get(), s, p, new Shape(1, 1, 1), groups)
-                .singletonOrThrow();
+        NDArray y = Conv3d.conv3d(x, w, b, s, p, new Shape(1, 1, 1), groups).singletonOrThrow();
         if (FlopCounter.enabled) {
             Shape o = y.getShape(); // N, C, D, H, W: each output voxel of each channel costs a multiply-add per weight
             FlopCounter.add(2L * o.get(0) * o.get(2) * o.get(3) * o.get(4) * weight.get().size());

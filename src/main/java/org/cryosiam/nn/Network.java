@@ -114,6 +114,21 @@ public final class Network implements AutoCloseable {
         root.setTraining(on);
     }
 
+    /**
+     * Inference folds every BatchNorm that follows a convolution into it (the default); off runs them as separate
+     * layers, exactly the reference's sequence of operations (the benchmark's baseline).
+     */
+    public void setBatchNormFolding(boolean on) {
+        setFolding(root, on);
+    }
+
+    private static void setFolding(Module m, boolean on) {
+        if (m instanceof Conv3dLayer) {
+            ((Conv3dLayer) m).setFoldBatchNorm(on);
+        }
+        m.children().values().forEach(c -> setFolding(c, on));
+    }
+
     /** {@link #forward(NDArray, NDManager)} with the outputs attached to the input's manager. */
     public Map<String, NDArray> forward(NDArray input) {
         return forward(input, input.getManager());

@@ -54,10 +54,10 @@ public final class ResNetBlock extends Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray out = Activation.relu(bn1.forward(conv1.forward(x)));
-        out = bn2.forward(conv2.forward(out));
+        NDArray out = Activation.relu(conv1.forward(x, bn1));
+        out = conv2.forward(out, bn2);
         if (bottleneck) {
-            out = bn3.forward(conv3.forward(Activation.relu(out)));
+            out = conv3.forward(Activation.relu(out), bn3);
         }
         NDArray residual = downsample != null ? downsample.forward(x) : x;
         return Activation.relu(out.add(residual));

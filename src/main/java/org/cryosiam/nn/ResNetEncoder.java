@@ -62,7 +62,7 @@ public final class ResNetEncoder extends Module {
 
     /** {@code res2..res5}: the outputs of layer1..layer4, at strides 1, 2, 4, 8 (without max pooling). */
     public NDArray[] features(NDArray x) {
-        NDArray y = Activation.relu(bn1.forward(conv1.forward(x)));
+        NDArray y = Activation.relu(conv1.forward(x, bn1));
         if (!spec.noMaxPool()) {
             y = Pool.maxPool3d(y, new Shape(3, 3, 3), new Shape(2, 2, 2), new Shape(1, 1, 1), false);
         }

@@ -29,11 +29,17 @@ public class Sequential extends Layer {
         return layers.size();
     }
 
+    /** Applies the layers in order; a convolution followed by a BatchNorm runs as one (folded in inference). */
     @Override
     public NDArray forward(NDArray x) {
         NDArray y = x;
-        for (Layer l : layers) {
-            y = l.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l instanceof Conv3dLayer && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNormLayer) {
+                y = ((Conv3dLayer) l).forward(y, (BatchNormLayer) layers.get(++i));
+            } else {
+                y = l.forward(y);
+            }
         }
         return y;
     }

@@ -1,0 +1,58 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.config.Config;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import org.cryosiam.ops.ExpandLabels;
+import org.cryosiam.volume.Volume;
+import picocli.CommandLine.Command;
+
+/** {@code cryosiam semantic_filter_ground_truth}: keep selected labels of ground-truth maps for training. */
+@Command(name = "semantic_filter_ground_truth", mixinStandardHelpOptions = true,
+        header = "Keep selected labels of ground-truth label maps (training step 1).",
+        description = {"For every label map of labels_folder_for_filtering, keep the labels listed in "
+                + "selected_labels: one label gives a binary mask (1 where the label was), several keep their own "
+                + "values; every other voxel becomes 0. Each kept region is then grown by one voxel into the "
+                + "background (skimage expand_labels(labels, 1), as the reference does). Writes float32 MRC maps "
+                + "under the same names into labels_folder."})
+public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
+    @Override
+    protected void run(Config cfg) {
+        Path in = cfg.path("labels_folder_for_filtering");
+        Path out = cfg.path("labels_folder");
+        List<Double> selected = cfg.numberList("selected_labels");
+        Set<Integer> keep = new HashSet<>();
+        for (double d : selected) {
+            keep.add((int) d);
+        }
+        if (keep.isEmpty()) {
+            throw new CryosiamUserException(cfg.source() + ": selected_labels is empty");
+        }
+        boolean binary = keep.size() == 1;
+        String ext = cfg.string("file_extension");
+        for (String file : TrainingFiles.labelFiles(cfg, in)) {
+            Volume v = MrcReader.read(in.resolve(file));
+            float[] d = v.data();
+            int[] labels = new int[d.length];
+            for (int i = 0; i < d.length; i++) {
+                int l = Math.round(d[i]);
+                labels[i] = keep.contains(l) ? (binary ? 1 : l) : 0;
+            }
+            int[] grown = ExpandLabels.expand(labels, v.nz(), v.ny(), v.nx(), 1);
+            float[] f = new float[grown.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = grown[i];
+            }
+            Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
+            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), v.voxelSize());
+            CommandLog.info("wrote " + target);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.cryosiam.commands;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.config.Config;
+import org.cryosiam.io.Csv;
+import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.NdData;
+import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Table;
+import org.cryosiam.ops.BinaryErosion;
+import org.cryosiam.ops.ConnectedComponents;
+import org.cryosiam.ops.RegionProps;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cryosiam semantic_to_centers}: particle centres from semantic (particle-candidate) predictions. For each class
+ * {@code k}, the class mask of every {@code *.h5} in {@code prediction_folder} is eroded once (6-connected cross,
+ * border kept), labelled (26-connectivity), and the regions with more than {@code min_voxels} voxels are listed in
+ * {@code labels_<k>.csv} and {@code labels_<k>_particles.star}.
+ */
+@Command(name = "semantic_to_centers", mixinStandardHelpOptions = true,
+        description = "Particle centres (CSV and STAR per class) from semantic particle predictions.")
+public final class SemanticToCentersCommand extends ConfigCommand {
+    private static final int DEFAULT_MIN_VOXELS = 100;
+
+    @Override
+    protected void run(Config cfg) throws IOException {
+        Path folder = cfg.path("prediction_folder");
+        int classes = classes(cfg);
+        int last = classes > 1 ? classes - 1 : 1;
+        long[] minVoxels = minVoxels(cfg, Math.max(classes, 2));
+        List<Path> files = predictions(folder);
+        if (filename != null) {
+            CommandLog.warn("--filename is ignored: semantic_to_centers lists every *.h5 of " + folder + ".");
+        }
+        List<List<Row>> rows = new ArrayList<>();
+        for (int k = 0; k <= last; k++) {
+            rows.add(new ArrayList<>());
+        }
+        for (Path file : files) {
+            NdData data = Hdf5.read(file, "labels");
+            int[] s = data.shape();
+            if (s.length != 3) {
+                throw new CryosiamUserException(file + ": dataset 'labels' has " + s.length
+                        + " dimensions, expected a 3-D volume.");
+            }
+            long[] labels = data.toLongArray();
+            String name = file.getFileName().toString();
+            int cut = name.indexOf("_preds.h5");
+            String tomo = cut >= 0 ? name.substring(0, cut) : name;
+            for (int k = 1; k <= last; k++) {
+                byte[] mask = new byte[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    mask[i] = labels[i] == k ? (byte) 1 : 0;
+                }
+                byte[] eroded = BinaryErosion.erode(mask, s[0], s[1], s[2], true);
+                int[] instances = ConnectedComponents.label(eroded, s[0], s[1], s[2], 26);
+                for (RegionProps.Region r : RegionProps.of(instances, s[0], s[1], s[2])) {
+                    if (r.area() > minVoxels[k - 1]) {
+                        rows.get(k).add(new Row(r, tomo));
+                    }
+                }
+            }
+            CommandLog.info("processed " + file);
+        }
+        for (int k = 1; k <= last; k++) {
+            List<Row> list = rows.get(k);
+            int n = list.size();
+            long[] label = new long[n], area = new long[n];
+            double[] cz = new double[n], cy = new double[n], cx = new double[n];
+            String[] tomo = new String[n];
+            for (int i = 0; i < n; i++) {
+                Row r = list.get(i);
+                label[i] = r.region.label();
+                area[i] = r.region.area();
+                cz[i] = r.region.centroidZ();
+                cy[i] = r.region.centroidY();
+                cx[i] = r.region.centroidX();
+                tomo[i] = r.tomo;
+            }
+            Table csv = Table.builder().longs("label", label).longs("area", area).doubles("centroid-0", cz)
+                    .doubles("centroid-1", cy).doubles("centroid-2", cx).strings("tomo", tomo).build();
+            Path csvFile = folder.resolve("labels_" + k + ".csv");
+            Csv.write(csvFile, csv);
+            Table star = Table.builder().longs("rlnLabel", label).longs("rlnArea", area)
+                    .doubles("rlnCoordinateZ", cz).doubles("rlnCoordinateY", cy).doubles("rlnCoordinateX", cx)
+                    .strings("rlnMicrographName", tomo).build();
+            Path starFile = folder.resolve("labels_" + k + "_particles.star");
+            StarFile.write(starFile, star);
+            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + n + " particles)");
+        }
+    }
+
+    private record Row(RegionProps.Region region, String tomo) {
+    }
+
+    /** Every {@code *.h5} of the folder, sorted by name. */
+    static List<Path> predictions(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new CryosiamUserException(folder + ": prediction_folder not found.");
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".h5") && Files.isRegularFile(p))
+                    .sorted().toList();
+            if (files.isEmpty()) {
+                throw new CryosiamUserException(folder + ": no *.h5 predictions in prediction_folder.");
+            }
+            return files;
+        }
+    }
+
+    /** {@code parameters.network.out_channels} of the YAML, else of the {@code trained_model} checkpoint's config. */
+    static int classes(Config cfg) {
+        String key = "parameters.network.out_channels";
+        if (cfg.has(key)) {
+            return cfg.integer(key);
+        }
+        if (cfg.has("trained_model")) {
+            Checkpoint ckpt = Checkpoint.load(cfg.path("trained_model"));
+            Object c = ckpt.hyperParameters().get("config");
+            if (c instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Config task = Config.of((Map<String, Object>) c, ckpt.file() + " (hyper_parameters.config)");
+                if (task.has(key)) {
+                    return task.integer(key);
+                }
+            }
+        }
+        throw new CryosiamUserException(cfg.source() + ": missing required key '" + key + "' (the number of classes).");
+    }
+
+    /** {@code min_voxels}: a list (one per class from 1) or one number for all; default 100. */
+    static long[] minVoxels(Config cfg, int count) {
+        String key = "parameters.network.min_voxels";
+        long[] out = new long[count];
+        Object v = cfg.get(key);
+        if (v == null) {
+            java.util.Arrays.fill(out, DEFAULT_MIN_VOXELS);
+        } else if (v instanceof List<?> list) {
+            java.util.Arrays.fill(out, Long.MAX_VALUE);
+            for (int i = 0; i < Math.min(count, list.size()); i++) {
+                if (!(list.get(i) instanceof Number num)) {
+                    throw new CryosiamUserException(cfg.source() + ": key '" + key + "' should hold numbers, found '"
+                            + list.get(i) + "'.");
+                }
+                out[i] = (long) Math.floor(num.doubleValue());
+            }
+            if (list.size() < count - 1) {
+                throw new CryosiamUserException(cfg.source() + ": key '" + key + "' lists " + list.size()
+                        + " sizes, one per class 1.." + (count - 1) + " is needed.");
+            }
+        } else if (v instanceof Number num) {
+            java.util.Arrays.fill(out, (long) Math.floor(num.doubleValue()));
+        } else {
+            throw new CryosiamUserException(cfg.source() + ": key '" + key + "' should be a number or a list, found '"
+                    + v + "'.");
+        }
+        return out;
+    }
+}
