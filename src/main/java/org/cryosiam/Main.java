@@ -87,11 +87,11 @@ public final class Main {
         }
         CryosiamUserException user = findUserError(e);
         if (user != null) {
-            err.println("cryosiam " + cmd.getCommandName() + ": " + user.getMessage());
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
             err.flush();
             return EXIT_USER_ERROR;
         }
-        err.println("cryosiam " + cmd.getCommandName() + ": internal error: " + e
+        err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e
                 + (GlobalOptions.debug ? "" : " (rerun with --debug for the stack trace)"));
         err.flush();
         return EXIT_INTERNAL_ERROR;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * Base of the commands driven by a reference YAML config: {@code --config_file F [--filename NAME]}. Subclasses
  * implement {@link #run(Config)}; this class reads the config, resolves the input list, reports the time taken and
- * appends the run's record to {@code <prediction_folder>/cryosiam_run.json} ({@link RunRecord}).
+ * appends the run's record to {@code <prediction_folder>/cryosiam_run.json} (training configs: {@code log_dir}) ({@link
+ * RunRecord}).
  */
 public abstract class ConfigCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +46,8 @@ public abstract class ConfigCommand implements Callable<Integer> {
             filename = id;
         }
         try (RunRecord record = RunRecord.begin(spec.name(), spec.commandLine().getParseResult().originalArgs(),
-                configFile, cfg.has("prediction_folder") ? cfg.path("prediction_folder") : null)) {
+                configFile, cfg.has("prediction_folder") ? cfg.path("prediction_folder")
+                        : cfg.has("log_dir") ? cfg.path("log_dir") : null)) {
             try {
                 run(cfg);
             } catch (Exception | Error e) {

@@ -19,6 +19,7 @@ import org.cryosiam.io.Table;
 import org.cryosiam.ops.BinaryErosion;
 import org.cryosiam.ops.ConnectedComponents;
 import org.cryosiam.ops.RegionProps;
+import org.cryosiam.zoo.ModelResolver;
 import picocli.CommandLine.Command;
 
 /**
@@ -125,7 +126,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             return cfg.integer(key);
         }
         if (cfg.has("trained_model")) {
-            Checkpoint ckpt = Checkpoint.load(cfg.path("trained_model"));
+            Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
             Object c = ckpt.hyperParameters().get("config");
             if (c instanceof Map) {
                 @SuppressWarnings("unchecked")

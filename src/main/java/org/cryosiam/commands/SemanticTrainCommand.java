@@ -14,6 +14,7 @@ import java.util.Random;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
@@ -25,6 +26,7 @@ import org.cryosiam.train.Sample;
 import org.cryosiam.train.SemanticModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
+import org.cryosiam.zoo.ModelResolver;
 import org.yaml.snakeyaml.Yaml;
 
 import ai.djl.Device;
@@ -75,7 +77,10 @@ public final class SemanticTrainCommand extends ConfigCommand {
 
         Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice()
                 : Devices.parse(Main.GlobalOptions.device);
-        Checkpoint pretrained = Checkpoint.load(cfg.path("pretrained_model"));
+        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model"); // a path or a zoo name
+        Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
+        ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
+                device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
         Map<String, Object> hp = SemanticModel.hyperParameters(cfg.asMap(), SemanticModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();
@@ -90,7 +95,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
             sd = SemanticModel.initialStateDict(pretrained, cfg.asMap(), seed);
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
-        try (Network net = SemanticModel.build(cfg.path("pretrained_model").toString(), sd, hp, device)) {
+        try (Network net = SemanticModel.build(pretrainedModel.file().toString(), sd, hp, device)) {
             Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
                     Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
             if (stopAfter != null) {

@@ -116,7 +116,9 @@ public final class Downloader {
                     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 cache.record(m.file(), size, sha, m.kind(), url);
-                log.println(m.name() + ": saved " + target + " (" + mb(size) + ", SHA-256 " + sha + ")");
+                if (!quiet) {
+                    log.println(m.name() + ": saved " + target + " (" + mb(size) + ", SHA-256 " + sha + ")");
+                }
             } finally {
                 if (lock.isValid()) {
                     lock.release();
@@ -358,7 +360,8 @@ public final class Downloader {
     /**
      * Proxies the way curl and pip take them from the environment: {@code https_proxy} for https URLs,
      * {@code http_proxy} for http, else {@code all_proxy}; lower-case names first; {@code no_proxy} lists hosts or
-     * domain suffixes ({@code *} for all) that go direct. Loopback always goes direct.
+     * domain suffixes ({@code *} for all) that go direct. Loopback always goes direct. With none of these set, the
+     * JVM's own proxy settings apply.
      */
     static final class EnvProxySelector extends ProxySelector {
         private final Map<String, String> env;
@@ -377,7 +380,9 @@ public final class Downloader {
             String p = firstSet(scheme + "_proxy", scheme.toUpperCase(Locale.ROOT) + "_PROXY", "all_proxy",
                     "ALL_PROXY");
             if (p == null) {
-                return List.of(Proxy.NO_PROXY);
+                ProxySelector java = ProxySelector.getDefault(); // -Dhttps.proxyHost=… and the like
+                List<Proxy> fromJava = java == null ? List.of() : java.select(uri);
+                return fromJava.isEmpty() ? List.of(Proxy.NO_PROXY) : fromJava;
             }
             URI pu;
             try {

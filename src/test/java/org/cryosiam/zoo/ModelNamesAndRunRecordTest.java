@@ -178,6 +178,7 @@ class ModelNamesAndRunRecordTest {
     void anInstanceModelGivenToSemanticPredictIsAnError() throws IOException {
         Assumptions.assumeTrue(new picocli.CommandLine(Main.class).getSubcommands().containsKey("semantic_predict"),
                 "semantic_predict is not in this build");
+        step.before("semantic_predict configs/semantic.yaml");
         cacheAs("instance.ckpt", "cryosiam_instance");
         setModel("semantic.yaml", "cryosiam_instance");
         Cli c = run("semantic_predict", "semantic.yaml");
