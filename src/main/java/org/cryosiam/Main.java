@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.KMeansClusteringCommand.class,
                 org.cryosiam.commands.SpectralClusteringCommand.class,
                 org.cryosiam.commands.VisualizeEmbeddingsCommand.class,
+                org.cryosiam.commands.DemoCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
