@@ -123,19 +123,28 @@ public final class Report {
         AtomicFile.write(file, tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8));
     }
 
-    /** The slice shown: among the middle half of the depth, the one with the most particle voxels. */
+    /**
+     * The slice shown: in the middle half of the depth, the one with the most particle voxels among those where a
+     * membrane covers at least 2 % of the plane (any slice when none does).
+     */
     static int sliceOf(Phantom.Result p) {
         int nz = p.spec().nz(), plane = p.spec().ny() * p.spec().nx();
         int best = nz / 2;
         long bestCount = -1;
-        for (int z = nz / 4; z < nz - nz / 4; z++) {
-            long n = 0;
-            for (int i = z * plane; i < (z + 1) * plane; i++) {
-                n += p.instances()[i] != 0 ? 1 : 0;
+        for (boolean needMembrane : new boolean[] {true, false}) {
+            for (int z = nz / 4; z < nz - nz / 4; z++) {
+                long n = 0, membrane = 0;
+                for (int i = z * plane; i < (z + 1) * plane; i++) {
+                    n += p.instances()[i] != 0 ? 1 : 0;
+                    membrane += p.labels()[i] == Phantom.MEMBRANE ? 1 : 0;
+                }
+                if ((!needMembrane || membrane >= 0.02 * plane) && n > bestCount) {
+                    bestCount = n;
+                    best = z;
+                }
             }
-            if (n > bestCount) {
-                bestCount = n;
-                best = z;
+            if (bestCount >= 0) {
+                break;
             }
         }
         return best;
@@ -148,13 +157,19 @@ public final class Report {
         String s = Demo.STEM;
         int ny = spec.ny(), nx = spec.nx();
         int z = sliceOf(p);
-        int scale = Math.max(1, 320 / Math.max(ny, nx));
+        int nz = spec.nz();
+        int scale = Math.max(1, 256 / Math.max(ny, nx));
+        int section = ny / 2;
+        double shown = 256.0 / (Math.max(ny, nx) * scale); // display scale: every panel 256 px on its long side
         float[] rawSlice = SliceImages.slice(p.tomogram().data(), ny, nx, z);
         float[] denSlice = SliceImages.slice(MrcReader.read(out(dir, "denoised/" + s + ".mrc")).data(), ny, nx, z);
         int[] semSlice = SliceImages.slice(Hdf5.read(out(dir, "semantic/" + s + "_preds.h5"), "labels").toIntArray(),
                 ny, nx, z);
-        int[] lamSlice = SliceImages.slice(Hdf5.read(out(dir, "lamella/" + s + "_preds.h5"), "labels").toIntArray(),
-                ny, nx, z);
+        int[] lamXz = SliceImages.sectionXz(Hdf5.read(out(dir, "lamella/" + s + "_preds.h5"), "labels").toIntArray(),
+                nz, ny, nx, section);
+        float[] denXz = SliceImages.sectionXz(MrcReader.read(out(dir, "denoised/" + s + ".mrc")).data(), nz, ny, nx,
+                section);
+        int[] truthLamXz = SliceImages.sectionXz(ints(p.lamella()), nz, ny, nx, section);
         int[] instSlice = SliceImages.slice(Hdf5.read(out(dir, "instance_filtered/" + s + "_instance_preds.h5"),
                 "instances").toIntArray(), ny, nx, z);
         int[] truthSlice = SliceImages.slice(ints(p.labels()), ny, nx, z);
@@ -169,7 +184,7 @@ public final class Report {
                 .append("padding-bottom:4px}\n.sub{color:#5a6570;margin-top:0}\n")
                 .append(".grid{display:flex;flex-wrap:wrap;gap:14px}.grid figure{margin:0}")
                 .append(".grid img{image-rendering:pixelated;border:1px solid #c3cbd3;display:block}\n")
-                .append("figcaption{font-size:13px;color:#38424c;margin-top:4px;max-width:330px}\n")
+                .append("figcaption{font-size:13px;color:#38424c;margin-top:4px}\n")
                 .append("table{border-collapse:collapse;font-size:14px}td,th{padding:5px 12px;border-bottom:1px solid #e2e7ec;")
                 .append("text-align:left}th{background:#f3f6f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append(".bar{background:#4f8fd6;height:10px;display:inline-block;border-radius:2px}\n")
@@ -185,19 +200,22 @@ public final class Report {
                 .append(", run through every CryoSiam step in ").append(fmt(o.totalSeconds(), 1)).append(" s.</p>\n");
 
         h.append("<h2>Slice z = ").append(z).append("</h2>\n<div class=\"grid\">\n");
-        figure(h, SliceImages.grey(rawSlice, ny, nx, scale), "Raw tomogram (dense matter dark)");
-        figure(h, SliceImages.grey(denSlice, ny, nx, scale), "Denoised (denoise_predict)");
-        figure(h, SliceImages.classes(lamSlice, denSlice, ny, nx, scale), "Lamella mask (semantic_predict, lamella model)");
-        figure(h, SliceImages.classes(semSlice, denSlice, ny, nx, scale),
+        figure(h, shown, SliceImages.grey(rawSlice, ny, nx, scale), "Raw tomogram (dense matter dark)");
+        figure(h, shown, SliceImages.grey(denSlice, ny, nx, scale), "Denoised (denoise_predict)");
+        figure(h, shown, SliceImages.classes(semSlice, denSlice, ny, nx, scale),
                 "Semantic segmentation (semantic_predict + semantic_postprocessing)");
-        figure(h, SliceImages.instances(instSlice, ny, nx, scale), "Instances (instance_predict + instance_filter)");
-        figure(h, SliceImages.classes(truthSlice, SliceImages.slice(p.clean().data(), ny, nx, z), ny, nx, scale),
+        figure(h, shown, SliceImages.instances(instSlice, ny, nx, scale), "Instances (instance_predict + instance_filter)");
+        figure(h, shown, SliceImages.classes(truthSlice, SliceImages.slice(p.clean().data(), ny, nx, z), ny, nx, scale),
                 "Ground truth classes");
-        figure(h, SliceImages.instances(truthInst, ny, nx, scale), "Ground truth instances");
+        figure(h, shown, SliceImages.instances(truthInst, ny, nx, scale), "Ground truth instances");
+        h.append("</div>\n<h2>Section y = ").append(section).append(" (x horizontal, z down)</h2>\n<div class=\"grid\">\n");
+        figure(h, shown, SliceImages.classes(lamXz, denXz, nz, nx, scale), "Lamella mask (semantic_predict, lamella model) "
+                + "over the denoised section");
+        figure(h, shown, SliceImages.classes(truthLamXz, denXz, nz, nx, scale), "Ground truth lamella");
         h.append("</div>\n<p class=\"key\">Classes:<span style=\"background:#f2c029\"></span>membrane")
                 .append("<span style=\"background:#e4413a\"></span>species A (spheres)")
                 .append("<span style=\"background:#36c5e0\"></span>species B (small elongated)")
-                .append(" — the lamella mask is drawn in the membrane colour.</p>\n");
+                .append(" — the lamella is drawn in the membrane colour.</p>\n");
 
         Metrics m = o.metrics();
         h.append("<h2>Quality against the ground truth</h2>\n<table>\n<tr><th>step</th><th>measure</th><th>value</th>")
@@ -227,7 +245,7 @@ public final class Report {
         h.append("<h2>Subtomogram embeddings</h2>\n");
         Path png = out(dir, "embeds/vis/" + s + "_embeds_umap.png");
         if (Files.exists(png)) {
-            h.append("<figure style=\"margin:0\"><img alt=\"UMAP of the embeddings\" style=\"max-width:640px;"
+            h.append("<figure style=\"margin:0\"><img alt=\"UMAP of the embeddings\" style=\"max-width:520px;"
                     + "border:1px solid #c3cbd3\" src=\"data:image/png;base64,").append(base64(png)).append("\">")
                     .append("<figcaption>UMAP of the SimSiam embeddings of the filtered instances, coloured by k-means "
                             + "cluster (simsiam_visualize_embeddings). Interactive version: <a href=\"")
@@ -261,9 +279,10 @@ public final class Report {
         return h.toString();
     }
 
-    private static void figure(StringBuilder h, java.awt.image.BufferedImage img, String caption) {
-        h.append("<figure><img alt=\"").append(caption).append("\" width=\"").append(img.getWidth())
-                .append("\" height=\"").append(img.getHeight()).append("\" src=\"data:image/png;base64,")
+    private static void figure(StringBuilder h, double shown, java.awt.image.BufferedImage img, String caption) {
+        h.append("<figure style=\"width:").append(Math.round(img.getWidth() * shown)).append("px\"><img alt=\"")
+                .append(caption).append("\" width=\"").append(Math.round(img.getWidth() * shown))
+                .append("\" height=\"").append(Math.round(img.getHeight() * shown)).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(SliceImages.png(img))).append("\"><figcaption>")
                 .append(caption).append("</figcaption></figure>\n");
     }

@@ -29,6 +29,24 @@ public final class SliceImages {
         return Arrays.copyOfRange(volume, z * ny * nx, (z + 1) * ny * nx);
     }
 
+    /** The xz section at row {@code y} of a float volume: an {@code nz × nx} slice. */
+    public static float[] sectionXz(float[] volume, int nz, int ny, int nx, int y) {
+        float[] out = new float[nz * nx];
+        for (int z = 0; z < nz; z++) {
+            System.arraycopy(volume, (z * ny + y) * nx, out, z * nx, nx);
+        }
+        return out;
+    }
+
+    /** The xz section at row {@code y} of an int volume. */
+    public static int[] sectionXz(int[] volume, int nz, int ny, int nx, int y) {
+        int[] out = new int[nz * nx];
+        for (int z = 0; z < nz; z++) {
+            System.arraycopy(volume, (z * ny + y) * nx, out, z * nx, nx);
+        }
+        return out;
+    }
+
     /** Grey image, the 1st..99th percentile mapped to black..white; {@code scale} pixels per voxel. */
     public static BufferedImage grey(float[] slice, int ny, int nx, int scale) {
         float[] sorted = slice.clone();
