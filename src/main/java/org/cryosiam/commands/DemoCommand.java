@@ -37,6 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the phantom (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--phantom-only", description = "Write only the phantom (tomograms/ and truth/), run nothing: "
+            + "training data for the demo models.")
+    boolean phantomOnly;
+
     @Override
     public Integer call() throws Exception {
         Demo.Size s = switch (size) {
@@ -57,7 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         boolean debug = Main.GlobalOptions.debug;
         try {
-            Demo.Outcome o = new Demo(out, models, s.spec(seed), Main::run, quiet, global).run();
+            Demo demo = new Demo(out, models, s.spec(seed), Main::run, quiet, global);
+            if (phantomOnly) {
+                demo.phantomOnly();
+                return 0;
+            }
+            Demo.Outcome o = demo.run();
             if (!quiet) {
                 System.err.println(String.join("\n", Demo.summary(o)));
             }

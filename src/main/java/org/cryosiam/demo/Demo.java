@@ -94,6 +94,20 @@ public final class Demo {
         this.globalArgs = List.copyOf(globalArgs);
     }
 
+    /**
+     * Writes only the phantom (tomogram and ground truth) and returns it: the input of {@code
+     * scripts/train-demo-models.sh}; needs no models.
+     */
+    public Phantom.Result phantomOnly() throws IOException {
+        prepareFolder();
+        long t0 = System.nanoTime();
+        Phantom.Result phantom = Phantom.generate(spec);
+        writePhantom(phantom);
+        say(String.format("phantom %dx%dx%d (%d particles, seed %d) written to %s in %.1f s", spec.nz(), spec.ny(),
+                spec.nx(), phantom.particles().size(), spec.seed(), dir, seconds(t0)));
+        return phantom;
+    }
+
     public Outcome run() throws IOException {
         checkModels();
         prepareFolder();

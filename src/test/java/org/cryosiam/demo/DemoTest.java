@@ -103,6 +103,17 @@ class DemoTest {
     }
 
     @Test
+    void phantomOnlyNeedsNoModels() {
+        Path d = dir.resolve("p");
+        assertEquals(0, Main.run("--quiet", "demo", "--phantom-only", "--size", "small", "--seed", "5", "--out",
+                d.toString()));
+        assertTrue(Files.isRegularFile(d.resolve("tomograms/phantom.mrc")));
+        assertTrue(Files.isRegularFile(d.resolve("truth/labels/phantom.mrc")));
+        assertEquals(40, org.cryosiam.io.MrcReader.read(d.resolve("truth/lamella/phantom.mrc")).nz());
+        assertFalse(Files.exists(d.resolve("report.html")));
+    }
+
+    @Test
     void refusesAForeignFolderAndMissingModels() throws Exception {
         Files.writeString(dir.resolve("precious.txt"), "x");
         assertEquals(2, Main.run("--quiet", "demo", "--out", dir.toString(), "--models", dir.toString()));
