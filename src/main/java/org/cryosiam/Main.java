@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.SemanticTrainPreprocessCommand.class,
                 org.cryosiam.commands.SemanticTrainCreatePatchesCommand.class,
                 org.cryosiam.commands.SemanticTrainCommand.class,
+                org.cryosiam.commands.DemoCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
