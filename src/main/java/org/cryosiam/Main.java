@@ -2,7 +2,6 @@ package org.cryosiam;
 
 import java.io.PrintWriter;
 
-import org.cryosiam.commands.CommandLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -18,7 +18,6 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.Table;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
 import org.cryosiam.volume.Volume;
