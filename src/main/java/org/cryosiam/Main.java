@@ -2,7 +2,6 @@ package org.cryosiam;
 
 import java.io.PrintWriter;
 
-import org.cryosiam.commands.CommandLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,21 +15,13 @@ import picocli.CommandLine.ScopeType;
                 + "embeddings for cryo-electron tomograms, with the published CryoSiam models.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                org.cryosiam.commands.CheckpointInfoCommand.class,
-                org.cryosiam.commands.ModelsCommand.class,
-                org.cryosiam.commands.InfoCommand.class,
+                org.cryosiam.commands.DemoCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
-                org.cryosiam.commands.InstancePredictCommand.class,
-                org.cryosiam.commands.InstanceFilterCommand.class,
                 org.cryosiam.commands.SemanticPredictCommand.class,
                 org.cryosiam.commands.SemanticPostprocessingCommand.class,
                 org.cryosiam.commands.SemanticToCentersCommand.class,
-                org.cryosiam.commands.BenchmarkCommand.class,
-                org.cryosiam.commands.ProcessingInvertScaleCommand.class,
-                org.cryosiam.commands.ProcessingCreateSphereMaskCommand.class,
-                org.cryosiam.commands.ProcessingCreateSphereMaskMulticlassCommand.class,
-                org.cryosiam.commands.ProcessingCreateBinaryMapAfterStaCommand.class,
-                org.cryosiam.commands.ProcessingCreateMulticlassFromBinaryMasksCommand.class,
+                org.cryosiam.commands.InstancePredictCommand.class,
+                org.cryosiam.commands.InstanceFilterCommand.class,
                 org.cryosiam.commands.EmbeddingsPredictCommand.class,
                 org.cryosiam.commands.EmbeddingsFromCentersCommand.class,
                 org.cryosiam.commands.KMeansClusteringCommand.class,
@@ -40,6 +31,15 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.SemanticTrainPreprocessCommand.class,
                 org.cryosiam.commands.SemanticTrainCreatePatchesCommand.class,
                 org.cryosiam.commands.SemanticTrainCommand.class,
+                org.cryosiam.commands.ProcessingInvertScaleCommand.class,
+                org.cryosiam.commands.ProcessingCreateSphereMaskCommand.class,
+                org.cryosiam.commands.ProcessingCreateSphereMaskMulticlassCommand.class,
+                org.cryosiam.commands.ProcessingCreateBinaryMapAfterStaCommand.class,
+                org.cryosiam.commands.ProcessingCreateMulticlassFromBinaryMasksCommand.class,
+                org.cryosiam.commands.ModelsCommand.class,
+                org.cryosiam.commands.CheckpointInfoCommand.class,
+                org.cryosiam.commands.InfoCommand.class,
+                org.cryosiam.commands.BenchmarkCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -97,34 +97,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
 
     /** {@code regionprops_table(expanded, ['label', 'area', 'bbox', 'centroid'])}. */
     static Table computedRegions(int[] labels, int[] shape) {
-        List<RegionProps.Region> rs = RegionProps.of(labels, shape[0], shape[1], shape[2]);
-        int n = rs.size();
-        long[] label = new long[n];
-        long[] area = new long[n];
-        long[][] bbox = new long[6][n];
-        double[][] c = new double[3][n];
-        for (int i = 0; i < n; i++) {
-            RegionProps.Region r = rs.get(i);
-            label[i] = r.label();
-            area[i] = r.area();
-            bbox[0][i] = r.z0();
-            bbox[1][i] = r.y0();
-            bbox[2][i] = r.x0();
-            bbox[3][i] = r.z1();
-            bbox[4][i] = r.y1();
-            bbox[5][i] = r.x1();
-            c[0][i] = r.centroidZ();
-            c[1][i] = r.centroidY();
-            c[2][i] = r.centroidX();
-        }
-        Table.Builder b = Table.builder().longs("label", label).longs("area", area);
-        for (int i = 0; i < 6; i++) {
-            b.longs("bbox-" + i, bbox[i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            b.doubles("centroid-" + i, c[i]);
-        }
-        return b.build();
+        return RegionTables.of(RegionProps.of(labels, shape[0], shape[1], shape[2]));
     }
 
     private static void embed(EmbeddingModel model, Volume tomogram, int[] expanded, Table regions, long minSize,

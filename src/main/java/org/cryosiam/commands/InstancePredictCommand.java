@@ -18,7 +18,6 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.Table;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
 import org.cryosiam.volume.Volume;
@@ -123,7 +122,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                 Hdf5.write(h5, "instances", NdData.uint32(instances, shape));
                 CommandLog.info("wrote " + h5);
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
-                Csv.write(csv, regionsTable(regions), Csv.Dialect.PYTHON_CSV);
+                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);
                 CommandLog.info("wrote " + csv);
             }
         } finally {
@@ -176,33 +175,4 @@ public final class InstancePredictCommand extends ConfigCommand {
         return out;
     }
 
-    /** {@code regionprops_table(..., ['label', 'area', 'bbox', 'centroid'])} as the reference's CSV columns. */
-    static Table regionsTable(List<RegionProps.Region> regions) {
-        int n = regions.size();
-        long[] label = new long[n], area = new long[n];
-        long[][] bbox = new long[6][n];
-        double[][] centroid = new double[3][n];
-        for (int i = 0; i < n; i++) {
-            RegionProps.Region r = regions.get(i);
-            label[i] = r.label();
-            area[i] = r.area();
-            bbox[0][i] = r.z0();
-            bbox[1][i] = r.y0();
-            bbox[2][i] = r.x0();
-            bbox[3][i] = r.z1();
-            bbox[4][i] = r.y1();
-            bbox[5][i] = r.x1();
-            centroid[0][i] = r.centroidZ();
-            centroid[1][i] = r.centroidY();
-            centroid[2][i] = r.centroidX();
-        }
-        Table.Builder b = Table.builder().longs("label", label).longs("area", area);
-        for (int k = 0; k < 6; k++) {
-            b.longs("bbox-" + k, bbox[k]);
-        }
-        for (int k = 0; k < 3; k++) {
-            b.doubles("centroid-" + k, centroid[k]);
-        }
-        return b.build();
     }
-}

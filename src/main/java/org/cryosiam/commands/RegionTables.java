@@ -1,11 +1,13 @@
 package org.cryosiam.commands;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.io.Table;
+import org.cryosiam.ops.RegionProps;
 
-/** Table helpers shared by the embedding and clustering commands: row selection and the reference's STAR names. */
+/** Region tables shared by the instance, embedding and clustering commands: regionprops rows, row selection, the reference's STAR names. */
 final class RegionTables {
     private RegionTables() {
     }
@@ -79,6 +81,36 @@ final class RegionTables {
                 case DOUBLE -> b.doubles(c, t.doubles(c));
                 default -> b.strings(c, t.strings(c));
             }
+        }
+        return b.build();
+    }
+
+    /** {@code regionprops_table(labels, ['label', 'area', 'bbox', 'centroid'])}, one row per region in label order. */
+    static Table of(List<RegionProps.Region> regions) {
+        int n = regions.size();
+        long[] label = new long[n], area = new long[n];
+        long[][] bbox = new long[6][n];
+        double[][] centroid = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            RegionProps.Region r = regions.get(i);
+            label[i] = r.label();
+            area[i] = r.area();
+            bbox[0][i] = r.z0();
+            bbox[1][i] = r.y0();
+            bbox[2][i] = r.x0();
+            bbox[3][i] = r.z1();
+            bbox[4][i] = r.y1();
+            bbox[5][i] = r.x1();
+            centroid[0][i] = r.centroidZ();
+            centroid[1][i] = r.centroidY();
+            centroid[2][i] = r.centroidX();
+        }
+        Table.Builder b = Table.builder().longs("label", label).longs("area", area);
+        for (int k = 0; k < 6; k++) {
+            b.longs("bbox-" + k, bbox[k]);
+        }
+        for (int k = 0; k < 3; k++) {
+            b.doubles("centroid-" + k, centroid[k]);
         }
         return b.build();
     }

@@ -3,17 +3,14 @@ package org.cryosiam.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -159,29 +156,8 @@ public class CheckpointWriterTest {
         assertEquals("3.0 2500", lines[5]);
     }
 
-    /** Runs {@code /usr/bin/python3 -c script args}; fails the test when Python or torch is missing. */
+    /** {@link org.cryosiam.Python#run}: fails the test when Python or torch is missing. */
     public static String python(String script, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Files.isExecutable(Path.of("/usr/bin/python3"))
-                ? "/usr/bin/python3" : "python3", "-c", script));
-        cmd.addAll(List.of(args));
-        try {
-            Path err = Files.createTempFile("python-stderr", ".txt");
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("python timed out");
-            }
-            String errors = Files.readString(err);
-            Files.deleteIfExists(err);
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), "python3 with torch failed (CI installs python3-torch):\n" + text + errors);
-            return text.trim();
-        } catch (IOException e) {
-            return fail("cannot run python3 (install python3-torch): " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted");
-        }
+        return org.cryosiam.Python.run(script, (Object[]) args);
     }
 }

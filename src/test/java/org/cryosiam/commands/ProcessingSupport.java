@@ -2,17 +2,11 @@ package org.cryosiam.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.cryosiam.Main;
 import org.cryosiam.io.ElementType;
@@ -82,36 +76,8 @@ final class ProcessingSupport {
         return MrcReader.readData(file).data();
     }
 
-    /**
-     * Runs a snippet with Debian's {@code /usr/bin/python3} (numpy, scipy, mrcfile) and returns stdout, trimmed. A
-     * missing interpreter or module fails the test: a skipped cross-check proves nothing.
-     */
+    /** {@link org.cryosiam.Python#run}. */
     static String python(String script, Object... args) {
-        String exe = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        List<String> cmd = new ArrayList<>(List.of(exe, "-c", script));
-        for (Object a : args) {
-            cmd.add(String.valueOf(a));
-        }
-        try {
-            Path err = Files.createTempFile("python-stderr", ".txt");
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("python timed out");
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            String errors = Files.readString(err);
-            Files.deleteIfExists(err);
-            assertEquals(0, p.exitValue(), "python3 failed (needs python3-numpy, python3-scipy, python3-mrcfile):\n"
-                    + text + errors);
-            return text.trim();
-        } catch (IOException e) {
-            return fail("cannot run python3 (install python3, python3-numpy, python3-scipy, python3-mrcfile): "
-                    + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail("interrupted");
-        }
+        return org.cryosiam.Python.run(script, args);
     }
 }

@@ -1,5 +1,7 @@
 package org.cryosiam.io;
 
+import org.cryosiam.Python;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -146,4 +146,61 @@ class SemanticTrainEndToEndTest {
                 "      sorted(c['optimizer_states'][0]['param_groups'][0].keys())[0])"), best.toString());
         assertEquals(c.stateDict().size() + " 4 torch.Size([32, 8, 3, 3, 3]) torch.int64 8 4 amsgrad", py);
     }
+
+    /**
+     * The issue's quality check: semantic_predict with the fine-tuned model beats the untrained one (fresh heads,
+     * learning rate 0) in mean Dice over the foreground classes on TS_01, which no gradient step saw.
+     */
+    @Test
+    void fineTunedModelBeatsTheUntrainedOneOnTheHeldOutTomogram() throws IOException {
+        Path trained = dir.resolve("trained");
+        Path untrained = dir.resolve("untrained");
+        // 25 epochs of 3 steps, validated once at the end (about 35 s on 2 cores): measured mean Dice 0.05 after
+        // 25 epochs (0.21 after 20 epochs validated every epoch, keeping the best), the untrained heads 0.0
+        Path cfgT = write("t.yaml", config(trained).replace("max_epochs: 3", "max_epochs: 25")
+                .replace("val_interval: 1", "val_interval: 25").replace("zoom: [0.8, 1.2], rotate: [3.14, 3.14, 3.14]",
+                        "zoom: null, rotate: null"));
+        Path cfgU = write("u.yaml", config(untrained).replace("lr: 0.003", "lr: 0.0").replace("max_epochs: 3", "max_epochs: 1"));
+        assertEquals(0, Main.run("--quiet", "semantic_train_preprocess", "--config_file", cfgT.toString()));
+        assertEquals(0, Main.run("--quiet", "semantic_train_create_patches", "--config_file", cfgT.toString()));
+        assertEquals(0, Main.run("--quiet", "--device", "cpu", "semantic_train", "--config_file", cfgT.toString()));
+        assertEquals(0, Main.run("--quiet", "--device", "cpu", "semantic_train", "--config_file", cfgU.toString()));
+        double dTrained = dice(trained.resolve("model/last.ckpt"), "t");
+        double dUntrained = dice(untrained.resolve("model/last.ckpt"), "u");
+        assertTrue(dTrained > dUntrained && dTrained > 0.02, "fine-tuned Dice " + dTrained + " vs untrained " + dUntrained);
+    }
+
+    /** Mean Dice of classes 1..3 of semantic_predict's labels on TS_01 against the phantom's truth. */
+    private double dice(Path model, String tag) throws IOException {
+        Path f = Fixtures.pipelineSmall();
+        Path out = dir.resolve("pred-" + tag);
+        Path cfg = write("predict-" + tag + ".yaml", String.join("\n",
+                "data_folder: '" + f.resolve("tomograms") + "'",
+                "prediction_folder: '" + out + "'",
+                "trained_model: '" + model + "'",
+                "file_extension: .mrc",
+                "test_files: [TS_01.mrc]",
+                "parameters:",
+                "  data: {patch_size: [32, 32, 32], min: -3, max: 3.4, mean: 0, std: 1}",
+                "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.3}",
+                "hyper_parameters: {batch_size: 2}", ""));
+        assertEquals(0, Main.run("--quiet", "--device", "cpu", "semantic_predict", "--config_file", cfg.toString()));
+        long[] predicted = Hdf5.read(out.resolve("TS_01_preds.h5"), "labels").toLongArray();
+        float[] truth = org.cryosiam.io.MrcReader.read(f.resolve("truth/labels/TS_01.mrc")).data();
+        double sum = 0;
+        for (int k = 1; k <= 3; k++) {
+            long both = 0;
+            long p = 0;
+            long t = 0;
+            for (int i = 0; i < truth.length; i++) {
+                boolean inP = predicted[i] == k;
+                boolean inT = (int) truth[i] == k;
+                p += inP ? 1 : 0;
+                t += inT ? 1 : 0;
+                both += inP && inT ? 1 : 0;
+            }
+            sum += p + t == 0 ? 1 : 2.0 * both / (p + t);
+        }
+        return sum / 3;
+    }
 }

@@ -1,0 +1,82 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.cryosiam.Main;
+import org.cryosiam.demo.Demo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cryosiam demo}: the whole workflow on a synthetic tomogram, with the configs a user would write and an
+ * HTML report ({@link Demo}).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole workflow on a synthetic tomogram: denoise, lamella, semantic segmentation, "
+                + "particle centres, instances, embeddings, clustering and the embedding plot, with the same commands "
+                + "and configs you would use. Writes the configs to DIR/configs and a report with the quality against "
+                + "the phantom's ground truth and the time per step to DIR/report.html.",
+                "An existing DIR must be empty or an earlier demo's output (whose files are replaced)."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "cryosiam-demo",
+            description = "Output folder (default: ${DEFAULT-VALUE} in the current directory).")
+    Path out;
+
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "default",
+            description = "Phantom size: small (40x72x72 voxels) or default (88x152x152).")
+    String size;
+
+    @Option(names = "--models", paramLabel = "DIR",
+            description = "Folder with denoise.ckpt, lamella.ckpt, semantic.ckpt, particles.ckpt, instance.ckpt and "
+                    + "embeddings.ckpt (default: the models bundled in the jar).")
+    Path models;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the phantom (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--phantom-only", description = "Write only the phantom (tomograms/ and truth/), run nothing: "
+            + "training data for the demo models.")
+    boolean phantomOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        Demo.Size s = switch (size) {
+            case "small" -> Demo.Size.SMALL;
+            case "default" -> Demo.Size.DEFAULT;
+            default -> throw new org.cryosiam.CryosiamUserException("--size must be small or default, not '"
+                    + size + "'.");
+        };
+        // the steps run through Main.run, which resets the global options: pass them on
+        boolean quiet = Main.GlobalOptions.quiet;
+        List<String> global = new ArrayList<>();
+        if (Main.GlobalOptions.device != null) {
+            global.add("--device");
+            global.add(Main.GlobalOptions.device);
+        }
+        if (Main.GlobalOptions.debug) {
+            global.add("--debug");
+        }
+        boolean debug = Main.GlobalOptions.debug;
+        try {
+            Demo demo = new Demo(out, models, s.spec(seed), Main::run, quiet, global);
+            if (phantomOnly) {
+                demo.phantomOnly();
+                return 0;
+            }
+            Demo.Outcome o = demo.run();
+            if (!quiet) {
+                System.err.println(String.join("\n", Demo.summary(o)));
+            }
+            return 0;
+        } catch (Demo.StepFailed e) {
+            System.err.println("cryosiam demo: " + e.getMessage());
+            return e.exitCode();
+        } finally {
+            Main.GlobalOptions.quiet = quiet;
+            Main.GlobalOptions.debug = debug;
+        }
+    }
+}
