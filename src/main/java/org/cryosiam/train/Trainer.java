@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.cryosiam.io.AtomicFile;
 import org.cryosiam.nn.Module;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Param;
+import org.cryosiam.viz.LineChart;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -394,7 +396,38 @@ public final class Trainer {
                 m.trainLoss(), m.trainLabels(), m.trainDistance(), num(m.valLoss()), num(m.valLabels()),
                 num(m.valDistance()), m.seconds()));
         AtomicFile.write(f, tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8));
+        writeLossCurves(logDir.resolve("loss_curves.png"), lines.subList(1, lines.size()));
     }
+
+    /**
+     * {@code log_dir/loss_curves.png} from the metrics rows: training and validation loss per epoch (solid), their
+     * labels and distance components (dashed), 900 × 560.
+     */
+    static void writeLossCurves(Path png, List<String> rows) {
+        int n = rows.size();
+        double[] epoch = new double[n];
+        double[][] cols = new double[6][n];
+        for (int i = 0; i < n; i++) {
+            String[] f = rows.get(i).split(",", -1);
+            epoch[i] = Integer.parseInt(f[0]) + 1;
+            for (int c = 0; c < 6; c++) {
+                cols[c][i] = f[3 + c].isEmpty() ? Double.NaN : Double.parseDouble(f[3 + c]);
+            }
+        }
+        LineChart chart = new LineChart("Loss per epoch", "epoch", "loss", epoch)
+                .series("train loss", cols[0], 2, false)
+                .series("val loss", cols[3], 0, false);
+        if (Arrays.stream(cols[2]).anyMatch(v -> v != 0) || Arrays.stream(cols[5]).anyMatch(v -> v != 0)) {
+            chart.series("train labels", cols[1], 13, true)
+                    .series("val labels", cols[4], 10, true)
+                    .series("train distance", cols[2], 8, true)
+                    .series("val distance", cols[5], 14, true);
+        }
+        chart.writePng(png, PNG_WIDTH, PNG_HEIGHT);
+    }
+
+    static final int PNG_WIDTH = 900;
+    static final int PNG_HEIGHT = 560;
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);

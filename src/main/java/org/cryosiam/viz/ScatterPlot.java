@@ -201,28 +201,12 @@ public final class ScatterPlot {
     // ---------------------------------------------------------------- PNG
 
     public void writePng(Path file) {
-        BufferedImage img = png(1000, 750);
-        AtomicFile.write(file, tmp -> {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer");
-            }
-        });
+        PlotFrame.writePng(png(1000, 750), file);
     }
 
     BufferedImage png(int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        int left = 70;
-        int top = 50;
-        int right = width - 200;
-        int bottom = height - 60;
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, left, 30);
+        Graphics2D g = PlotFrame.canvas(img, title, 70);
         double[][] p = projected();
         double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -234,33 +218,15 @@ public final class ScatterPlot {
                 }
             }
         }
-        for (int d = 0; d < 2; d++) {
-            if (!(hi[d] > lo[d])) {
-                lo[d] = Double.isFinite(lo[d]) ? lo[d] - 1 : -1;
-                hi[d] = lo[d] + 2;
-            }
-            double pad = 0.05 * (hi[d] - lo[d]);
-            lo[d] -= pad;
-            hi[d] += pad;
-        }
-        g.setStroke(new BasicStroke(1f));
-        g.drawRect(left, top, right - left, bottom - top);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        double[] xr = PlotFrame.paddedRange(lo[0], hi[0]);
+        double[] yr = PlotFrame.paddedRange(lo[1], hi[1]);
+        PlotFrame f = new PlotFrame(70, 50, width - 200, height - 60, xr[0], xr[1], yr[0], yr[1]);
+        f.drawBox(g);
         if (dims() == 2) {
-            for (int t = 0; t <= 4; t++) {
-                double vx = lo[0] + (hi[0] - lo[0]) * t / 4;
-                int px = left + (right - left) * t / 4;
-                g.drawLine(px, bottom, px, bottom + 5);
-                g.drawString(String.format(Locale.ROOT, "%.3g", vx), px - 15, bottom + 18);
-                double vy = lo[1] + (hi[1] - lo[1]) * t / 4;
-                int py = bottom - (bottom - top) * t / 4;
-                g.drawLine(left - 5, py, left, py);
-                g.drawString(String.format(Locale.ROOT, "%.3g", vy), left - 55, py + 4);
-            }
-            g.drawString("x", (left + right) / 2, bottom + 40);
-            g.drawString("y", left - 60, (top + bottom) / 2 - 14);
+            f.drawAxes(g, "x", "y");
         } else {
-            g.drawString("3-D projection (fixed view); the HTML rotates", left, bottom + 40);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            g.drawString("3-D projection (fixed view); the HTML rotates", f.left, f.bottom + 40);
         }
         Color[] colours = pointColours();
         Integer[] order = drawOrder(p);
@@ -270,13 +236,13 @@ public final class ScatterPlot {
             if (!Double.isFinite(q[0]) || !Double.isFinite(q[1])) {
                 continue;
             }
-            int px = (int) Math.round(left + (q[0] - lo[0]) / (hi[0] - lo[0]) * (right - left));
-            int py = (int) Math.round(bottom - (q[1] - lo[1]) / (hi[1] - lo[1]) * (bottom - top));
+            int px = f.px(q[0]);
+            int py = f.py(q[1]);
             Color c = colours[idx];
             g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 140));
             g.fillOval(px - r, py - r, 2 * r, 2 * r);
         }
-        legend(g, right + 20, top);
+        legend(g, f.right + 20, f.top);
         g.dispose();
         return img;
     }

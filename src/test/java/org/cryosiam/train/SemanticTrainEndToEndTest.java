@@ -107,6 +107,9 @@ class SemanticTrainEndToEndTest {
         assertTrue(full.get(2)[2] < full.get(0)[2], "validation loss did not go down: " + full.get(0)[2] + " -> "
                 + full.get(2)[2]);
         assertTrue(full.get(2)[1] < full.get(0)[1], "training loss did not go down");
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(a.resolve("loss_curves.png").toFile());
+        assertEquals(Trainer.PNG_WIDTH, png.getWidth());
+        assertEquals(Trainer.PNG_HEIGHT, png.getHeight());
 
         // interrupted after one epoch, then continued: the same curve
         assertEquals(0, Main.run("--quiet", "--device", "cpu", "semantic_train", "--config_file", cfgB.toString(),
