@@ -45,9 +45,12 @@ import picocli.CommandLine.Option;
                 + "validation loss, and log_dir/metrics.csv. continue_training: true resumes from last.ckpt "
                 + "(weights, optimiser moments, schedule position, epoch). The checkpoints load in semantic_predict "
                 + "and in the Python tool.",
-                "Augmentation: one of low-pass/high-pass/noise/all three/identity, flips and intensity scaling as "
-                        + "configured; elastic deformation, zoom and rotation are not applied yet. Validation runs "
-                        + "without augmentation (the reference augments it too)."})
+                "Augmentation: one of low-pass/high-pass/noise/all three/identity; elastic deformation "
+                        + "(elastic: magnitude range, σ 5-10), zoom (zoom: [min, max]) and rotation (rotate: maximum "
+                        + "angles in radians about z, y, x), each with probability 0.8, applied alike to image, "
+                        + "labels (nearest) and distance maps with zeros outside the patch; flips and intensity "
+                        + "scaling as configured. Validation runs without augmentation (the reference augments it "
+                        + "too). Writes log_dir/loss_curves.png after every epoch."})
 public final class SemanticTrainCommand extends ConfigCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the split, shuffling, augmentation and the "
             + "heads' initial weights (default: 0).")
@@ -116,7 +119,12 @@ public final class SemanticTrainCommand extends ConfigCommand {
                 cfg.bool("parameters.transforms.combine_transforms", false),
                 cfg.bool("parameters.transforms.flip", false),
                 cfg.has("parameters.transforms.scale_intensity_factors")
-                        ? cfg.number("parameters.transforms.scale_intensity_factors") : null);
+                        ? cfg.number("parameters.transforms.scale_intensity_factors") : null,
+                range(cfg, "elastic"), range(cfg, "zoom"), rotate(cfg));
+        if (aug.zoom() != null && !(aug.zoom()[0] > 0)) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.transforms.zoom must be positive, found "
+                    + aug.zoom()[0]);
+        }
         if (aug.highPass() != null && aug.highPass2() == null) {
             throw new CryosiamUserException(cfg.source() + ": high_pass_sigma_range needs high_pass_sigma2_range");
         }
@@ -147,6 +155,19 @@ public final class SemanticTrainCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": " + k + " must be [low, high], found " + l);
         }
         return new double[] {l.get(0), l.get(1)};
+    }
+
+    /** {@code rotate: [a0, a1, a2]}, the maximum angles (radians) about axes z, y, x (MONAI range_x/y/z). */
+    private static double[] rotate(Config cfg) {
+        String k = "parameters.transforms.rotate";
+        if (!cfg.has(k)) {
+            return null;
+        }
+        List<Double> l = cfg.numberList(k);
+        if (l.size() != 3) {
+            throw new CryosiamUserException(cfg.source() + ": " + k + " must be [a0, a1, a2] (radians), found " + l);
+        }
+        return new double[] {l.get(0), l.get(1), l.get(2)};
     }
 
     private static Trainer.Resume resume(Checkpoint c) {
