@@ -42,15 +42,15 @@ import picocli.CommandLine.Option;
                 + "rules. The tomograms are split into training and validation by train_files/val_files or, without "
                 + "val_files, a seeded random validation_ratio (the split is kept in log_dir/train_val_split.yaml). "
                 + "Writes log_dir/model/last.ckpt after every epoch, log_dir/model/model_best.ckpt at the lowest "
-                + "validation loss, and log_dir/metrics.csv. continue_training: true resumes from last.ckpt "
-                + "(weights, optimiser moments, schedule position, epoch). The checkpoints load in semantic_predict "
-                + "and in the Python tool.",
+                + "validation loss, log_dir/metrics.csv and log_dir/loss_curves.png (the losses per epoch). "
+                + "continue_training: true resumes from last.ckpt (weights, optimiser moments, schedule position, "
+                + "epoch). The checkpoints load in semantic_predict and in the Python tool.",
                 "Augmentation: one of low-pass/high-pass/noise/all three/identity; elastic deformation "
                         + "(elastic: magnitude range, σ 5-10), zoom (zoom: [min, max]) and rotation (rotate: maximum "
                         + "angles in radians about z, y, x), each with probability 0.8, applied alike to image, "
                         + "labels (nearest) and distance maps with zeros outside the patch; flips and intensity "
                         + "scaling as configured. Validation runs without augmentation (the reference augments it "
-                        + "too). Writes log_dir/loss_curves.png after every epoch."})
+                        + "too)."})
 public final class SemanticTrainCommand extends ConfigCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the split, shuffling, augmentation and the "
             + "heads' initial weights (default: 0).")
@@ -106,7 +106,8 @@ public final class SemanticTrainCommand extends ConfigCommand {
             }
             t.run(train, val, resume);
         }
-        CommandLog.info("wrote " + last + " and " + logDir.resolve("metrics.csv"));
+        CommandLog.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
+                + logDir.resolve("loss_curves.png"));
     }
 
     /** The settings of {@code parameters} and {@code hyper_parameters}. */
