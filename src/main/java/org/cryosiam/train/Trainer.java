@@ -414,7 +414,7 @@ public final class Trainer {
                 cols[c][i] = f[3 + c].isEmpty() ? Double.NaN : Double.parseDouble(f[3 + c]);
             }
         }
-        LineChart chart = new LineChart("Loss per epoch", "epoch", "loss", epoch)
+        LineChart chart = new LineChart("Loss per epoch", "epoch", "loss", epoch).integerX()
                 .series("train loss", cols[0], 2, false)
                 .series("val loss", cols[3], 0, false);
         if (Arrays.stream(cols[2]).anyMatch(v -> v != 0) || Arrays.stream(cols[5]).anyMatch(v -> v != 0)) {

@@ -21,6 +21,7 @@ public final class LineChart {
     private final String xName;
     private final String yName;
     private final double[] x;
+    private boolean integerX;
     private final List<Series> series = new ArrayList<>();
 
     public LineChart(String title, String xName, String yName, double[] x) {
@@ -28,6 +29,12 @@ public final class LineChart {
         this.xName = xName;
         this.yName = yName;
         this.x = x.clone();
+    }
+
+    /** Ticks the x axis on whole numbers (epochs). */
+    public LineChart integerX() {
+        this.integerX = true;
+        return this;
     }
 
     /** Adds a series; {@code colourIndex} picks from the scatter plot's palette. */
@@ -67,7 +74,7 @@ public final class LineChart {
         double[] yr = PlotFrame.paddedRange(ylo, yhi);
         PlotFrame f = new PlotFrame(70, 50, width - 220, height - 60, xr[0], xr[1], yr[0], yr[1]);
         f.drawBox(g);
-        f.drawAxes(g, xName, yName);
+        f.drawAxes(g, xName, yName, integerX);
         int ly = f.top + 10;
         for (Series s : series) {
             g.setColor(s.colour());

@@ -74,14 +74,34 @@ public final class PlotFrame {
 
     /** Five ticks with labels on each axis, and the axis names. */
     public void drawAxes(Graphics2D g, String xName, String yName) {
+        drawAxes(g, xName, yName, false);
+    }
+
+    /**
+     * Five ticks with labels on each axis (with {@code integerX}, x ticks on whole numbers instead, at most about
+     * ten), and the axis names.
+     */
+    public void drawAxes(Graphics2D g, String xName, String yName, boolean integerX) {
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1f));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        if (integerX) {
+            long first = (long) Math.ceil(lo[0]);
+            long last = (long) Math.floor(hi[0]);
+            long step = Math.max(1, (long) Math.ceil((last - first + 1) / 10.0));
+            for (long v = first; v <= last; v += step) {
+                int px = px(v);
+                g.drawLine(px, bottom, px, bottom + 5);
+                g.drawString(Long.toString(v), px - 4, bottom + 18);
+            }
+        }
         for (int t = 0; t <= 4; t++) {
             double vx = lo[0] + (hi[0] - lo[0]) * t / 4;
             int px = left + (right - left) * t / 4;
-            g.drawLine(px, bottom, px, bottom + 5);
-            g.drawString(String.format(Locale.ROOT, "%.3g", vx), px - 15, bottom + 18);
+            if (!integerX) {
+                g.drawLine(px, bottom, px, bottom + 5);
+                g.drawString(String.format(Locale.ROOT, "%.3g", vx), px - 15, bottom + 18);
+            }
             double vy = lo[1] + (hi[1] - lo[1]) * t / 4;
             int py = bottom - (bottom - top) * t / 4;
             g.drawLine(left - 5, py, left, py);
