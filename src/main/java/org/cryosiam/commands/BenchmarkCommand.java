@@ -45,7 +45,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
+        Device device = Devices.chosen(Main.GlobalOptions.device);
         Map<String, Object> network = new java.util.LinkedHashMap<>();
         network.put("block_type", blockType);
         network.put("num_layers", numLayers);
@@ -60,7 +60,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         network.put("dense_pred_dim", 32);
         Map<String, Object> config = Map.of("parameters", Map.of("network", network));
         out.printf("device %s, %d threads; backbone %s %s, num_filters %s, fpn_channels 128, dense_dim 64, "
-                + "random weights; %d^3 patches%n", device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu", Runtime.getRuntime().availableProcessors(), blockType,
+                + "random weights; %d^3 patches%n", Devices.name(device), Runtime.getRuntime().availableProcessors(), blockType,
                 network.get("num_layers"), network.get("num_filters"), patch);
 
         double roofline = convolutionGflops(device);

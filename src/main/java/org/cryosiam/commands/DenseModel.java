@@ -36,36 +36,42 @@ final class DenseModel implements AutoCloseable {
         this.intensity = intensity;
     }
 
-    /** Loads {@code trained_model} and checks it is a model of the expected kind. */
+    /**
+     * Loads {@code trained_model} and checks it is a model of the expected kind. The config's values are read and
+     * checked first, so a mistake there costs no network build.
+     */
     static DenseModel load(Config cfg, ModelKind expected, String command) {
         ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model"); // a path or a zoo name
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
-        Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
-        Network net = Networks.fromCheckpoint(ckpt, device);
-        if (net.kind() != expected) {
-            net.close();
-            throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
-        }
-        ModelResolver.accepted(model, net.kind(), device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
         int[] patch = patchSize(cfg, ckpt);
         for (int p : patch) {
             if (p <= 0 || p % 2 != 0) {
-                net.close();
                 throw new CryosiamUserException(cfg.source() + ": patch_size " + java.util.Arrays.toString(patch)
                         + " must hold three even positive sizes.");
             }
         }
-        net.checkPatchSize(patch[0], patch[1], patch[2]);
         int batch = cfg.integer("hyper_parameters.batch_size", 1);
         if (batch < 1) {
-            net.close();
             throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
         }
         Preprocessing.Intensity intensity = new Preprocessing.Intensity(cfg.number("parameters.data.min"),
                 cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"), cfg.number("parameters.data.std"));
-        CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on " + (device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu")
-                + ", float32, patch " + patch[0] + "x" + patch[1] + "x" + patch[2] + ", batch " + batch);
+        Device device = Devices.chosen(Main.GlobalOptions.device);
+        Network net = Networks.fromCheckpoint(ckpt, device);
+        try {
+            if (net.kind() != expected) {
+                throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
+            }
+            net.checkPatchSize(patch[0], patch[1], patch[2]);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+        ModelResolver.accepted(model, net.kind(), Devices.name(device));
+        CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
+                + Devices.name(device) + ", float32, patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
+                + ", batch " + batch);
         return new DenseModel(net, ckpt, patch, batch, intensity);
     }
 

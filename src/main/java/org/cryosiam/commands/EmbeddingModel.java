@@ -43,14 +43,14 @@ final class EmbeddingModel implements AutoCloseable {
                 : ModelResolver.of(cfg.path("log_dir").resolve("model").resolve("last.ckpt"), "trained_model");
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
-        Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice() : Devices.parse(Main.GlobalOptions.device);
+        Device device = Devices.chosen(Main.GlobalOptions.device);
         Network net = Networks.fromCheckpoint(ckpt, device, contrastive);
         try {
             if (net.kind() != ModelKind.EMBEDDING) {
                 throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), ModelKind.EMBEDDING,
                         command));
             }
-            ModelResolver.accepted(model, net.kind(), device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
+            ModelResolver.accepted(model, net.kind(), Devices.name(device));
             String warning = ModelResolver.embeddingWarning(model, command, cfg.integer("masking_type", 0));
             if (warning != null) {
                 CommandLog.warn(warning);
@@ -72,7 +72,7 @@ final class EmbeddingModel implements AutoCloseable {
                     cfg.number("parameters.data.std"));
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);
             CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
-                    + (device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu") + ", patch " + patch[0] + "x"
+                    + Devices.name(device) + ", patch " + patch[0] + "x"
                     + patch[1] + "x" + patch[2] + ", batch " + batch + ", embedding "
                     + (contrastive ? "normalised predictor output" : "encoder output") + " (" + embedder.dim() + ")");
             return new EmbeddingModel(net, patch, intensity, embedder);

@@ -78,12 +78,11 @@ public final class SemanticTrainCommand extends ConfigCommand {
         CommandLog.info(train.size() + " training and " + val.size() + " validation patches");
         Trainer.Settings settings = settings(cfg, classes, seed);
 
-        Device device = Main.GlobalOptions.device == null ? Devices.defaultDevice()
-                : Devices.parse(Main.GlobalOptions.device);
+        Device device = Devices.chosen(Main.GlobalOptions.device);
         ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model"); // a path or a zoo name
         Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
         ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
-                device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu");
+                Devices.name(device));
         Map<String, Object> hp = SemanticModel.hyperParameters(cfg.asMap(), SemanticModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();

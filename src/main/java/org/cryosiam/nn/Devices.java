@@ -22,6 +22,16 @@ public final class Devices {
         return gpuCount() > 0 ? Device.gpu(0) : Device.cpu();
     }
 
+    /** The device a {@code --device} value asks for; null (not given) means {@link #defaultDevice()}. */
+    public static Device chosen(String option) {
+        return option == null ? defaultDevice() : parse(option);
+    }
+
+    /** How users write the device: {@code cpu} or {@code cuda:N}. */
+    public static String name(Device device) {
+        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+    }
+
     /**
      * Parses {@code cpu}, {@code cuda}, {@code cuda:N} (also {@code gpu}, {@code gpu:N}); fails with a user error for
      * anything else or when the GPU is not available.
