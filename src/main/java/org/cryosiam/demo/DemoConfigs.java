@@ -78,17 +78,22 @@ public final class DemoConfigs {
                 """);
     }
 
-    static String semantic(Path dir, Path models) {
-        return header("#   cryosiam semantic_predict --config_file semantic.yaml\n"
-                + "#   cryosiam semantic_postprocessing --config_file semantic.yaml\n") + """
+    /** The input block of a dense step on the denoised tomograms, masked by the lamella prediction. */
+    private static String maskedDense(Path dir, String step, Path models) {
+        return """
                 data_folder: %s
                 mask_folder: %s
                 prediction_folder: %s
                 trained_model: %s
                 file_extension: .mrc
                 test_files: null
-                """.formatted(q(out(dir, "denoised")), q(out(dir, "lamella")), q(out(dir, "semantic")),
-                q(models.resolve("semantic.ckpt")))
+                """.formatted(q(out(dir, "denoised")), q(out(dir, "lamella")), q(out(dir, step)),
+                q(models.resolve(step + ".ckpt")));
+    }
+
+    static String semantic(Path dir, Path models) {
+        return header("#   cryosiam semantic_predict --config_file semantic.yaml\n"
+                + "#   cryosiam semantic_postprocessing --config_file semantic.yaml\n") + maskedDense(dir, "semantic", models)
                 + data(4).formatted("""
                     threshold: 0.3
                     # semantic_postprocessing: per class, remove components of at most this many voxels (-1: keep)
@@ -98,15 +103,7 @@ public final class DemoConfigs {
 
     static String particles(Path dir, Path models) {
         return header("#   cryosiam semantic_predict --config_file particles.yaml\n"
-                + "#   cryosiam semantic_to_centers --config_file particles.yaml\n") + """
-                data_folder: %s
-                mask_folder: %s
-                prediction_folder: %s
-                trained_model: %s
-                file_extension: .mrc
-                test_files: null
-                """.formatted(q(out(dir, "denoised")), q(out(dir, "lamella")), q(out(dir, "particles")),
-                q(models.resolve("particles.ckpt")))
+                + "#   cryosiam semantic_to_centers --config_file particles.yaml\n") + maskedDense(dir, "particles", models)
                 + data(4).formatted("""
                     out_channels: 4
                     threshold: 0.3
@@ -116,13 +113,8 @@ public final class DemoConfigs {
 
     static String instance(Path dir, Path models) {
         return header("#   cryosiam instance_predict --config_file instance.yaml\n"
-                + "#   cryosiam instance_filter --config_file instance.yaml\n") + """
-                data_folder: %s
-                mask_folder: %s
-                prediction_folder: %s
-                trained_model: %s
-                file_extension: .mrc
-                test_files: null
+                + "#   cryosiam instance_filter --config_file instance.yaml\n") + maskedDense(dir, "instance", models)
+                + """
                 save_raw_predictions: true
                 semantic_predictions: null
                 # instance_filter keeps the instances touching (within 2 voxels) the particle classes of the
@@ -130,8 +122,7 @@ public final class DemoConfigs {
                 filtering_mask_folder: %s
                 filtering_mask_expand_voxels: 2
                 filtering_mask_labels: [2, 3]
-                """.formatted(q(out(dir, "denoised")), q(out(dir, "lamella")), q(out(dir, "instance")),
-                q(models.resolve("instance.ckpt")), q(out(dir, "semantic")))
+                """.formatted(q(out(dir, "semantic")))
                 + data(4).formatted("""
                     threshold_foreground: 0.5
                     boundary_bias: 0.8
