@@ -80,13 +80,13 @@ public final class GaussianFilter {
         Slabs.size(in.length, nz, ny, nx);
         float[] out = in.clone();
         if (sigmaZ > 1e-15) {
-            alongOuter(out, nz, ny, nx, true, half(kernel(sigmaZ)), mode);
+            alongOuter(rows(out), nz, ny, nx, true, half(kernel(sigmaZ)), mode);
         }
         if (sigmaY > 1e-15) {
-            alongOuter(out, nz, ny, nx, false, half(kernel(sigmaY)), mode);
+            alongOuter(rows(out), nz, ny, nx, false, half(kernel(sigmaY)), mode);
         }
         if (sigmaX > 1e-15) {
-            alongX(out, nz, ny, nx, half(kernel(sigmaX)), mode);
+            alongX(rows(out), nz, ny, nx, half(kernel(sigmaX)), mode);
         }
         return out;
     }
@@ -101,91 +101,6 @@ public final class GaussianFilter {
         return h;
     }
 
-    /** Correlation along x, in place, one line at a time (lines in parallel). */
-    private static void alongX(float[] a, int nz, int ny, int nx, double[] h, Mode mode) {
-        int r = h.length - 1;
-        int lines = nz * ny;
-        Slabs.forChunks(lines, nx, (lo, hi) -> {
-            double[] ext = new double[nx + 2 * r];
-            for (int line = lo; line < hi; line++) {
-                int base = line * nx;
-                for (int k = 0; k < ext.length; k++) {
-                    int x = k - r;
-                    if (x < 0 || x >= nx) {
-                        ext[k] = mode == Mode.NEAREST ? a[base + (x < 0 ? 0 : nx - 1)] : 0.0;
-                    } else {
-                        ext[k] = a[base + x];
-                    }
-                }
-                for (int x = 0; x < nx; x++) {
-                    int c = x + r;
-                    double acc = ext[c] * h[0];
-                    for (int j = r; j >= 1; j--) {
-                        acc += (ext[c - j] + ext[c + j]) * h[j];
-                    }
-                    a[base + x] = (float) acc;
-                }
-            }
-        });
-    }
-
-    /**
-     * Correlation along z (alongZ) or y, in place. Works on whole x-rows at once so memory is read contiguously;
-     * each voxel still sees the same float64 operations in the same order as SciPy's line loop.
-     */
-    private static void alongOuter(float[] a, int nz, int ny, int nx, boolean alongZ, double[] h, Mode mode) {
-        int r = h.length - 1;
-        int len = alongZ ? nz : ny;          // axis being filtered
-        int outer = alongZ ? ny : nz;        // independent index
-        long stride = alongZ ? (long) ny * nx : nx;
-        Slabs.forChunks(outer, (long) len * nx, (lo, hi) -> {
-            double[] buf = new double[(len + 2 * r) * nx];
-            double[] acc = new double[nx];
-            for (int o = lo; o < hi; o++) {
-                long base = alongZ ? (long) o * nx : (long) o * ny * nx;
-                for (int k = 0; k < len + 2 * r; k++) {
-                    int p = k - r;
-                    int row = k * nx;
-                    if (p < 0 || p >= len) {
-                        if (mode == Mode.NEAREST) {
-                            int src = (int) (base + (p < 0 ? 0 : len - 1) * stride);
-                            for (int x = 0; x < nx; x++) {
-                                buf[row + x] = a[src + x];
-                            }
-                        } else {
-                            for (int x = 0; x < nx; x++) {
-                                buf[row + x] = 0.0;
-                            }
-                        }
-                    } else {
-                        int src = (int) (base + p * stride);
-                        for (int x = 0; x < nx; x++) {
-                            buf[row + x] = a[src + x];
-                        }
-                    }
-                }
-                for (int p = 0; p < len; p++) {
-                    int c = (p + r) * nx;
-                    double w0 = h[0];
-                    for (int x = 0; x < nx; x++) {
-                        acc[x] = buf[c + x] * w0;
-                    }
-                    for (int j = r; j >= 1; j--) {
-                        int lft = c - j * nx, rgt = c + j * nx;
-                        double wj = h[j];
-                        for (int x = 0; x < nx; x++) {
-                            acc[x] += (buf[lft + x] + buf[rgt + x]) * wj;
-                        }
-                    }
-                    int dst = (int) (base + p * stride);
-                    for (int x = 0; x < nx; x++) {
-                        a[dst + x] = (float) acc[x];
-                    }
-                }
-            }
-        });
-    }
-
     /**
      * {@link #filter(float[], int, int, int, double, double, double, Mode)} for a float64 volume, as SciPy runs it on
      * float64 input (e.g. on a distance transform): the same float64 accumulation, but each pass is stored as
@@ -196,32 +111,74 @@ public final class GaussianFilter {
         Slabs.size(in.length, nz, ny, nx);
         double[] out = in.clone();
         if (sigmaZ > 1e-15) {
-            alongOuter64(out, nz, ny, nx, true, half(kernel(sigmaZ)), mode);
+            alongOuter(rows(out), nz, ny, nx, true, half(kernel(sigmaZ)), mode);
         }
         if (sigmaY > 1e-15) {
-            alongOuter64(out, nz, ny, nx, false, half(kernel(sigmaY)), mode);
+            alongOuter(rows(out), nz, ny, nx, false, half(kernel(sigmaY)), mode);
         }
         if (sigmaX > 1e-15) {
-            alongX64(out, nz, ny, nx, half(kernel(sigmaX)), mode);
+            alongX(rows(out), nz, ny, nx, half(kernel(sigmaX)), mode);
         }
         return out;
     }
 
-    /** {@link #alongX} on a float64 volume (no rounding to float32). */
-    private static void alongX64(double[] a, int nz, int ny, int nx, double[] h, Mode mode) {
+    /**
+     * Row access to the volume being filtered, so that one implementation serves float32 (each pass rounded to
+     * float32, as SciPy stores a float32 output) and float64 volumes. Rows, not voxels, cross this interface.
+     */
+    private interface Rows {
+        /** Copies {@code n} voxels from {@code src} into {@code dst[off..]} as float64. */
+        void load(long src, double[] dst, int off, int n);
+
+        /** Stores {@code n} values of {@code src[off..]} at {@code dst}, in the volume's own precision. */
+        void store(double[] src, int off, long dst, int n);
+    }
+
+    private static Rows rows(float[] a) {
+        return new Rows() {
+            @Override
+            public void load(long src, double[] dst, int off, int n) {
+                for (int i = 0; i < n; i++) {
+                    dst[off + i] = a[(int) src + i];
+                }
+            }
+
+            @Override
+            public void store(double[] src, int off, long dst, int n) {
+                for (int i = 0; i < n; i++) {
+                    a[(int) dst + i] = (float) src[off + i];
+                }
+            }
+        };
+    }
+
+    private static Rows rows(double[] a) {
+        return new Rows() {
+            @Override
+            public void load(long src, double[] dst, int off, int n) {
+                System.arraycopy(a, (int) src, dst, off, n);
+            }
+
+            @Override
+            public void store(double[] src, int off, long dst, int n) {
+                System.arraycopy(src, off, a, (int) dst, n);
+            }
+        };
+    }
+
+    /** Correlation along x, in place, one line at a time (lines in parallel). */
+    private static void alongX(Rows a, int nz, int ny, int nx, double[] h, Mode mode) {
         int r = h.length - 1;
         int lines = nz * ny;
         Slabs.forChunks(lines, nx, (lo, hi) -> {
             double[] ext = new double[nx + 2 * r];
+            double[] out = new double[nx];
             for (int line = lo; line < hi; line++) {
-                int base = line * nx;
-                for (int k = 0; k < ext.length; k++) {
-                    int x = k - r;
-                    if (x < 0 || x >= nx) {
-                        ext[k] = mode == Mode.NEAREST ? a[base + (x < 0 ? 0 : nx - 1)] : 0.0;
-                    } else {
-                        ext[k] = a[base + x];
-                    }
+                long base = (long) line * nx;
+                a.load(base, ext, r, nx);
+                for (int k = 0; k < r; k++) {
+                    ext[k] = mode == Mode.NEAREST ? ext[r] : 0.0;
+                    ext[r + nx + k] = mode == Mode.NEAREST ? ext[r + nx - 1] : 0.0;
                 }
                 for (int x = 0; x < nx; x++) {
                     int c = x + r;
@@ -229,14 +186,18 @@ public final class GaussianFilter {
                     for (int j = r; j >= 1; j--) {
                         acc += (ext[c - j] + ext[c + j]) * h[j];
                     }
-                    a[base + x] = acc;
+                    out[x] = acc;
                 }
+                a.store(out, 0, base, nx);
             }
         });
     }
 
-    /** {@link #alongOuter} on a float64 volume (no rounding to float32). */
-    private static void alongOuter64(double[] a, int nz, int ny, int nx, boolean alongZ, double[] h, Mode mode) {
+    /**
+     * Correlation along z (alongZ) or y, in place. Works on whole x-rows at once so memory is read contiguously;
+     * each voxel still sees the same float64 operations in the same order as SciPy's line loop.
+     */
+    private static void alongOuter(Rows a, int nz, int ny, int nx, boolean alongZ, double[] h, Mode mode) {
         int r = h.length - 1;
         int len = alongZ ? nz : ny;          // axis being filtered
         int outer = alongZ ? ny : nz;        // independent index
@@ -251,20 +212,12 @@ public final class GaussianFilter {
                     int row = k * nx;
                     if (p < 0 || p >= len) {
                         if (mode == Mode.NEAREST) {
-                            int src = (int) (base + (p < 0 ? 0 : len - 1) * stride);
-                            for (int x = 0; x < nx; x++) {
-                                buf[row + x] = a[src + x];
-                            }
+                            a.load(base + (p < 0 ? 0 : len - 1) * stride, buf, row, nx);
                         } else {
-                            for (int x = 0; x < nx; x++) {
-                                buf[row + x] = 0.0;
-                            }
+                            java.util.Arrays.fill(buf, row, row + nx, 0.0);
                         }
                     } else {
-                        int src = (int) (base + p * stride);
-                        for (int x = 0; x < nx; x++) {
-                            buf[row + x] = a[src + x];
-                        }
+                        a.load(base + p * stride, buf, row, nx);
                     }
                 }
                 for (int p = 0; p < len; p++) {
@@ -280,12 +233,10 @@ public final class GaussianFilter {
                             acc[x] += (buf[lft + x] + buf[rgt + x]) * wj;
                         }
                     }
-                    int dst = (int) (base + p * stride);
-                    for (int x = 0; x < nx; x++) {
-                        a[dst + x] = acc[x];
-                    }
+                    a.store(acc, 0, base + p * stride, nx);
                 }
             }
         });
     }
+
 }
