@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 org.cryosiam.commands.DemoCommand.class,
+                org.cryosiam.commands.TrainDemoModelsCommand.class,
                 org.cryosiam.commands.DenoisePredictCommand.class,
                 org.cryosiam.commands.SemanticPredictCommand.class,
                 org.cryosiam.commands.SemanticPostprocessingCommand.class,

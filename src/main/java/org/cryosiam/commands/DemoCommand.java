@@ -43,12 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Demo.Size s = switch (size) {
-            case "small" -> Demo.Size.SMALL;
-            case "default" -> Demo.Size.DEFAULT;
-            default -> throw new org.cryosiam.CryosiamUserException("--size must be small or default, not '"
-                    + size + "'.");
-        };
+        Demo.Size s = Demo.Size.parse(size);
         // the steps run through Main.run, which resets the global options: pass them on
         boolean quiet = Main.GlobalOptions.quiet;
         List<String> global = new ArrayList<>();

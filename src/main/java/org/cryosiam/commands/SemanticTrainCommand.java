@@ -23,7 +23,7 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.Sample;
-import org.cryosiam.train.SemanticModel;
+import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.zoo.ModelResolver;
@@ -83,7 +83,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
         Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
         ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
                 Devices.name(device));
-        Map<String, Object> hp = SemanticModel.hyperParameters(cfg.asMap(), SemanticModel.backboneConfig(pretrained));
+        Map<String, Object> hp = TaskModel.hyperParameters(cfg.asMap(), TaskModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();
         Path last = logDir.resolve("model").resolve("last.ckpt");
@@ -94,10 +94,10 @@ public final class SemanticTrainCommand extends ConfigCommand {
             CommandLog.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
                     + resume.globalStep());
         } else {
-            sd = SemanticModel.initialStateDict(pretrained, cfg.asMap(), seed);
+            sd = TaskModel.initialStateDict(pretrained, cfg.asMap(), seed);
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
-        try (Network net = SemanticModel.build(pretrainedModel.file().toString(), sd, hp, device)) {
+        try (Network net = TaskModel.build(pretrainedModel.file().toString(), sd, hp, device)) {
             Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
                     Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
             if (stopAfter != null) {

@@ -53,6 +53,16 @@ public final class Demo {
             this.nx = nx;
         }
 
+        /** {@code small} or {@code default}, as the command line spells them. */
+        public static Size parse(String name) {
+            return switch (name) {
+                case "small" -> SMALL;
+                case "default" -> DEFAULT;
+                default -> throw new org.cryosiam.CryosiamUserException("--size must be small or default, not '"
+                        + name + "'.");
+            };
+        }
+
         public Phantom.Spec spec(long seed) {
             return Phantom.Spec.of(nz, ny, nx, seed);
         }

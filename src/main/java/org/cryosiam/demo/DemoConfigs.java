@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The YAML configs the demo runs: the keys of the reference documentation (the same files a user writes for the
- * Python tool), with absolute paths into the demo folder so that they run from any directory. The values are those
- * of the fixtures' configs ({@code pipeline_small/configs}), which the demo models were made for.
+ * Python tool), with absolute paths into the demo folder so that they run from any directory. The data values (32³
+ * patches, the denoised tomogram scaled to 0..1) are those the demo models were trained with ({@link DemoTraining});
+ * they are also those of the fixtures' configs, so the fixture models run here too.
  */
 public final class DemoConfigs {
     /** Sliding-window patch of the dense models and the subtomogram size of the embedding model. */
@@ -124,7 +125,7 @@ public final class DemoConfigs {
                 filtering_mask_labels: [2, 3]
                 """.formatted(q(out(dir, "semantic")))
                 + data(4).formatted("""
-                    threshold_foreground: 0.5
+                    threshold_foreground: 0.3
                     boundary_bias: 0.8
                     min_center_distance: 0
                     max_center_distance: 2

@@ -9,7 +9,7 @@ import org.cryosiam.volume.Volume;
 
 /**
  * A synthetic cryo-electron tomogram with its ground truth, in the style of the phantoms the fixture models
- * ({@code ../shared/fixtures/pipeline_small}) were fitted to, so that those models and the demo models work on it:
+ * ({@code ../shared/fixtures/pipeline_small}) were fitted to; the demo models are trained on it ({@link DemoTraining}):
  * <ul>
  *   <li>a <b>lamella</b>: the slab between two parallel, slightly tilted planes, about 70 % of the depth (z);</li>
  *   <li><b>membranes</b> (class 1, density 0.8): curved sheets {@code z = c + A·sin(..y..)·sin(..x..)}, about 2.4

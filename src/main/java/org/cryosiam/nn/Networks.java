@@ -101,6 +101,34 @@ public final class Networks {
         Network.Root root = new Network.Root();
         DenseSimSiam backbone = root.add("_model", denseBackbone(source, c, Map.of(), MODEL));
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        randomize(root, manager, seed);
+        return new Network(ModelKind.DENSE_BACKBONE, source, device, manager, root, backbone, null, null,
+                backbone.spec().encoder().inChannels());
+    }
+
+    /**
+     * A SimSiam subtomogram model (under {@code _model.*}) built from a config ({@code {parameters: {network: ...}}}
+     * with {@code dim} and {@code pred_dim}) with random weights as {@link #randomBackbone}: the start of training
+     * from scratch. The downsampling convolutions have no bias (the published models' layout).
+     */
+    public static Network randomSimSiam(Map<String, Object> config, Device device, long seed) {
+        String source = "random SimSiam";
+        ConfigView c = ConfigView.of(source, Map.of("config", config), "config");
+        c.requireSpatial3d();
+        SimSiam.Spec spec = new SimSiam.Spec(encoderSpec(c), c.integer("dim"), c.integer("pred_dim"));
+        Network.Root root = new Network.Root();
+        SimSiam simsiam = root.add("_model", new SimSiam(spec, i -> false));
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        randomize(root, manager, seed);
+        return new Network(ModelKind.EMBEDDING, source, device, manager, root, null, null, simsiam,
+                spec.encoder().inChannels());
+    }
+
+    /**
+     * Gives every unset tensor a start value: He-normal convolution and linear weights, zero biases, BatchNorm at
+     * identity, the BiFPN's fusion weights equal, counters 0.
+     */
+    private static void randomize(Network.Root root, NDManager manager, long seed) {
         java.util.Random random = new java.util.Random(seed);
         for (Module.Entry e : root.stateEntries()) {
             Param p = e.param();
@@ -127,8 +155,6 @@ public final class Networks {
             }
             p.set(manager.create(v, new Shape(shape)));
         }
-        return new Network(ModelKind.DENSE_BACKBONE, source, device, manager, root, backbone, null, null,
-                backbone.spec().encoder().inChannels());
     }
 
     /** The model kind from the state-dict keys. */

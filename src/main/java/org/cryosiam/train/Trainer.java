@@ -34,14 +34,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 /**
- * The reference's {@code SemanticSegmentationModule} training loop under Lightning's schedule, on one device:
+ * The reference's dense training loop ({@code SemanticSegmentationModule}; the denoising and instance modules differ
+ * only in heads, targets and losses, see {@link Task}) under Lightning's schedule, on one device:
  * epochs of shuffled batches ({@code drop_last}), forward and backward in training mode, the optimiser step with the
  * one-cycle learning rate and momentum of the step, validation (inference mode, no augmentation) every
  * {@code val_interval} epochs, {@code model_best.ckpt} (lowest validation loss) and {@code last.ckpt} after every
  * epoch, a metrics CSV row per epoch. Batches are assembled and augmented on another thread while the network
  * trains on the previous one.
  *
- * <p>Loss per batch = labels loss (BCE-with-logits for one class, else cross-entropy; plus the generalised Dice loss
+ * <p>Semantic loss per batch = labels loss (BCE-with-logits for one class, else cross-entropy; plus the generalised Dice loss
  * when {@code use_dice_loss}) + the MSE of {@code tanh(distance)} against the distance target when
  * {@code distance_prediction}.
  */
@@ -50,6 +51,18 @@ public final class Trainer {
     public record Settings(int outChannels, boolean useDice, boolean distancePrediction, Freeze freeze,
             Optimizer.Kind optimizer, double lr, double momentum, double weightDecay, int batchSize, int maxEpochs,
             int valInterval, double dataMean, double dataStd, Augment.Spec augment, long seed) {
+    }
+
+    /**
+     * What the heads learn. {@code SEMANTIC}: the sample's labels are classes, its distance maps per class (above).
+     * {@code DENOISE} ({@code CNNHead}): the sample's one distance channel holds the clean image, the loss is the MSE
+     * of the {@code denoise} output against it. {@code INSTANCE} ({@code InstanceHeads}, as the reference's
+     * {@code InstanceSegmentationModule}): the labels are instance ids, the distance channel the signed distance to the
+     * instance border clipped to ±5; loss = BCE-with-logits of {@code foreground} against {@code ids > 0} + MSE of the
+     * raw {@code distance} + BCE-with-logits of {@code boundary} against {@link InstanceTargets#boundaries}.
+     */
+    public enum Task {
+        SEMANTIC, DENOISE, INSTANCE
     }
 
     /** Which parameters train ({@code unfreeze_backbone}, else {@code unfreeze_decoder}, else the heads only). */
@@ -71,7 +84,7 @@ public final class Trainer {
 
     /** A batch prepared on the loader thread. */
     private record Batch(int n, int channels, int nz, int ny, int nx, float[] images, float[] target, float[] dist,
-            double[][] groundSums) {
+            double[][] groundSums, float[] boundaries) {
     }
 
     private final Settings s;
@@ -81,6 +94,7 @@ public final class Trainer {
     private final Path logDir;
     private final Optimizer optimizer;
     private final List<String> paramOrder;
+    private Task task = Task.SEMANTIC;
     private Consumer<String> log = m -> { };
     private PrintStream progress;
 
@@ -112,6 +126,12 @@ public final class Trainer {
             }
         }
         this.optimizer = new Optimizer(s.optimizer(), s.weightDecay(), paramOrder, trained, net.manager());
+    }
+
+    /** The task of the heads ({@link Task#SEMANTIC} unless set). */
+    public Trainer task(Task task) {
+        this.task = task;
+        return this;
     }
 
     public Trainer onLog(Consumer<String> log, PrintStream progress) {
@@ -279,6 +299,20 @@ public final class Trainer {
     private NDArray[] losses(NDManager m, Map<String, NDArray> y, Batch b) {
         Shape shape = new Shape(b.n(), b.channels(), b.nz(), b.ny(), b.nx());
         NDArray target = m.create(b.target(), shape).toDevice(net.device(), false);
+        if (task == Task.DENOISE) {
+            NDArray d = y.get("denoise").sub(target);
+            NDArray mse = d.mul(d).mean();
+            return new NDArray[] {mse, mse, null};
+        }
+        if (task == Task.INSTANCE) {
+            Shape one = new Shape(b.n(), 1, b.nz(), b.ny(), b.nx());
+            NDArray boundary = m.create(b.boundaries(), one).toDevice(net.device(), false);
+            NDArray labels = Losses.bceWithLogits(y.get("foreground"), target)
+                    .add(Losses.bceWithLogits(y.get("boundary"), boundary));
+            NDArray diff = y.get("distance").sub(m.create(b.dist(), one).toDevice(net.device(), false));
+            NDArray d = diff.mul(diff).mean();
+            return new NDArray[] {labels.add(d), labels, d};
+        }
         NDArray logits = y.get("semantic");
         NDArray labels;
         NDArray probs;
@@ -315,6 +349,7 @@ public final class Trainer {
         float[] target = new float[n * c * v];
         float[] dist = new float[n * c * v];
         double[][] ground = new double[n][c];
+        float[] boundaries = task == Task.INSTANCE ? new float[n * v] : null;
         for (int i = 0; i < n; i++) {
             int idx = order.get(from + i);
             Sample smp = data.get(idx);
@@ -331,6 +366,18 @@ public final class Trainer {
             System.arraycopy(img, 0, images, i * v, v);
             System.arraycopy(smp.distances(), 0, dist, i * c * v, c * v);
             int[] lab = smp.labels();
+            if (task == Task.DENOISE) {
+                System.arraycopy(smp.distances(), 0, target, i * v, v);
+                continue;
+            }
+            if (task == Task.INSTANCE) {
+                for (int k = 0; k < v; k++) {
+                    target[i * v + k] = lab[k] > 0 ? 1f : 0f;
+                }
+                float[] bd = InstanceTargets.boundaries(lab, smp.nz(), smp.ny(), smp.nx());
+                System.arraycopy(bd, 0, boundaries, i * v, v);
+                continue;
+            }
             for (int k = 0; k < v; k++) {
                 int cls;
                 if (c == 1) {
@@ -348,7 +395,7 @@ public final class Trainer {
                 }
             }
         }
-        return new Batch(n, c, first.nz(), first.ny(), first.nx(), images, target, dist, ground);
+        return new Batch(n, c, first.nz(), first.ny(), first.nx(), images, target, dist, ground, boundaries);
     }
 
     private Map<String, Object> checkpoint(int epoch, long step, OneCycle schedule, double best) {
@@ -364,7 +411,7 @@ public final class Trainer {
         mc.put("last_model_path", logDir.resolve("model").resolve("last.ckpt").toString());
         callbacks.put("ModelCheckpoint{'monitor': 'val_loss', 'mode': 'min', 'every_n_train_steps': 0, "
                 + "'every_n_epochs': " + s.valInterval() + ", 'train_time_interval': None}", mc);
-        return CheckpointWriter.lightning(SemanticModel.stateDict(net, carried), hyperParameters, epoch, step,
+        return CheckpointWriter.lightning(TaskModel.stateDict(net, carried), hyperParameters, epoch, step,
                 List.of(optimizer.stateDict(lr, mom, schedule)),
                 List.of(schedule.stateDict(pos, s.optimizer() != Optimizer.Kind.SGD)), callbacks);
     }

@@ -29,8 +29,8 @@ public final class TrainingData {
 
     /**
      * {@code edt.sdf(mask, black_border=True)}: for every voxel the distance to the nearest voxel of the other kind,
-     * positive inside the mask and negative outside, the outside of the volume counting as neither (both transforms
-     * stop at the border, as the {@code edt} package's {@code black_border} does).
+     * positive inside the mask and negative outside; beyond the volume's edge counts as the other kind for both
+     * transforms (the {@code edt} package's {@code black_border}).
      */
     public static float[] signedDistance(byte[] mask, int nz, int ny, int nx) {
         int pz = nz + 2, py = ny + 2, px = nx + 2;

@@ -66,11 +66,11 @@ class GradientCheckTest {
         Device cpu = Device.cpu();
         Map<String, Tensor> backboneSd;
         try (Network bb = Networks.randomBackbone(backboneConfig(), cpu, 5)) {
-            backboneSd = SemanticModel.stateDict(bb, Map.of());
+            backboneSd = TaskModel.stateDict(bb, Map.of());
         }
-        Map<String, Tensor> sd = SemanticModel.initialStateDict("tiny", backboneSd, backboneConfig(), trainConfig(), 3);
-        Map<String, Object> hp = SemanticModel.hyperParameters(trainConfig(), backboneConfig());
-        try (Network net = SemanticModel.build("tiny", sd, hp, cpu);
+        Map<String, Tensor> sd = TaskModel.initialStateDict("tiny", backboneSd, backboneConfig(), trainConfig(), 3);
+        Map<String, Object> hp = TaskModel.hyperParameters(trainConfig(), backboneConfig());
+        try (Network net = TaskModel.build("tiny", sd, hp, cpu);
                 NDManager m = NDManager.newBaseManager(cpu, "PyTorch")) {
             for (Module.Entry e : net.root().stateEntries()) {
                 NDArray v = e.param().value();

@@ -18,16 +18,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The model the reference's {@code SemanticSegmentationModule} trains: the DenseSimSiam backbone of the pretrained
- * checkpoint (its {@code _model.*} tensors become {@code _model_backbone.*}, every one carried over, including the
- * parts dense training does not touch) and a fresh {@code SemanticHeads(dense_dim, out_channels)} under
- * {@code _model.*}: {@code semantic_head} and {@code distance_head}, each {@code conv(k) BN ReLU conv(k) BN ReLU
- * conv(k)} with the config's {@code filters} (default {@code [32, 64]}), {@code kernel_size} (3) and
- * {@code padding} (1), initialised as PyTorch initialises {@code Conv3d} (weights and biases uniform in
- * {@code ±1/√fan_in}) and {@code BatchNorm3d} (weight 1, bias 0, running mean 0, variance 1, no batches tracked).
+ * The model a dense training module of the reference trains: the DenseSimSiam backbone of the pretrained checkpoint
+ * (its {@code _model.*} tensors become {@code _model_backbone.*}, every one carried over, including the parts dense
+ * training does not touch) and fresh heads under {@code _model.*}: {@code SemanticHeads(dense_dim, out_channels)}
+ * ({@code semantic_head}, {@code distance_head}), {@code CNNHead} ({@code cnn_head}, 1 channel) or
+ * {@code InstanceHeads} ({@code foreground_head}, {@code distance_head}, {@code boundary_head}, 1 channel each).
+ * Each head is {@code conv(k) BN ReLU conv(k) BN ReLU conv(k)} with the config's {@code filters} (default
+ * {@code [32, 64]}), {@code kernel_size} (3) and {@code padding} (1), initialised as PyTorch initialises
+ * {@code Conv3d} (weights and biases uniform in {@code ±1/√fan_in}) and {@code BatchNorm3d} (weight 1, bias 0,
+ * running mean 0, variance 1, no batches tracked).
  */
-public final class SemanticModel {
-    private SemanticModel() {
+public final class TaskModel {
+    private TaskModel() {
     }
 
     /** The backbone config of a DenseSimSiam checkpoint ({@code hyper_parameters.config}). */
@@ -55,6 +57,12 @@ public final class SemanticModel {
     /** {@link #initialStateDict(Checkpoint, Map, long)} from a DenseSimSiam state dict and its config. */
     public static LinkedHashMap<String, Tensor> initialStateDict(String source, Map<String, Tensor> sd,
             Map<String, Object> backboneConfig, Map<String, Object> config, long seed) {
+        return initialStateDict(source, sd, backboneConfig, config, Trainer.Task.SEMANTIC, seed);
+    }
+
+    /** The initial state dict of any {@link Trainer.Task}: pretrained backbone tensors renamed, fresh heads. */
+    public static LinkedHashMap<String, Tensor> initialStateDict(String source, Map<String, Tensor> sd,
+            Map<String, Object> backboneConfig, Map<String, Object> config, Trainer.Task task, long seed) {
         if (Networks.detectKind(source, sd) != ModelKind.DENSE_BACKBONE) {
             throw new CryosiamUserException(source + ": pretrained_model must be a DenseSimSiam "
                     + "checkpoint (keys _model.*, like dense_simsiam_pretrained.ckpt)");
@@ -68,7 +76,7 @@ public final class SemanticModel {
             throw new CryosiamUserException("parameters.network.dense_dim is " + denseDim + " but the pretrained "
                     + "model " + source + " has dense_dim " + bbDense);
         }
-        int classes = intOf(net, "out_channels", -1);
+        int classes = task == Trainer.Task.SEMANTIC ? intOf(net, "out_channels", -1) : 1;
         if (classes < 1) {
             throw new CryosiamUserException("parameters.network.out_channels must be a positive integer");
         }
@@ -77,7 +85,12 @@ public final class SemanticModel {
         int f1 = ((Number) filters.get(1)).intValue();
         int k = intOf(net, "kernel_size", 3);
         Random r = new Random(seed);
-        for (String head : new String[] {"semantic_head", "distance_head"}) {
+        String[] heads = switch (task) {
+            case SEMANTIC -> new String[] {"semantic_head", "distance_head"};
+            case DENOISE -> new String[] {"cnn_head"};
+            case INSTANCE -> new String[] {"foreground_head", "distance_head", "boundary_head"};
+        };
+        for (String head : heads) {
             String p = "_model." + head + ".";
             conv(out, p + "0", denseDim, f0, k, r);
             batchNorm(out, p + "1", f0);
