@@ -51,16 +51,20 @@ public final class DemoConfigs {
     }
 
     static String denoise(Path dir, Path models) {
+        return denoise(dir.resolve("tomograms"), out(dir, "denoised"), models.resolve("denoise.ckpt"), true);
+    }
+
+    /** The denoising config on any folder of tomograms (also used to denoise the training phantoms). */
+    static String denoise(Path tomograms, Path predictions, Path model, boolean saveRaw) {
         return header("#   cryosiam denoise_predict --config_file denoise.yaml\n") + """
                 data_folder: %s
                 prediction_folder: %s
                 trained_model: %s
                 file_extension: .mrc
                 test_files: null
-                save_raw_predictions: true
+                save_raw_predictions: %s
                 scale_prediction: true
-                """.formatted(q(dir.resolve("tomograms")), q(out(dir, "denoised")), q(models.resolve("denoise.ckpt")))
-                + data(4).formatted("");
+                """.formatted(q(tomograms), q(predictions), q(model), saveRaw) + data(4).formatted("");
     }
 
     static String lamella(Path dir, Path models) {

@@ -183,9 +183,8 @@ public final class DemoTraining {
         Path work = dir.resolve("denoise-work");
         Files.createDirectories(work.resolve("configs"));
         Path config = work.resolve("configs").resolve("denoise.yaml");
-        Files.writeString(config, DemoConfigs.denoise(dir, models).replace(DemoConfigs.q(DemoConfigs.out(dir,
-                "denoised")), DemoConfigs.q(work.resolve("denoised"))).replace("save_raw_predictions: true",
-                "save_raw_predictions: false"));
+        Files.writeString(config, DemoConfigs.denoise(tomograms, work.resolve("denoised"),
+                models.resolve("denoise.ckpt"), false));
         int rc = cli.apply(new String[] {"--quiet", "denoise_predict", "--config_file", config.toString()});
         if (rc != 0) {
             throw new IllegalStateException("denoise_predict of the training phantoms failed (exit code " + rc + ")");
