@@ -122,9 +122,20 @@ public final class DemoTraining {
         hp.put("max_epochs", epochs);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("trained_by", "cryosiam for the JVM, train_demo_models (" + model + ")");
-        c.put("parameters", Map.of("network", n, "data", dataConfig(PATCH)));
+        c.put("parameters", parameters(n, PATCH));
         c.put("hyper_parameters", hp);
         return c;
+    }
+
+    /**
+     * {@code parameters}: {@code network} then {@code data}, in a fixed order (a {@code Map.of} iterates in an order
+     * that changes from run to run, and the checkpoint would change with it).
+     */
+    private static Map<String, Object> parameters(Map<String, Object> network, int patch) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("network", network);
+        p.put("data", dataConfig(patch));
+        return p;
     }
 
     /** {@code parameters.data}: the patch and the intensity values of the demo configs (0..1 input, unnormalised). */
@@ -357,7 +368,7 @@ public final class DemoTraining {
         n.remove("decoder_type");
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("trained_by", "cryosiam for the JVM, train_demo_models (embeddings)");
-        config.put("parameters", Map.of("network", n, "data", dataConfig(SUBTOMOGRAM)));
+        config.put("parameters", parameters(n, SUBTOMOGRAM));
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("config", config);
         Augment.Spec views = new Augment.Spec(new double[] {0.1, 0.6}, null, null, new double[] {0.01, 0.1}, false,
