@@ -97,7 +97,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
             sd = TaskModel.initialStateDict(pretrained, cfg.asMap(), seed);
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
-        try (Network net = TaskModel.build(pretrainedModel.file().toString(), sd, hp, device)) {
+        try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
             Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
                     Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
             if (stopAfter != null) {

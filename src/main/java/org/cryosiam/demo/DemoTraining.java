@@ -70,6 +70,7 @@ public final class DemoTraining {
     static final int PATCH = DemoConfigs.DENSE_PATCH;
     static final int SUBTOMOGRAM = DemoConfigs.EMBEDDING_PATCH;
     static final int BATCH = 4;
+    static final int EMBEDDING_BATCH = 32;
 
     private final Path dir;
     private final Settings settings;
@@ -286,7 +287,8 @@ public final class DemoTraining {
         Augment.Spec augment = task == Trainer.Task.DENOISE
                 ? new Augment.Spec(null, null, null, null, false, true, null)
                 : new Augment.Spec(new double[] {0.1, 0.6}, null, null, new double[] {0.01, 0.05}, false, true, 0.1);
-        Trainer.Settings s = new Trainer.Settings(mapChannels, true, true,
+        boolean semantic = task == Trainer.Task.SEMANTIC; // Dice and the tanh distance are the semantic loss's
+        Trainer.Settings s = new Trainer.Settings(mapChannels, semantic, semantic,
                 Trainer.Freeze.NONE, Optimizer.Kind.ADAMW, LR, 0.9, WEIGHT_DECAY, BATCH, settings.epochs(), 1, 0, 1,
                 augment, settings.seed());
         Map<String, Object> bb = backboneConfig();
@@ -373,7 +375,7 @@ public final class DemoTraining {
         hp.put("config", config);
         Augment.Spec views = new Augment.Spec(new double[] {0.1, 0.6}, null, null, new double[] {0.01, 0.1}, false,
                 true, 0.2, null, null, new double[] {0, 0, Math.PI});
-        SimSiamTrainer.Settings s = new SimSiamTrainer.Settings(0.01, 1e-4, 32, settings.embeddingEpochs(), 0, 1,
+        SimSiamTrainer.Settings s = new SimSiamTrainer.Settings(0.01, 1e-4, EMBEDDING_BATCH, settings.embeddingEpochs(), 0, 1,
                 views, settings.seed());
         List<Double> losses;
         Map<String, Tensor> sd;
@@ -382,7 +384,7 @@ public final class DemoTraining {
             sd = TaskModel.stateDict(net, Map.of());
         }
         CheckpointWriter.write(models.resolve("embeddings.ckpt"), CheckpointWriter.lightning(sd, hp,
-                settings.embeddingEpochs() - 1, (long) settings.embeddingEpochs() * (cubes.size() / 32), List.of(),
+                settings.embeddingEpochs() - 1, (long) settings.embeddingEpochs() * (cubes.size() / EMBEDDING_BATCH), List.of(),
                 List.of(), Map.of()));
         return String.format(Locale.ROOT, "embeddings: %d subtomograms, %d epochs, loss %.4f → %.4f, %.1f min",
                 cubes.size(), losses.size(), losses.get(0), losses.get(losses.size() - 1),

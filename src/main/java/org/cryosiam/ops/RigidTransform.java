@@ -35,7 +35,8 @@ public final class RigidTransform {
         return new double[][] {{c, 0, s}, {0, 1, 0}, {-s, 0, c}};
     }
 
-    private static double[][] multiply(double[][] a, double[][] b) {
+    /** The 3 × 3 matrix product {@code a·b}. */
+    public static double[][] multiply(double[][] a, double[][] b) {
         double[][] m = new double[3][3];
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {

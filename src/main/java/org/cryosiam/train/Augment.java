@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.cryosiam.ops.GaussianFilter;
+import org.cryosiam.ops.RigidTransform;
 
 /**
  * The reference's per-sample training transforms, seeded, on a {@link Sample} whose image is already scaled to
@@ -161,17 +162,7 @@ public final class Augment {
         double[][] rx = {{1, 0, 0}, {0, c0, -s0}, {0, s0, c0}};
         double[][] ry = {{c1, 0, s1}, {0, 1, 0}, {-s1, 0, c1}};
         double[][] rz = {{c2, -s2, 0}, {s2, c2, 0}, {0, 0, 1}};
-        return mul(mul(rx, ry), rz);
-    }
-
-    private static double[][] mul(double[][] a, double[][] b) {
-        double[][] m = new double[3][3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                m[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j];
-            }
-        }
-        return m;
+        return RigidTransform.multiply(RigidTransform.multiply(rx, ry), rz);
     }
 
     /**

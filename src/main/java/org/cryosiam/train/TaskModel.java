@@ -109,8 +109,8 @@ public final class TaskModel {
         return hp;
     }
 
-    /** Builds the network (checked against the tensors like any published model). */
-    public static Network build(String source, Map<String, Tensor> sd, Map<String, Object> hyperParameters,
+    /** Builds a semantic network with its distance head (checked against the tensors like any published model). */
+    public static Network buildSemantic(String source, Map<String, Tensor> sd, Map<String, Object> hyperParameters,
             Device device) {
         Network n = Networks.build(source, sd, hyperParameters, device, true);
         if (n.kind() != ModelKind.SEMANTIC || !n.outputNames().contains("distance")) {

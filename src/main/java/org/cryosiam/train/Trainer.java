@@ -298,12 +298,12 @@ public final class Trainer {
 
     private NDArray[] losses(NDManager m, Map<String, NDArray> y, Batch b) {
         Shape shape = new Shape(b.n(), b.channels(), b.nz(), b.ny(), b.nx());
-        NDArray target = m.create(b.target(), shape).toDevice(net.device(), false);
-        if (task == Task.DENOISE) {
-            NDArray d = y.get("denoise").sub(target);
+        if (task == Task.DENOISE) { // the clean image travels in the distance channel
+            NDArray d = y.get("denoise").sub(m.create(b.dist(), shape).toDevice(net.device(), false));
             NDArray mse = d.mul(d).mean();
             return new NDArray[] {mse, mse, null};
         }
+        NDArray target = m.create(b.target(), shape).toDevice(net.device(), false);
         if (task == Task.INSTANCE) {
             Shape one = new Shape(b.n(), 1, b.nz(), b.ny(), b.nx());
             NDArray boundary = m.create(b.boundaries(), one).toDevice(net.device(), false);
@@ -367,7 +367,6 @@ public final class Trainer {
             System.arraycopy(smp.distances(), 0, dist, i * c * v, c * v);
             int[] lab = smp.labels();
             if (task == Task.DENOISE) {
-                System.arraycopy(smp.distances(), 0, target, i * v, v);
                 continue;
             }
             if (task == Task.INSTANCE) {

@@ -70,7 +70,7 @@ class GradientCheckTest {
         }
         Map<String, Tensor> sd = TaskModel.initialStateDict("tiny", backboneSd, backboneConfig(), trainConfig(), 3);
         Map<String, Object> hp = TaskModel.hyperParameters(trainConfig(), backboneConfig());
-        try (Network net = TaskModel.build("tiny", sd, hp, cpu);
+        try (Network net = TaskModel.buildSemantic("tiny", sd, hp, cpu);
                 NDManager m = NDManager.newBaseManager(cpu, "PyTorch")) {
             for (Module.Entry e : net.root().stateEntries()) {
                 NDArray v = e.param().value();
