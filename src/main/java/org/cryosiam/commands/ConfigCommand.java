@@ -1,12 +1,14 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.OutputGuard;
 import org.cryosiam.zoo.RunRecord;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,5 +69,22 @@ public abstract class ConfigCommand implements Callable<Integer> {
     protected List<String> inputFiles(Config cfg, String folderKey) {
         return InputFiles.select(cfg.path(folderKey), cfg.string("file_extension"),
                 cfg.stringListOrNull("test_files"), filename);
+    }
+
+    /**
+     * Refuses the run before any work when an output named after an input ({@code <stem><suffix>} in
+     * {@code outFolder}, for each suffix) would be one of the input files, e.g. with prediction_folder = data_folder.
+     */
+    protected static void refuseOverwritingInputs(Path dataFolder, List<String> files, String ext, Path outFolder,
+                                                  String... suffixes) {
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (String name : files) {
+            inputs.add(dataFolder.resolve(name));
+            for (String suffix : suffixes) {
+                outputs.add(outFolder.resolve(InputFiles.stem(name, ext) + suffix));
+            }
+        }
+        OutputGuard.refuse(inputs, outputs);
     }
 }

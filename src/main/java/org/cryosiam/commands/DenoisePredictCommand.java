@@ -28,6 +28,7 @@ public final class DenoisePredictCommand extends ConfigCommand {
         boolean saveRaw = cfg.bool("save_raw_predictions", false);
         boolean scale = cfg.bool("scale_prediction", false);
         List<String> files = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
         try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             for (String name : files) {

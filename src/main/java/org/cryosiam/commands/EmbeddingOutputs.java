@@ -15,6 +15,10 @@ import org.cryosiam.io.Table;
  * without its tables.
  */
 final class EmbeddingOutputs {
+    /** The names of the four files after the tomogram's stem. */
+    static final String[] SUFFIXES = {"_embeds.h5", "_instance_labels.h5", "_instance_regions.csv",
+            "_instance_regions.star"};
+
     private EmbeddingOutputs() {
     }
 

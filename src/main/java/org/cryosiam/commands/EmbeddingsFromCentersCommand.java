@@ -43,6 +43,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         }
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_from_centers_predict")) {
             for (String name : files) {
                 String stem = InputFiles.stem(name, ext);

@@ -47,6 +47,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
                     + yamlScalar(cfg.get("instances.max_center_distance"));
         }
         List<String> files = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_predict")) {
             for (String name : files) {
                 String stem = InputFiles.stem(name, ext);

@@ -53,6 +53,8 @@ public final class InstancePredictCommand extends ConfigCommand {
         InstancePostprocessing.Parameters params = parameters(cfg);
         List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
         List<String> files = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, files, ext, outFolder, "_preds.h5", "_instance_preds.h5",
+                "_instance_regions.csv");
         if (!maskFolder.isEmpty()) { // fail before hours of prediction, not after
             for (String name : files) {
                 LamellaMask.require(Path.of(maskFolder), InputFiles.stem(name, ext));

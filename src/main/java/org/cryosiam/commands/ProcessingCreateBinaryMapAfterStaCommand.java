@@ -77,6 +77,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
+        template.refuseOverwritingInputs(outputDir, groups.keySet(), starFile, mapFile);
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue();

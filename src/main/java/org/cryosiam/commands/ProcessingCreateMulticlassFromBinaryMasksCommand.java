@@ -13,6 +13,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,11 +62,16 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
                 throw new CryosiamUserException(labels.get(0) + ": no .mrc/.rec masks in the first label folder.");
             }
         }
-        for (String name : names) { // every mask present before anything is written
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (String name : names) { // every mask present, and none to be overwritten, before anything is written
             for (Path label : labels) {
                 requireMask(label.resolve(name), name);
+                inputs.add(label.resolve(name));
             }
+            outputs.add(outputDir.resolve(name));
         }
+        OutputGuard.refuse(inputs, outputs);
         for (String name : names) {
             merge(labels, name);
         }

@@ -60,6 +60,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
         TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
+        template.refuseOverwritingInputs(outputDir, groups.keySet(), particles.file);
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue().clone();

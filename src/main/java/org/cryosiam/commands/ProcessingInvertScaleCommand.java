@@ -12,6 +12,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.OutputGuard;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,16 +53,22 @@ public final class ProcessingInvertScaleCommand extends FlagCommand {
             throw new CryosiamUserException("--lower_end_percentage " + lower + " is above --upper_end_percentage "
                     + upper + ".");
         }
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         if (Files.isDirectory(inputPath)) {
-            List<String> names = tomograms(inputPath);
-            for (String name : names) {
-                process(inputPath.resolve(name), outputPath.resolve(name));
+            for (String name : tomograms(inputPath)) {
+                inputs.add(inputPath.resolve(name));
+                outputs.add(outputPath.resolve(name));
             }
         } else if (Files.isRegularFile(inputPath)) {
-            Path out = Files.isDirectory(outputPath) ? outputPath.resolve(inputPath.getFileName()) : outputPath;
-            process(inputPath, out);
+            inputs.add(inputPath);
+            outputs.add(Files.isDirectory(outputPath) ? outputPath.resolve(inputPath.getFileName()) : outputPath);
         } else {
             throw new CryosiamUserException(inputPath + " (--input_path): no such tomogram or folder.");
+        }
+        OutputGuard.refuse(inputs, outputs); // in place, a second run would flip the contrast back
+        for (int i = 0; i < inputs.size(); i++) {
+            process(inputs.get(i), outputs.get(i));
         }
     }
 

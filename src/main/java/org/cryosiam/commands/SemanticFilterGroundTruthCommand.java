@@ -1,6 +1,7 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,7 @@ import org.cryosiam.config.Config;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputGuard;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
@@ -37,7 +39,15 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
         }
         boolean binary = keep.size() == 1;
         String ext = cfg.string("file_extension");
-        for (String file : TrainingFiles.labelFiles(cfg, in)) {
+        List<String> files = TrainingFiles.labelFiles(cfg, in);
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (String file : files) {
+            inputs.add(in.resolve(file));
+            outputs.add(out.resolve(TrainingFiles.stem(cfg, file) + ext));
+        }
+        OutputGuard.refuse(inputs, outputs);
+        for (String file : files) {
             Volume v = MrcReader.read(in.resolve(file));
             float[] d = v.data();
             int[] labels = new int[d.length];

@@ -52,6 +52,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
         boolean internal = cfg.bool("save_internal_files", false);
         boolean asMrc = cfg.bool("save_original_file_extension", false);
         List<String> files = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
         if (maskFolder != null) { // fail before hours of prediction, not after
             for (String name : files) {
                 LamellaMask.require(maskFolder, InputFiles.stem(name, ext));

@@ -2,13 +2,16 @@ package org.cryosiam.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.OutputGuard;
 
 /**
  * Where the processing commands take an output volume's size and voxel size from: one tomogram (used for every
@@ -73,6 +76,20 @@ final class TomogramTemplate {
             outputName(n);
         }
         return out;
+    }
+
+    /**
+     * Refuses the run before anything is written when the output of a named tomogram in {@code outputDir} would be
+     * one of the inputs: the tomograms read for their headers or {@code otherInputs}.
+     */
+    void refuseOverwritingInputs(Path outputDir, Iterable<String> names, Path... otherInputs) {
+        List<Path> inputs = new ArrayList<>(List.of(otherInputs));
+        List<Path> outputs = new ArrayList<>();
+        for (String n : names) {
+            inputs.add(fileFor(n));
+            outputs.add(outputDir.resolve(outputName(n)));
+        }
+        OutputGuard.refuse(inputs, outputs);
     }
 
     /**

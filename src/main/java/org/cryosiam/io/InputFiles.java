@@ -11,8 +11,9 @@ import org.cryosiam.CryosiamUserException;
 
 /**
  * The reference's rule for which inputs a command processes: {@code test_files} when given, else every file in the
- * data folder ending with the extension, sorted by name; {@code --filename} narrows it to one file (also a 1-based
- * index into the list, ours).
+ * data folder ending with the extension, sorted by name; {@code --filename} narrows it to one file: a name, a path
+ * to a file directly inside the data folder (any spelling), or a 1-based index into the list (ours). A path
+ * elsewhere is refused: outputs are named after the input, and a path taken as a name once wrote over the input.
  */
 public final class InputFiles {
     private InputFiles() {
@@ -53,7 +54,33 @@ public final class InputFiles {
             }
             return List.of(names.get(i - 1));
         }
-        return List.of(filename);
+        return List.of(nameInFolder(folder, filename));
+    }
+
+    /** The name of {@code filename} inside {@code folder} when it is written as a path; refuses paths elsewhere. */
+    private static String nameInFolder(Path folder, String filename) {
+        Path given = Path.of(filename);
+        if (!given.isAbsolute() && given.getNameCount() == 1) {
+            return filename;
+        }
+        Path file = given.getFileName();
+        // relative paths as the shell means them (from the working directory) or as the data folder would
+        for (Path candidate : new Path[] {given.toAbsolutePath(), folder.resolve(given)}) {
+            Path parent = candidate.getParent();
+            if (file != null && parent != null && sameFolder(parent, folder)) {
+                return file.toString();
+            }
+        }
+        throw new CryosiamUserException("--filename " + filename + ": not a file of the data folder " + folder
+                + "; give a file name, a path inside that folder, or a 1-based index.");
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     /** The stem of a file name: the name without the given extension (or without its last dot-suffix). */
