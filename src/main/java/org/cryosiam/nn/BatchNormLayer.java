@@ -59,6 +59,10 @@ public final class BatchNormLayer extends Layer {
         // tensor to torch.batch_norm unchanged (channels on axis 1).
         NDArray y = BatchNorm.batchNorm(x, mean, runningVar.get(), gamma, beta, -1, 1f - momentum, eps, isTraining())
                 .singletonOrThrow();
+        if (weight == null) {
+            gamma.close();
+            beta.close();
+        }
         if (isTraining() && numBatchesTracked.value() != null) {
             numBatchesTracked.value().addi(1);
         }

@@ -56,7 +56,14 @@ public final class BiFpnDecoder extends Decoder {
         }
         p[4] = p6.forward(p[3]);
         for (Block b : blocks) {
-            p = b.forward(p);
+            NDArray[] next = b.forward(p);
+            for (NDArray a : p) {
+                Intermediates.release(a, next);
+            }
+            p = next;
+        }
+        for (int i = 1; i < 5; i++) {
+            p[i].close();
         }
         return p[0];
     }
@@ -73,7 +80,8 @@ public final class BiFpnDecoder extends Decoder {
 
         @Override
         public NDArray forward(NDArray x) {
-            return Activation.relu(conv.forward(x, bn));
+            NDArray y = conv.forward(x, bn);
+            return Intermediates.replace(y, Activation.relu(y));
         }
     }
 
@@ -91,7 +99,9 @@ public final class BiFpnDecoder extends Decoder {
 
         @Override
         public NDArray forward(NDArray x) {
-            return Activation.relu(pointwise.forward(depthwise.forward(x), bn));
+            NDArray d = depthwise.forward(x);
+            NDArray y = Intermediates.replace(d, pointwise.forward(d, bn));
+            return Intermediates.replace(y, Activation.relu(y));
         }
     }
 
@@ -120,27 +130,56 @@ public final class BiFpnDecoder extends Decoder {
 
         private static NDArray normalise(NDArray w) {
             NDArray r = Activation.relu(w);
-            return r.div(r.sum(new int[] {0}, true).add(WEIGHT_EPS));
+            NDArray sum = r.sum(new int[] {0}, true);
+            NDArray denominator = Intermediates.replace(sum, sum.add(WEIGHT_EPS));
+            NDArray out = r.div(denominator);
+            r.close();
+            denominator.close();
+            return out;
         }
 
+        /** {@code Σ inputs[i]·weights[i, col]}; the weighted terms are freed as they are summed. */
+        private static NDArray weightedSum(NDArray weights, int col, NDArray... inputs) {
+            NDArray sum = null;
+            for (int i = 0; i < inputs.length; i++) {
+                NDArray w = weights.get(i, col);
+                NDArray term = inputs[i].mul(w);
+                w.close();
+                if (sum == null) {
+                    sum = term;
+                } else {
+                    sum = Intermediates.replace(sum, sum.add(term));
+                    term.close();
+                }
+            }
+            return sum;
+        }
+
+        /** The five outputs; the inputs stay open (the caller frees them). */
         NDArray[] forward(NDArray[] p) {
             NDArray a = normalise(w1.get());
             NDArray b = normalise(w2.get());
             NDArray[] ptd = new NDArray[5];
             ptd[4] = p[4];
             for (int lvl = 3; lvl >= 0; lvl--) { // p5_td (column 0) … p2_td (column 3)
-                int col = 3 - lvl;
-                NDArray fused = p[lvl].mul(a.get(0, col)).add(Resize.nearestUp2(ptd[lvl + 1]).mul(a.get(1, col)));
-                ptd[lvl] = td[lvl].forward(fused);
+                NDArray up = Resize.nearestUp2(ptd[lvl + 1]);
+                NDArray fused = weightedSum(a, 3 - lvl, p[lvl], up);
+                up.close();
+                ptd[lvl] = Intermediates.replace(fused, td[lvl].forward(fused));
             }
             NDArray[] po = new NDArray[5];
             po[0] = ptd[0];
             for (int lvl = 1; lvl <= 4; lvl++) { // p3_out (column 0) … p6_out (column 3)
-                int col = lvl - 1;
-                NDArray fused = p[lvl].mul(b.get(0, col)).add(ptd[lvl].mul(b.get(1, col)))
-                        .add(Resize.nearestDown2(po[lvl - 1]).mul(b.get(2, col)));
-                po[lvl] = out[lvl - 1].forward(fused);
+                NDArray down = Resize.nearestDown2(po[lvl - 1]);
+                NDArray fused = weightedSum(b, lvl - 1, p[lvl], ptd[lvl], down);
+                down.close();
+                po[lvl] = Intermediates.replace(fused, out[lvl - 1].forward(fused));
+                if (lvl < 4) {
+                    ptd[lvl].close(); // ptd[4] is p[4], the caller's
+                }
             }
+            a.close();
+            b.close();
             return po;
         }
     }

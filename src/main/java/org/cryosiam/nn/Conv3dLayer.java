@@ -54,12 +54,12 @@ public final class Conv3dLayer extends Layer {
      * tensors are made once and kept until the mode changes. Agrees with the unfolded pair to float rounding.
      */
     public NDArray forward(NDArray x, BatchNormLayer bn) {
-        if (isTraining() || bn.isTraining()) {
-            folded = null; // training changes the weights in place: fold again afterwards
-            return bn.forward(forward(x));
-        }
-        if (!foldBatchNorm) {
-            return bn.forward(forward(x));
+        if (isTraining() || bn.isTraining() || !foldBatchNorm) {
+            if (isTraining() || bn.isTraining()) {
+                folded = null; // training changes the weights in place: fold again afterwards
+            }
+            NDArray y = forward(x);
+            return Intermediates.replace(y, bn.forward(y));
         }
         if (folded == null || folded[0] != weight.get() || folded[1] != bn.foldKey()) {
             NDArray[] scaleShift = bn.scaleAndShift(); // per channel: γ/√(σ²+ε), β − μ·γ/√(σ²+ε)

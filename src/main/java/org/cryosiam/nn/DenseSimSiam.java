@@ -78,6 +78,11 @@ public final class DenseSimSiam extends Layer {
     /** {@code z} = projector(decoder(encoder features)), {@code N × dense_dim × D × H × W}. */
     @Override
     public NDArray forward(NDArray x) {
-        return projector.forward(decoder.forward(encoder.features(x)));
+        NDArray[] features = encoder.features(x);
+        NDArray decoded = decoder.forward(features);
+        for (NDArray f : features) {
+            Intermediates.release(f, decoded);
+        }
+        return Intermediates.replace(decoded, projector.forward(decoded));
     }
 }

@@ -32,8 +32,10 @@ public final class FpnDecoder extends Decoder {
         for (int k = 1; k < 4; k++) {
             NDArray y = lateral[k].forward(f[3 - k]);
             long[] s = y.getShape().getShape();
-            o = Resize.trilinear(o, s[2], s[3], s[4]).add(y);
+            NDArray up = Intermediates.replace(o, Resize.trilinear(o, s[2], s[3], s[4]));
+            o = Intermediates.replace(up, up.add(y));
+            y.close();
         }
-        return laterConv4 != null ? laterConv4.forward(o) : o;
+        return laterConv4 != null ? Intermediates.replace(o, laterConv4.forward(o)) : o;
     }
 }

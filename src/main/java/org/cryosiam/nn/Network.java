@@ -136,8 +136,9 @@ public final class Network implements AutoCloseable {
 
     /**
      * Runs the network on an {@code N × C × D × H × W} float32 batch (moved to this network's device when it is
-     * elsewhere). Every intermediate array is closed before returning; the outputs stay on this network's device and
-     * are attached to {@code outputs}.
+     * elsewhere). The modules free each intermediate array as soon as it is consumed; the scope is the safety net that
+     * closes whatever is left (e.g. arrays derived from the weights) before returning. The outputs stay on this
+     * network's device and are attached to {@code outputs}.
      */
     public Map<String, NDArray> forward(NDArray input, NDManager outputs) {
         Map<String, NDArray> out = new LinkedHashMap<>();

@@ -52,14 +52,28 @@ public final class ResNetBlock extends Layer {
         return stride != 1 || inPlanes != planes * (bottleneck ? 4 : 1);
     }
 
+    /** As MONAI: {@code out += residual} in place, then ReLU; each intermediate freed once consumed. */
     @Override
     public NDArray forward(NDArray x) {
-        NDArray out = Activation.relu(conv1.forward(x, bn1));
-        out = conv2.forward(out, bn2);
+        NDArray out = reluOf(conv1.forward(x, bn1));
+        out = Intermediates.replace(out, conv2.forward(out, bn2));
         if (bottleneck) {
-            out = conv3.forward(Activation.relu(out), bn3);
+            out = Intermediates.replace(out, reluOf(out));
+            out = Intermediates.replace(out, conv3.forward(out, bn3));
         }
-        NDArray residual = downsample != null ? downsample.forward(x) : x;
-        return Activation.relu(out.add(residual));
+        if (downsample != null) {
+            NDArray residual = downsample.forward(x);
+            out.addi(residual);
+            residual.close();
+        } else {
+            out.addi(x);
+        }
+        return reluOf(out);
     }
+
+    /** ReLU of an intermediate, which is freed. */
+    private static NDArray reluOf(NDArray x) {
+        return Intermediates.replace(x, Activation.relu(x));
+    }
+
 }

@@ -62,24 +62,29 @@ public final class ResNetEncoder extends Module {
 
     /** {@code res2..res5}: the outputs of layer1..layer4, at strides 1, 2, 4, 8 (without max pooling). */
     public NDArray[] features(NDArray x) {
-        NDArray y = Activation.relu(conv1.forward(x, bn1));
+        NDArray conv = conv1.forward(x, bn1);
+        NDArray stem = Intermediates.replace(conv, Activation.relu(conv));
         if (!spec.noMaxPool()) {
-            y = Pool.maxPool3d(y, new Shape(3, 3, 3), new Shape(2, 2, 2), new Shape(1, 1, 1), false);
+            stem = Intermediates.replace(stem,
+                    Pool.maxPool3d(stem, new Shape(3, 3, 3), new Shape(2, 2, 2), new Shape(1, 1, 1), false));
         }
         NDArray[] out = new NDArray[4];
-        for (int i = 0; i < 4; i++) {
-            y = layers[i].forward(y);
-            out[i] = y;
+        out[0] = Intermediates.replace(stem, layers[0].forward(stem));
+        for (int i = 1; i < 4; i++) {
+            out[i] = layers[i].forward(out[i - 1]);
         }
         return out;
     }
 
     /** {@code fc(avgpool(res5))}: the global vector, {@code N × dim}. */
     public NDArray forwardGlobal(NDArray x) {
-        NDArray res5 = features(x)[3];
-        Shape s = res5.getShape();
+        NDArray[] f = features(x);
+        for (int i = 0; i < 3; i++) {
+            f[i].close();
+        }
+        Shape s = f[3].getShape();
         // AdaptiveAvgPool3d(1) + flatten; one-axis mean (the PyTorch bridge reduces one axis at a time)
-        NDArray pooled = res5.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
-        return fc.forward(pooled);
+        NDArray pooled = Intermediates.replace(f[3], f[3].reshape(s.get(0), s.get(1), -1).mean(new int[] {2}));
+        return Intermediates.replace(pooled, fc.forward(pooled));
     }
 }

@@ -25,7 +25,9 @@ public final class Resize {
         }
         NDArray y = x;
         for (int a = 0; a < 3; a++) {
-            y = linearAxis(y, 2 + a, Math.toIntExact(size[a]));
+            NDArray next = linearAxis(y, 2 + a, Math.toIntExact(size[a]));
+            Intermediates.release(y, x, next);
+            y = next;
         }
         return y;
     }
@@ -58,13 +60,35 @@ public final class Resize {
         java.util.Arrays.fill(bshape, 1);
         bshape[axis] = out;
         NDManager m = x.getManager();
-        NDArray loIdx = m.create(lo).toDevice(x.getDevice(), false);
-        NDArray hiIdx = m.create(hi).toDevice(x.getDevice(), false);
-        NDArray wt0 = m.create(w0, new Shape(bshape)).toDevice(x.getDevice(), false);
-        NDArray wt1 = m.create(w1, new Shape(bshape)).toDevice(x.getDevice(), false);
+        NDArray loIdx = owned(m.create(lo), x);
+        NDArray hiIdx = owned(m.create(hi), x);
+        NDArray wt0 = owned(m.create(w0, new Shape(bshape)), x);
+        NDArray wt1 = owned(m.create(w1, new Shape(bshape)), x);
         NDArray a = x.get(axisIndex(axis, loIdx));
         NDArray b = x.get(axisIndex(axis, hiIdx));
-        return a.mul(wt0).add(b.mul(wt1));
+        loIdx.close();
+        hiIdx.close();
+        NDArray aw = Intermediates.replace(a, a.mul(wt0));
+        NDArray bw = Intermediates.replace(b, b.mul(wt1));
+        wt0.close();
+        wt1.close();
+        NDArray y = aw.add(bw);
+        aw.close();
+        bw.close();
+        return y;
+    }
+
+    /**
+     * A copy of {@code created} in memory that libtorch owns, on {@code like}'s device; {@code created} is closed.
+     * DJL makes CPU arrays over Java direct buffers, which are freed when the array is closed or collected; autograd
+     * saves the gather indices and weights for the backward pass, which then read freed memory (training failed at
+     * random with indices such as 1065353216, the bits of 1.0f).
+     */
+    private static NDArray owned(NDArray created, NDArray like) {
+        NDArray copy = created.getDevice().equals(like.getDevice())
+                ? created.duplicate() : created.toDevice(like.getDevice(), true);
+        created.close();
+        return copy;
     }
 
     private static NDIndex axisIndex(int axis, NDArray idx) {
@@ -78,7 +102,9 @@ public final class Resize {
 
     /** {@code F.interpolate(x, scale_factor=2)} (nearest): every voxel repeated twice along D, H and W. */
     public static NDArray nearestUp2(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2).repeat(4, 2);
+        NDArray d = x.repeat(2, 2);
+        NDArray dh = Intermediates.replace(d, d.repeat(3, 2));
+        return Intermediates.replace(dh, dh.repeat(4, 2));
     }
 
     /** {@code nn.Upsample(scale_factor=0.5)} (nearest): {@code floor(n/2)} outputs from

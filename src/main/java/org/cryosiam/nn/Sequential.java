@@ -29,17 +29,23 @@ public class Sequential extends Layer {
         return layers.size();
     }
 
-    /** Applies the layers in order; a convolution followed by a BatchNorm runs as one (folded in inference). */
+    /**
+     * Applies the layers in order, freeing each intermediate result as soon as the next layer has consumed it; a
+     * convolution followed by a BatchNorm runs as one (folded in inference).
+     */
     @Override
     public NDArray forward(NDArray x) {
         NDArray y = x;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
+            NDArray next;
             if (l instanceof Conv3dLayer && i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNormLayer) {
-                y = ((Conv3dLayer) l).forward(y, (BatchNormLayer) layers.get(++i));
+                next = ((Conv3dLayer) l).forward(y, (BatchNormLayer) layers.get(++i));
             } else {
-                y = l.forward(y);
+                next = l.forward(y);
             }
+            Intermediates.release(y, x, next);
+            y = next;
         }
         return y;
     }

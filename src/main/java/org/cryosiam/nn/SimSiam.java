@@ -39,6 +39,7 @@ public final class SimSiam extends Module {
 
     /** {@code p = normalize(predictor(z))}. */
     public NDArray predict(NDArray z) {
-        return predictor.forward(z).normalize(2, 1, 1e-12);
+        NDArray q = predictor.forward(z);
+        return Intermediates.replace(q, q.normalize(2, 1, 1e-12));
     }
 }
