@@ -1,15 +1,24 @@
 package org.cryosiam.commands;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
+import org.cryosiam.CryosiamUserException;
 import org.cryosiam.Main;
+import org.cryosiam.config.Config;
+import org.cryosiam.inference.GridTiler;
+import org.cryosiam.nn.Bf16;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.FlopCounter;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.nn.Precision;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -20,19 +29,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cryosiam benchmark}: dense-network throughput on this machine, set against the roofline of a plain
- * convolution measured in the same run, so the ratio says how much of the machine the network uses.
+ * {@code cryosiam benchmark}: what users run, timed. By default the whole {@code denoise_predict} command (reading,
+ * tiling, batching, the network, stitching, writing) on a generated tomogram with a default-width model, through the
+ * same code; with {@code --network-only}, the network alone on random patches. Both are set against the roofline of a
+ * plain convolution measured in the same run, so the ratio says how much of the machine the network uses.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measure dense-network throughput (patches/s, GFLOP/s) against a plain 64->64 3^3 convolution.")
+        description = {"Time denoise_predict as users run it (read, tile, network, stitch, write) on a generated "
+                + "tomogram with a random default-width model, and report patches/s, GFLOP/s, the fraction of a plain "
+                + "64->64 3^3 convolution's rate (the roofline, measured in the same run) and peak RSS.",
+                "--network-only times the network alone on random patches (BatchNorm folded and separate)."})
 public final class BenchmarkCommand implements Callable<Integer> {
+    @Option(names = "--network-only", description = "Time the network alone on random patches, not the command.")
+    boolean networkOnly;
+
+    @Option(names = "--size", split = ",", defaultValue = "64,128,128",
+            description = "Tomogram size z,y,x (default ${DEFAULT-VALUE}).")
+    List<Integer> size;
+
     @Option(names = "--patch", defaultValue = "64", description = "Cubic patch size (default ${DEFAULT-VALUE}).")
     int patch;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,2", description = "Batch sizes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "2", description = "Batch size of the command (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--precisions", split = ",", paramLabel = "TYPES",
+            description = "Number types to time the command in (default: fp32, and bf16 where this machine has it).")
+    List<String> precisions;
+
+    @Option(names = "--keep", paramLabel = "DIR",
+            description = "Write the case (model.ckpt, tomograms/, denoise.yaml, denoised/) into DIR and keep it, "
+                    + "e.g. to time `cryosiam denoise_predict --config_file DIR/denoise.yaml` or another tool on it.")
+    Path keep;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,2",
+            description = "With --network-only: batch sizes (default ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Time per measurement (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "10",
+            description = "With --network-only: time per measurement (default ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--block_type", defaultValue = "bottleneck", description = "basic or bottleneck (default ${DEFAULT-VALUE}).")
@@ -43,29 +78,77 @@ public final class BenchmarkCommand implements Callable<Integer> {
     List<Integer> numLayers;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintStream out = System.out;
         Device device = Devices.chosen(Main.GlobalOptions.device);
-        Map<String, Object> network = new java.util.LinkedHashMap<>();
-        network.put("block_type", blockType);
-        network.put("num_layers", numLayers);
-        network.put("num_filters", List.of(64, 128, 256, 512));
-        network.put("in_channels", 1);
-        network.put("no_max_pool", true);
-        network.put("spatial_dims", 3);
-        network.put("fpn_channels", 128);
-        network.put("dim", 512);
-        network.put("pred_dim", 256);
-        network.put("dense_dim", 64);
-        network.put("dense_pred_dim", 32);
-        Map<String, Object> config = Map.of("parameters", Map.of("network", network));
-        out.printf("device %s, %d threads; backbone %s %s, num_filters %s, fpn_channels 128, dense_dim 64, "
-                + "random weights; %d^3 patches%n", Devices.name(device), Runtime.getRuntime().availableProcessors(), blockType,
-                network.get("num_layers"), network.get("num_filters"), patch);
+        out.printf("device %s, %d cores; backbone %s %s, num_filters [64, 128, 256, 512], fpn_channels 128, "
+                + "dense_dim 64, random weights; %d^3 patches%n", Devices.name(device),
+                Runtime.getRuntime().availableProcessors(), blockType, numLayers, patch);
+        if (networkOnly) {
+            double roofline = convolutionGflops(device, Precision.FP32);
+            out.printf("roofline: plain 64->64 3^3 float32 convolution on a 64^3 volume: %.1f GFLOP/s%n", roofline);
+            networkOnly(out, device, roofline);
+        } else {
+            wholeCommand(out, device);
+        }
+        return 0;
+    }
 
-        double roofline = convolutionGflops(device);
-        out.printf("roofline: plain 64->64 3^3 convolution on a 64^3 volume: %.1f GFLOP/s%n", roofline);
-        try (Network net = Networks.randomBackbone(config, device, 42);
+    /** denoise_predict on the generated case, in this process, through the command's own code. */
+    private void wholeCommand(PrintStream out, Device device) throws Exception {
+        if (size.size() != 3 || size.stream().anyMatch(v -> v < 1)) {
+            throw new CryosiamUserException("--size needs three positive sizes z,y,x, got " + size + ".");
+        }
+        Path dir = keep != null ? keep : Files.createTempDirectory("cryosiam-benchmark");
+        try {
+            Path config = BenchmarkCase.write(dir, blockType, numLayers,
+                    new int[] {size.get(0), size.get(1), size.get(2)}, patch, batch);
+            int patches = new GridTiler(new int[] {size.get(0), size.get(1), size.get(2)},
+                    new int[] {patch, patch, patch}).patchCount();
+            Precision saved = Main.GlobalOptions.precision;
+            try {
+                for (Precision precision : precisions(device)) {
+                    double roofline = convolutionGflops(device, precision);
+                    out.printf("roofline: plain 64->64 3^3 %s convolution on a 64^3 volume: %.1f GFLOP/s%n",
+                            precision.description(), roofline);
+                    Main.GlobalOptions.precision = precision;
+                    PeakRss.reset();
+                    long start = System.nanoTime();
+                    long flops = FlopCounter.count(() -> new DenoisePredictCommand().run(Config.load(config)));
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    double gflops = flops / secs / 1e9;
+                    out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d: %.1f s, "
+                            + "%.3f patches/s, %.1f GFLOP/s = %.2f x roofline, peak RSS %s%n", precision.description(),
+                            size.get(0), size.get(1), size.get(2), patches, batch, secs, patches / secs, gflops,
+                            gflops / roofline, PeakRss.describe());
+                }
+            } finally {
+                Main.GlobalOptions.precision = saved;
+            }
+        } finally {
+            if (keep == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** The --precisions asked for; by default float32, and bfloat16 when the device has it. */
+    private List<Precision> precisions(Device device) {
+        if (precisions != null) {
+            List<Precision> out = precisions.stream().map(Precision::parse).toList();
+            out.forEach(pr -> pr.requireSupport(device));
+            return out;
+        }
+        try {
+            Precision.BF16.requireSupport(device);
+            return List.of(Precision.FP32, Precision.BF16);
+        } catch (CryosiamUserException e) {
+            return List.of(Precision.FP32);
+        }
+    }
+
+    private void networkOnly(PrintStream out, Device device, double roofline) {
+        try (Network net = Networks.randomBackbone(BenchmarkCase.backboneConfig(blockType, numLayers), device, 42);
              NDManager m = NDManager.newBaseManager(device)) {
             for (int batch : batches) {
                 NDArray x = m.randomNormal(new Shape(batch, 1, patch, patch, patch));
@@ -81,20 +164,32 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 for (int k = 0; k < 2; k++) {
                     Rate r = rates[k];
                     double gflops = flops / r.secondsPerCall / 1e9;
-                    out.printf("batch %d, %-27s %.3f patches/s, %.1f GFLOP per patch, %.1f GFLOP/s = %.2f x roofline"
-                            + " (%d runs)%n", batch, k == 1 ? "BatchNorm folded (default):" : "BatchNorm separate:",
-                            batch / r.secondsPerCall, flops / 1e9 / batch, gflops, gflops / roofline, r.calls);
+                    out.printf("network only, batch %d, %-27s %.3f patches/s, %.1f GFLOP per patch, %.1f GFLOP/s = "
+                            + "%.2f x roofline (%d runs)%n", batch, k == 1 ? "BatchNorm folded (default):"
+                            : "BatchNorm separate:", batch / r.secondsPerCall, flops / 1e9 / batch, gflops,
+                            gflops / roofline, r.calls);
                 }
                 out.printf("batch %d: folding speed-up %.2f x%n", batch, rates[0].secondsPerCall / rates[1].secondsPerCall);
             }
         }
-        return 0;
     }
 
-    private double convolutionGflops(Device device) {
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray x = m.randomNormal(new Shape(1, 64, 64, 64, 64));
-            NDArray w = m.randomNormal(new Shape(64, 64, 3, 3, 3));
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** GFLOP/s of a plain 64→64 3³ convolution of a 64³ volume, in the given number type. */
+    private double convolutionGflops(Device device, Precision precision) {
+        try (NDManager m = NDManager.newBaseManager(device);
+             Bf16 bf16 = precision == Precision.BF16 ? Bf16.load(NDManager.newBaseManager(device)) : null) {
+            NDArray x32 = m.randomNormal(new Shape(1, 64, 64, 64, 64));
+            NDArray w32 = m.randomNormal(new Shape(64, 64, 3, 3, 3));
+            NDArray x = bf16 == null ? x32 : bf16.toBf16(x32);
+            NDArray w = bf16 == null ? w32 : bf16.toBf16(w32);
             Shape one = new Shape(1, 1, 1);
             Rate r = measure(() -> Conv3d.conv3d(x, w, null, one, one, one, 1).singletonOrThrow().close());
             double flops = 2.0 * 64 * 64 * 27 * 64 * 64 * 64;

@@ -64,13 +64,14 @@ final class DenseModel implements AutoCloseable {
                 throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
             }
             net.checkPatchSize(patch[0], patch[1], patch[2]);
+            net.setPrecision(Main.GlobalOptions.precision);
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
         ModelResolver.accepted(model, net.kind(), Devices.name(device));
         CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
-                + Devices.name(device) + ", float32, patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
+                + Devices.name(device) + ", " + net.precision().description() + ", patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
                 + ", batch " + batch);
         return new DenseModel(net, ckpt, patch, batch, intensity);
     }

@@ -63,6 +63,7 @@ final class EmbeddingModel implements AutoCloseable {
                 }
             }
             net.checkPatchSize(patch[0], patch[1], patch[2]);
+            net.setPrecision(Main.GlobalOptions.precision);
             int batch = cfg.integer("hyper_parameters.batch_size", 1);
             if (batch < 1) {
                 throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");

@@ -44,6 +44,11 @@ public final class BatchNormLayer extends Layer {
 
     @Override
     public NDArray forward(NDArray x) {
+        if (Bf16.isBf16(x)) { // the statistics are float32: normalise in float32 (only small BatchNorms get here)
+            NDArray x32 = bf16().toFloat32(x);
+            NDArray y = Intermediates.replace(x32, forward(x32));
+            return Intermediates.replace(y, bf16().toBf16(y));
+        }
         NDArray mean = runningMean.get();
         NDArray gamma;
         NDArray beta;

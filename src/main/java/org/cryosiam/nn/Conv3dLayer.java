@@ -80,6 +80,10 @@ public final class Conv3dLayer extends Layer {
     }
 
     private NDArray convolve(NDArray x, NDArray w, NDArray b) {
+        if (bf16() != null && Bf16.isBf16(x)) {
+            w = bf16().weight(w);
+            b = b == null ? null : bf16().weight(b);
+        }
         Shape s = new Shape(stride, stride, stride);
         Shape p = new Shape(padding, padding, padding);
         NDArray y = Conv3d.conv3d(x, w, b, s, p, new Shape(1, 1, 1), groups).singletonOrThrow();

@@ -32,7 +32,7 @@ public final class FpnDecoder extends Decoder {
         for (int k = 1; k < 4; k++) {
             NDArray y = lateral[k].forward(f[3 - k]);
             long[] s = y.getShape().getShape();
-            NDArray up = Intermediates.replace(o, Resize.trilinear(o, s[2], s[3], s[4]));
+            NDArray up = Intermediates.replace(o, Resize.trilinear(o, bf16(), s[2], s[3], s[4]));
             o = Intermediates.replace(up, up.add(y));
             y.close();
         }

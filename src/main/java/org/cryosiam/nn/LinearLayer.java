@@ -15,6 +15,12 @@ public final class LinearLayer extends Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return Linear.linear(x, weight.get(), bias == null ? null : bias.get()).singletonOrThrow();
+        NDArray w = weight.get();
+        NDArray b = bias == null ? null : bias.get();
+        if (bf16() != null && Bf16.isBf16(x)) {
+            w = bf16().weight(w);
+            b = b == null ? null : bf16().weight(b);
+        }
+        return Linear.linear(x, w, b).singletonOrThrow();
     }
 }

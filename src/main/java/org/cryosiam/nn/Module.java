@@ -22,6 +22,7 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Boolean> auxiliary = new LinkedHashMap<>();
     private boolean training;
+    private Bf16 bf16;
 
     /** One state-dict entry: full name, slot, and whether the prediction path needs it. */
     public record Entry(String name, Param param, boolean required) {
@@ -93,5 +94,16 @@ public abstract class Module {
 
     public final boolean isTraining() {
         return training;
+    }
+
+    /** The bfloat16 conversions when inference runs in bfloat16, recursively; null for float32. */
+    final void setBf16(Bf16 conversions) {
+        bf16 = conversions;
+        children.values().forEach(c -> c.setBf16(conversions));
+    }
+
+    /** The bfloat16 conversions, or null when this module runs in float32. */
+    final Bf16 bf16() {
+        return bf16;
     }
 }

@@ -43,6 +43,7 @@ public final class Network implements AutoCloseable {
     private final Heads heads;
     private final SimSiam simsiam;
     private final int inChannels;
+    private Bf16 bf16;
 
     Network(ModelKind kind, String source, Device device, NDManager manager, Root root, DenseSimSiam backbone,
             Heads heads, SimSiam simsiam, int inChannels) {
@@ -129,6 +130,26 @@ public final class Network implements AutoCloseable {
         m.children().values().forEach(c -> setFolding(c, on));
     }
 
+    /**
+     * Inference in float32 (the default) or bfloat16: the weights are converted once, the input on the way in and the
+     * outputs back to float32 on the way out, so callers see float32 either way.
+     */
+    public void setPrecision(Precision precision) {
+        precision.requireSupport(device);
+        if (bf16 != null) {
+            bf16.close();
+            bf16 = null;
+        }
+        if (precision == Precision.BF16) {
+            bf16 = Bf16.load(NDManager.newBaseManager(device, "PyTorch"));
+        }
+        root.setBf16(bf16);
+    }
+
+    public Precision precision() {
+        return bf16 == null ? Precision.FP32 : Precision.BF16;
+    }
+
     /** {@link #forward(NDArray, NDManager)} with the outputs attached to the input's manager. */
     public Map<String, NDArray> forward(NDArray input) {
         return forward(input, input.getManager());
@@ -145,6 +166,9 @@ public final class Network implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = input.getDevice().equals(device) ? input : input.toDevice(device, false);
+            if (bf16 != null) {
+                x = bf16.toBf16(x);
+            }
             if (simsiam != null) {
                 NDArray z = simsiam.encode(x);
                 out.put("z", z);
@@ -156,9 +180,11 @@ public final class Network implements AutoCloseable {
                     out.putAll(heads.forward(z));
                 }
             }
-            for (NDArray a : out.values()) {
+            for (Map.Entry<String, NDArray> e : out.entrySet()) {
+                NDArray a = bf16 == null ? e.getValue() : bf16.toFloat32(e.getValue());
                 NDScope.unregister(a);
                 a.attach(outputs);
+                e.setValue(a);
             }
         }
         return out;
@@ -166,6 +192,9 @@ public final class Network implements AutoCloseable {
 
     @Override
     public void close() {
+        if (bf16 != null) {
+            bf16.close();
+        }
         manager.close();
     }
 }

@@ -20,12 +20,17 @@ public final class Resize {
      * {@code out[i] = (1 − (s − lo))·x[lo] + (s − lo)·x[hi]}.
      */
     public static NDArray trilinear(NDArray x, long... size) {
+        return trilinear(x, null, size);
+    }
+
+    /** {@link #trilinear(NDArray, long...)} of a bfloat16 {@code x} (its weights converted by {@code bf16}). */
+    static NDArray trilinear(NDArray x, Bf16 bf16, long... size) {
         if (x.getShape().dimension() != 5 || size.length != 3) {
             throw new IllegalArgumentException("trilinear needs N,C,D,H,W and 3 sizes, got " + x.getShape());
         }
         NDArray y = x;
         for (int a = 0; a < 3; a++) {
-            NDArray next = linearAxis(y, 2 + a, Math.toIntExact(size[a]));
+            NDArray next = linearAxis(y, 2 + a, Math.toIntExact(size[a]), bf16);
             Intermediates.release(y, x, next);
             y = next;
         }
@@ -33,7 +38,7 @@ public final class Resize {
     }
 
     /** Linear interpolation ({@code align_corners = False}) along one axis to {@code out} samples. */
-    static NDArray linearAxis(NDArray x, int axis, int out) {
+    static NDArray linearAxis(NDArray x, int axis, int out, Bf16 bf16) {
         int in = Math.toIntExact(x.getShape().get(axis));
         if (in == out) {
             return x; // scale 1: every source coordinate is an exact voxel
@@ -64,17 +69,20 @@ public final class Resize {
         NDArray hiIdx = owned(m.create(hi), x);
         NDArray wt0 = owned(m.create(w0, new Shape(bshape)), x);
         NDArray wt1 = owned(m.create(w1, new Shape(bshape)), x);
-        NDArray a = x.get(axisIndex(axis, loIdx));
-        NDArray b = x.get(axisIndex(axis, hiIdx));
+        if (Bf16.isBf16(x)) { // float32 weights would make the products float32
+            wt0 = Intermediates.replace(wt0, bf16.toBf16(wt0));
+            wt1 = Intermediates.replace(wt1, bf16.toBf16(wt1));
+        }
+        // weighted in place: at most two arrays of the output's size besides the input (autograd allows it: the
+        // gathers' backward needs only the indices, the products' only the weights)
+        NDArray y = x.get(axisIndex(axis, loIdx)).muli(wt0);
+        NDArray b = x.get(axisIndex(axis, hiIdx)).muli(wt1);
+        y.addi(b);
+        b.close();
         loIdx.close();
         hiIdx.close();
-        NDArray aw = Intermediates.replace(a, a.mul(wt0));
-        NDArray bw = Intermediates.replace(b, b.mul(wt1));
         wt0.close();
         wt1.close();
-        NDArray y = aw.add(bw);
-        aw.close();
-        bw.close();
         return y;
     }
 

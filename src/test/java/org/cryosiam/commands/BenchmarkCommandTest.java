@@ -6,27 +6,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.cryosiam.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The benchmark runs both BatchNorm modes and reports FLOPs, rates and the roofline ratio (no timing asserted). */
+/**
+ * The benchmark times the whole denoise_predict command (and, with --network-only, both BatchNorm modes of the
+ * network) and reports FLOPs, rates, the roofline ratio and peak RSS (no timing asserted).
+ */
 class BenchmarkCommandTest {
-    @Test
-    void reportsBothModesAgainstTheRoofline() {
+    @TempDir
+    Path dir;
+
+    private static String run(int expectedExit, String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int rc;
         try {
-            rc = Main.run("--device", "cpu", "benchmark", "--patch", "16", "--batches", "1", "--seconds", "0",
-                    "--block_type", "basic", "--num_layers", "1,1,1,1");
+            rc = Main.run(args);
         } finally {
             System.setOut(saved);
         }
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, rc, out);
-        assertTrue(out.contains("roofline: plain 64->64 3^3 convolution"), out);
+        assertEquals(expectedExit, rc, out);
+        return out;
+    }
+
+    @Test
+    void timesTheWholeCommandOnAGeneratedCase() {
+        String out = run(0, "--device", "cpu", "--quiet", "benchmark", "--size", "16,20,24", "--patch", "16",
+                "--batch", "2", "--seconds", "0", "--block_type", "basic", "--num_layers", "1,1,1,1",
+                "--precisions", "fp32", "--keep", dir.toString());
+        assertTrue(out.matches("(?s).*float32: denoise_predict of a 16x20x24 tomogram, \\d+ patches, batch 2: .* s, "
+                + ".* patches/s, .* GFLOP/s = .* x roofline, peak RSS [0-9.]+ GB.*"), out);
+        assertTrue(Files.exists(dir.resolve("denoised/tomogram.mrc")), "the command wrote its output");
+        assertTrue(Files.exists(dir.resolve("denoise.yaml")) && Files.exists(dir.resolve("model.ckpt")));
+    }
+
+    @Test
+    void networkOnlyReportsBothModesAgainstTheRoofline() {
+        String out = run(0, "--device", "cpu", "benchmark", "--network-only", "--patch", "16", "--batches", "1",
+                "--seconds", "0", "--block_type", "basic", "--num_layers", "1,1,1,1");
+        assertTrue(out.contains("roofline: plain 64->64 3^3 float32 convolution"), out);
         assertTrue(out.contains("BatchNorm separate:") && out.contains("BatchNorm folded (default):"), out);
         assertTrue(out.matches("(?s).*GFLOP per patch.*folding speed-up [0-9.]+ x.*"), out);
     }
@@ -34,5 +59,6 @@ class BenchmarkCommandTest {
     @Test
     void aBadDeviceIsAUserError() {
         assertEquals(2, Main.run("--device", "tpu:3", "benchmark", "--seconds", "0"));
+        assertEquals(2, Main.run("--precision", "fp16", "benchmark", "--seconds", "0"));
     }
 }
