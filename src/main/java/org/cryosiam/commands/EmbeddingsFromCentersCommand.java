@@ -10,7 +10,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.volume.Volume;
@@ -60,7 +59,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     CommandLog.info("no coordinates for " + name + " in " + cfg.path("centers_file"));
                     continue;
                 }
-                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
                 embed(model, tomogram, rows, half, outFolder, stem);

@@ -26,6 +26,11 @@ import picocli.CommandLine.Command;
                 + "under the same names into labels_folder."})
 public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
     @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "labels_folder");
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path in = cfg.path("labels_folder_for_filtering");
         Path out = cfg.path("labels_folder");

@@ -123,7 +123,13 @@ public final class SemanticToCentersCommand extends ConfigCommand {
     static int classes(Config cfg) {
         String key = "parameters.network.out_channels";
         if (cfg.has(key)) {
-            return cfg.integer(key);
+            int n = cfg.integer(key);
+            if (cfg.has("trained_model")) {
+                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
+                ModelChecks.warnClasses(cfg, n, ModelChecks.modelClasses(ckpt), ckpt.file().getFileName().toString(),
+                        "labels_<k> files are written for the config's " + n + ", those beyond the model's are empty");
+            }
+            return n;
         }
         if (cfg.has("trained_model")) {
             Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
