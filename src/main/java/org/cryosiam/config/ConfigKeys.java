@@ -51,6 +51,8 @@ public final class ConfigKeys {
             "parameters.network.block_type", "parameters.network.num_layers", "parameters.network.num_filters",
             "parameters.network.fpn_channels", "parameters.network.no_max_pool",
             "parameters.network.n_output_channels", "parameters.network.loss_type",
+            "parameters.network.decoder_type", "parameters.network.dense_pred_dim",
+            "parameters.network.add_fpn_later_conv", "parameters.network.include_levels_loss",
             "parameters.transforms.low_pass_sigma_range", "parameters.transforms.high_pass_sigma_range",
             "parameters.transforms.high_pass_sigma2_range", "parameters.transforms.noise_sigma_range",
             "parameters.transforms.combine_transforms", "parameters.transforms.scale_intensity_factors",
