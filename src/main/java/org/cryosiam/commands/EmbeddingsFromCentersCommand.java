@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "simsiam_embeddings_from_centers_predict", mixinStandardHelpOptions = true,
         description = "Embed the subtomogram around every particle centre of a STAR/CSV file with a SimSiam "
-                + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star).")
+                + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
+                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
+                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
 public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {

@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "simsiam_embeddings_predict", mixinStandardHelpOptions = true,
         description = "Embed every instance of the instance masks with a SimSiam checkpoint "
-                + "(<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star).")
+                + "(<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
+                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
+                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
 public final class EmbeddingsPredictCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
