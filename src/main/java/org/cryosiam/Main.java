@@ -59,7 +59,8 @@ public final class Main {
     }
 
     @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "DEVICE",
-            description = "Where networks run: cpu (default) or cuda:N.")
+            description = "Where networks run: cpu or cuda:N (default: the first GPU when libtorch sees one, else "
+                    + "cpu).")
     void setDevice(String device) {
         GlobalOptions.device = device;
     }
@@ -75,6 +76,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOptionsCaseInsensitive(false);
         cli.setExecutionExceptionHandler(Main::handleError);
+        cli.setParameterExceptionHandler(new UsageErrors());
+        CliShape.prune(cli);
         if (!cli.getSubcommands().isEmpty()) {
             cli.setExecutionStrategy(new CommandLine.RunLast());
         }

@@ -107,6 +107,14 @@ public abstract class ConfigCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether the command processes its inputs one at a time, so that {@code --filename}/{@code --array-task} mean
+     * something; commands that do not are shown without them.
+     */
+    public boolean takesFilename() {
+        return true;
+    }
+
     /** Does the command's work. */
     protected abstract void run(Config cfg) throws Exception;
 

@@ -35,6 +35,11 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
     abstract int[] cluster(double[][] embeddings, Config section, Map<String, NdData> extra);
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path folder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension", "");

@@ -26,6 +26,11 @@ import picocli.CommandLine.Command;
                 + "under the same names into labels_folder."})
 public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected java.util.Map<String, Path> outputFolders(Config cfg) {
         return folders(cfg, "labels_folder");
     }

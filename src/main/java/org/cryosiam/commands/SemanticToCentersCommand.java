@@ -34,15 +34,17 @@ public final class SemanticToCentersCommand extends ConfigCommand {
     private static final int DEFAULT_MIN_VOXELS = 100;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected void run(Config cfg) throws IOException {
         Path folder = cfg.path("prediction_folder");
         int classes = classes(cfg);
         int last = classes > 1 ? classes - 1 : 1;
         long[] minVoxels = minVoxels(cfg, Math.max(classes, 2));
         List<Path> files = predictions(folder);
-        if (filename != null) {
-            CommandLog.warn("--filename is ignored: semantic_to_centers lists every *.h5 of " + folder + ".");
-        }
         List<List<Row>> rows = new ArrayList<>();
         for (int k = 0; k <= last; k++) {
             rows.add(new ArrayList<>());

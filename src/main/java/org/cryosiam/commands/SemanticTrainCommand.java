@@ -61,6 +61,11 @@ public final class SemanticTrainCommand extends ConfigCommand {
     Integer stopAfter;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected java.util.Map<String, Path> outputFolders(Config cfg) {
         return folders(cfg, "log_dir");
     }

@@ -25,6 +25,11 @@ import picocli.CommandLine.Command;
                 + "patches_folder/distances/<same>.h5. The train/validation split is made by semantic_train."})
 public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected java.util.Map<String, Path> outputFolders(Config cfg) {
         return folders(cfg, "patches_folder");
     }

@@ -33,6 +33,11 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
     static final long SEED = 10;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected java.util.Map<String, Path> outputFolders(Config cfg) {
         return folders(cfg, "visualization.prediction_folder");
     }
