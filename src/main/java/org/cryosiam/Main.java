@@ -91,7 +91,9 @@ public final class Main {
         }
         CryosiamUserException user = findUserError(e);
         if (user != null) {
-            err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
+            String msg = String.valueOf(user.getMessage()).strip();
+            // every user error is a sentence, whichever part of the code worded it
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
             err.flush();
             return EXIT_USER_ERROR;
         }

@@ -60,4 +60,22 @@ class CliMessagesTest {
         // the global option before the command still works
         assertEquals(0, Main.run("--device", "cpu", "--quiet", "models", "--help"));
     }
+
+    @Test
+    void everyUserErrorEndsWithAFullStop() {
+        // worded without one in nn/Devices
+        ProcessingSupport.run("--device", "tpu:3", "benchmark", "--seconds", "0")
+                .assertUserError("unknown device 'tpu:3': use cpu, cuda or cuda:N.");
+    }
+
+    @Test
+    void aNullLabelsFolderForFilteringSaysThereIsNothingToFilter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path cfg = java.nio.file.Files.writeString(dir.resolve("train.yaml"),
+                "labels_folder: " + dir.resolve("labels") + "\nlabels_folder_for_filtering: null\n"
+                        + "selected_labels: null\nfile_extension: .mrc\n");
+        ProcessingSupport.run("semantic_filter_ground_truth", "--config_file", cfg.toString())
+                .assertUserError("labels_folder_for_filtering is null, so there is nothing to filter; skip this step "
+                        + "when labels_folder already holds the labels to train on");
+    }
 }
