@@ -99,6 +99,6 @@ final class EmbeddingOutputs {
         Path embeds = embedsFile(folder, stem);
         Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n));
         CommandLog.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "
-                + starFile.getFileName() + " (" + n + " particles)");
+                + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
     }
 }

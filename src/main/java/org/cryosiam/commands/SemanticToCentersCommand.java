@@ -99,7 +99,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
             StarFile.write(starFile, star);
-            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + n + " particles)");
+            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
         }
     }
 
