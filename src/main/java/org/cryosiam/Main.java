@@ -62,7 +62,8 @@ public final class Main {
     }
 
     @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "DEVICE",
-            description = "Where networks run: cpu (default) or cuda:N.")
+            description = "Where networks run: cpu or cuda:N (default: the first GPU when libtorch sees one, else "
+                    + "cpu).")
     void setDevice(String device) {
         GlobalOptions.device = device;
     }
@@ -91,6 +92,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOptionsCaseInsensitive(false);
         cli.setExecutionExceptionHandler(Main::handleError);
+        cli.setParameterExceptionHandler(new UsageErrors());
+        CliShape.prune(cli);
         if (!cli.getSubcommands().isEmpty()) {
             cli.setExecutionStrategy(new CommandLine.RunLast());
         }
@@ -104,7 +107,9 @@ public final class Main {
         }
         CryosiamUserException user = findUserError(e);
         if (user != null) {
-            err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
+            String msg = String.valueOf(user.getMessage()).strip();
+            // every user error is a sentence, whichever part of the code worded it
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
             err.flush();
             return EXIT_USER_ERROR;
         }

@@ -12,7 +12,7 @@ class CliTest {
     }
 
     @Test
-    void unknownCommandIsAUsageError() {
+    void unknownCommandIsAUsageError() { // messages: commands.CliMessagesTest
         assertEquals(2, Main.run("no_such_command"));
     }
 }

@@ -3,11 +3,14 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
+import org.cryosiam.config.ConfigKeys;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.OutputFolders;
 import org.cryosiam.io.OutputGuard;
 import org.cryosiam.zoo.RunRecord;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +43,7 @@ public abstract class ConfigCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         long start = System.nanoTime();
         Config cfg = Config.load(configFile);
+        warnAboutKeys(cfg);
         if (arrayTask) {
             String id = System.getenv("SLURM_ARRAY_TASK_ID");
             if (id == null || !id.matches("[0-9]+")) {
@@ -47,9 +51,15 @@ public abstract class ConfigCommand implements Callable<Integer> {
             }
             filename = id;
         }
+        Path recordFolder = recordFolder(cfg);
+        if (recordFolder != null) {
+            OutputFolders.checkWritable(recordFolder, cfg.has("prediction_folder") ? "prediction_folder" : "log_dir");
+        }
+        for (Map.Entry<String, Path> out : outputFolders(cfg).entrySet()) {
+            OutputFolders.checkWritable(out.getValue(), out.getKey());
+        }
         try (RunRecord record = RunRecord.begin(spec.name(), spec.commandLine().getParseResult().originalArgs(),
-                configFile, cfg.has("prediction_folder") ? cfg.path("prediction_folder")
-                        : cfg.has("log_dir") ? cfg.path("log_dir") : null)) {
+                configFile, recordFolder)) {
             try {
                 run(cfg);
             } catch (Exception | Error e) {
@@ -60,6 +70,49 @@ public abstract class ConfigCommand implements Callable<Integer> {
         }
         CommandLog.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return 0;
+    }
+
+    /** Where the run record goes: {@code prediction_folder}, else {@code log_dir}, else nowhere (null). */
+    private static Path recordFolder(Config cfg) {
+        return cfg.has("prediction_folder") ? cfg.path("prediction_folder")
+                : cfg.has("log_dir") ? cfg.path("log_dir") : null;
+    }
+
+    /**
+     * The folders this command writes besides the run record's, by the config key that names them, checked for
+     * write permission before any work.
+     */
+    protected Map<String, Path> outputFolders(Config cfg) {
+        return Map.of();
+    }
+
+    /** The folders named by those of {@code keys} the config sets. */
+    protected static Map<String, Path> folders(Config cfg, String... keys) {
+        Map<String, Path> out = new java.util.LinkedHashMap<>();
+        for (String k : keys) {
+            if (cfg.has(k)) {
+                out.put(k, cfg.path(k));
+            }
+        }
+        return out;
+    }
+
+    /** One warning per unknown key (with the nearest known one) and one line for the keys ignored on purpose. */
+    private static void warnAboutKeys(Config cfg) {
+        ConfigKeys.Report report = ConfigKeys.check(cfg);
+        report.unknownWarnings().forEach(CommandLog::warn);
+        if (!report.ignored().isEmpty()) {
+            CommandLog.info("not used here (the Python tool's GPU, cluster and evaluation settings): "
+                    + String.join(", ", report.ignored()));
+        }
+    }
+
+    /**
+     * Whether the command processes its inputs one at a time, so that {@code --filename}/{@code --array-task} mean
+     * something; commands that do not are shown without them.
+     */
+    public boolean takesFilename() {
+        return true;
     }
 
     /** Does the command's work. */

@@ -10,7 +10,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
@@ -32,7 +31,7 @@ public final class DenoisePredictCommand extends ConfigCommand {
         try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             for (String name : files) {
-                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.denoise(tomogram, model.intensity);
                 Volume denoised = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
                         SlidingWindow.progress(name, tomogram, model.patchSize))[0];

@@ -45,6 +45,7 @@ final class DenseModel implements AutoCloseable {
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
         int[] patch = patchSize(cfg, ckpt);
+        ModelChecks.warnPatchSize(cfg, ckpt, patch, "config");
         for (int p : patch) {
             if (p <= 0 || p % 2 != 0) {
                 throw new CryosiamUserException(cfg.source() + ": patch_size " + java.util.Arrays.toString(patch)

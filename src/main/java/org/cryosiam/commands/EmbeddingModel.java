@@ -72,6 +72,10 @@ final class EmbeddingModel implements AutoCloseable {
                     cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"),
                     cfg.number("parameters.data.std"));
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);
+            if (cfg.get("parameters.network.dim") instanceof Number d && d.intValue() != embedder.dim()) {
+                CommandLog.warn(cfg.source() + ": parameters.network.dim is " + d + " but the model " + file.getFileName()
+                        + " gives embeddings of " + embedder.dim() + " values; the model's are written.");
+            }
             CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
                     + Devices.name(device) + ", patch " + patch[0] + "x"
                     + patch[1] + "x" + patch[2] + ", batch " + batch + ", embedding "

@@ -2,12 +2,19 @@ package org.cryosiam.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.zoo.RunRecord;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
 
 /**
  * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last: it is the
@@ -26,14 +33,47 @@ final class EmbeddingOutputs {
         return folder.resolve(stem + "_embeds.h5");
     }
 
-    /** True (and says so) when the tomogram was done by an earlier run. */
+    /** What must be equal for an earlier output to stand for this run's. */
+    private static final String[] SAME = {"cryosiam_command", "cryosiam_config_sha256", "cryosiam_model_sha256"};
+
+    /**
+     * True (and says so) when the tomogram was done by an earlier run of the same command with the same config text
+     * and model, as the attributes of its {@code <stem>_embeds.h5} record ({@link RunRecord}): then it is reused, as
+     * the reference does for resumability. An output of another command, config or model (or of an older version,
+     * without those attributes) is recomputed.
+     */
     static boolean alreadyDone(Path folder, String stem) {
         Path f = embedsFile(folder, stem);
-        if (Files.exists(f)) {
-            CommandLog.info("skipping " + stem + ": " + f + " exists");
-            return true;
+        if (!Files.exists(f)) {
+            return false;
         }
-        return false;
+        RunRecord run = RunRecord.current();
+        Map<String, String> now = run == null ? Map.of() : run.hdf5Attributes();
+        Map<String, String> then = attributes(f);
+        for (String key : SAME) {
+            if (now.get(key) == null || !now.get(key).equals(then.get(key))) {
+                CommandLog.info("recomputing " + stem + ": " + f + " was made by "
+                        + (then.get(key) == null ? "an older or unknown run"
+                        : "another " + key.replace("cryosiam_", "").replace("_sha256", "")));
+                return false;
+            }
+        }
+        CommandLog.info("reusing " + f + ": made by the same command, config and model (delete it to recompute)");
+        return true;
+    }
+
+    /** The string attributes of a file's root group; empty when it cannot be read. */
+    private static Map<String, String> attributes(Path file) {
+        Map<String, String> out = new HashMap<>();
+        try (HdfFile h = new HdfFile(file)) {
+            for (Map.Entry<String, Attribute> e : h.getAttributes().entrySet()) {
+                Object v = e.getValue().getData();
+                out.put(e.getKey(), v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v));
+            }
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+        return out;
     }
 
     /**
@@ -59,6 +99,6 @@ final class EmbeddingOutputs {
         Path embeds = embedsFile(folder, stem);
         Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n));
         CommandLog.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "
-                + starFile.getFileName() + " (" + n + " particles)");
+                + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
     }
 }

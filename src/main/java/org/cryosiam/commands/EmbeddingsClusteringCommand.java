@@ -35,6 +35,11 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
     abstract int[] cluster(double[][] embeddings, Config section, Map<String, NdData> extra);
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path folder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension", "");
@@ -50,7 +55,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             NdData e = Hdf5.read(all, "embeddings");
             counts = Hdf5.read(all, "number_of_samples").toLongArray();
             x = rows(e);
-            CommandLog.info("reusing " + all + " (" + x.length + " embeddings)");
+            CommandLog.info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
         } else {
             List<double[]> list = new ArrayList<>();
             counts = new long[stems.size()];
@@ -78,7 +83,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             ds.put("embeddings", NdData.float64(flat, x.length, dim));
             ds.put("number_of_samples", NdData.int64(counts, counts.length));
             Hdf5.write(all, ds);
-            CommandLog.info("wrote " + all + " (" + x.length + " embeddings from " + stems.size() + " tomograms)");
+            CommandLog.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
         if (x.length == 0) {
             throw new CryosiamUserException(all + ": no embeddings to cluster.");
@@ -94,7 +99,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
         ds.putAll(extra);
         Path out = folder.resolve(method() + "_clusters.h5");
         Hdf5.write(out, ds);
-        CommandLog.info("wrote " + out + " (" + java.util.Arrays.stream(clusters).distinct().count() + " clusters)");
+        CommandLog.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
 
         int start = 0;
         List<String> pointNames = new ArrayList<>();

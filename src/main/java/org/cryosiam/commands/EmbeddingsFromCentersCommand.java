@@ -10,7 +10,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.volume.Volume;
@@ -23,7 +22,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "simsiam_embeddings_from_centers_predict", mixinStandardHelpOptions = true,
         description = "Embed the subtomogram around every particle centre of a STAR/CSV file with a SimSiam "
-                + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star).")
+                + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
+                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
+                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
 public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
@@ -60,7 +61,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     CommandLog.info("no coordinates for " + name + " in " + cfg.path("centers_file"));
                     continue;
                 }
-                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
                 embed(model, tomogram, rows, half, outFolder, stem);

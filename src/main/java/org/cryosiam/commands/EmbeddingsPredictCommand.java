@@ -12,7 +12,6 @@ import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Table;
 import org.cryosiam.ops.ExpandLabels;
@@ -26,7 +25,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "simsiam_embeddings_predict", mixinStandardHelpOptions = true,
         description = "Embed every instance of the instance masks with a SimSiam checkpoint "
-                + "(<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star).")
+                + "(<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
+                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
+                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
 public final class EmbeddingsPredictCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
@@ -48,6 +49,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         }
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
+        refuseWhenNoMasks(files, ext, masks, suffix);
         try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_predict")) {
             for (String name : files) {
                 String stem = InputFiles.stem(name, ext);
@@ -59,7 +61,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
                     CommandLog.warn("skipping " + name + ": no instance masks " + instancesFile);
                     continue;
                 }
-                Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 NdData inst = Hdf5.read(instancesFile, "instances");
                 int[] shape = inst.shape();
@@ -77,6 +79,19 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
                 embed(model, tomogram, expanded, regions, minSize, maxSize, masking, outFolder, stem);
             }
         }
+    }
+
+    /** A run in which every tomogram would be skipped for want of its instance masks does nothing: refuse it. */
+    private static void refuseWhenNoMasks(List<String> files, String ext, Path masks, String suffix) {
+        for (String name : files) {
+            if (Files.exists(masks.resolve(InputFiles.stem(name, ext) + "_instance_preds" + suffix + ".h5"))) {
+                return;
+            }
+        }
+        String first = InputFiles.stem(files.get(0), ext) + "_instance_preds" + suffix + ".h5";
+        throw new CryosiamUserException(masks + " (instances_mask_folder): no instance masks for any of the "
+                + Words.count(files.size(), "tomogram") + " (e.g. no " + first + "), so there is nothing to embed; "
+                + "set instances_mask_folder to the prediction_folder of instance_predict.");
     }
 
     private static String yamlScalar(Object o) {

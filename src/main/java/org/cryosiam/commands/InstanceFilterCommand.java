@@ -28,6 +28,11 @@ import picocli.CommandLine.Command;
                 + "semantic prediction or mask; writes to <prediction_folder>_filtered/.")
 public final class InstanceFilterCommand extends ConfigCommand {
     @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return java.util.Map.of("prediction_folder + _filtered", Path.of(cfg.path("prediction_folder") + "_filtered"));
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path predictions = cfg.path("prediction_folder");
         Path outFolder = Path.of(predictions.toString() + "_filtered");

@@ -16,7 +16,6 @@ import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
@@ -87,7 +86,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
                         predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
                     }
-                    Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                    Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                     shape = tomogram.shape();
                     Preprocessing.standard(tomogram, model.intensity);
                     Volume[] out = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,

@@ -109,6 +109,7 @@ final class Particles {
             groups.computeIfAbsent(names[i], k -> new ArrayList<>()).add(i);
         }
         if (only != null) {
+            only = matchingName(only, groups.keySet());
             if (!groups.containsKey(only)) {
                 throw new CryosiamUserException("--tomo_name " + only + ": no row of " + file + " belongs to this "
                         + "tomogram (it has " + describe(groups.keySet()) + ").");
@@ -118,6 +119,33 @@ final class Particles {
         TreeMap<String, int[]> out = new TreeMap<>();
         groups.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         return out;
+    }
+
+    /**
+     * The tomogram name of the table that {@code given} means: itself, or the one with the same name once a tomogram
+     * extension is dropped from either ({@code TS_01.mrc} for {@code TS_01}, as {@code --filename} takes both).
+     */
+    static String matchingName(String given, java.util.Set<String> names) {
+        if (names.contains(given)) {
+            return given;
+        }
+        String bare = withoutExtension(given);
+        for (String n : names) {
+            if (withoutExtension(n).equals(bare)) {
+                return n;
+            }
+        }
+        return given;
+    }
+
+    private static String withoutExtension(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        for (String ext : List.of(".mrc", ".rec", ".map")) {
+            if (lower.endsWith(ext)) {
+                return name.substring(0, name.length() - ext.length());
+            }
+        }
+        return name;
     }
 
     private static String describe(java.util.Set<String> names) {

@@ -26,7 +26,23 @@ import picocli.CommandLine.Command;
                 + "under the same names into labels_folder."})
 public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "labels_folder");
+    }
+
+    @Override
     protected void run(Config cfg) {
+        if (!cfg.has("labels_folder_for_filtering")) { // the docs' training config sets it to null: no filtering
+            throw new CryosiamUserException(cfg.source() + ": labels_folder_for_filtering is "
+                    + (cfg.asMap().containsKey("labels_folder_for_filtering") ? "null" : "not set")
+                    + ", so there is nothing to filter; skip this step when labels_folder already holds the labels "
+                    + "to train on, or set labels_folder_for_filtering and selected_labels.");
+        }
         Path in = cfg.path("labels_folder_for_filtering");
         Path out = cfg.path("labels_folder");
         List<Double> selected = cfg.numberList("selected_labels");
@@ -35,7 +51,7 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
             keep.add((int) d);
         }
         if (keep.isEmpty()) {
-            throw new CryosiamUserException(cfg.source() + ": selected_labels is empty");
+            throw new CryosiamUserException(cfg.source() + ": selected_labels is empty.");
         }
         boolean binary = keep.size() == 1;
         String ext = cfg.string("file_extension");

@@ -23,11 +23,31 @@ import picocli.CommandLine.Command;
 @Command(name = "semantic_postprocessing", mixinStandardHelpOptions = true,
         description = "Remove small connected components per class from semantic predictions (in place).")
 public final class SemanticPostprocessingCommand extends ConfigCommand {
+    /** More postprocessing_sizes than classes: the extra sizes apply to no class, which is likely a mistake. */
+    private static void warnSizesBeyondClasses(Config cfg, List<Integer> sizes) {
+        int classes = -1;
+        String from = "parameters.network.out_channels";
+        if (cfg.get(from) instanceof Number n) {
+            classes = n.intValue();
+        } else if (cfg.has("trained_model")) {
+            org.cryosiam.checkpoint.Checkpoint ckpt = org.cryosiam.checkpoint.Checkpoint.load(
+                    org.cryosiam.zoo.ModelResolver.resolve(cfg, "trained_model").file());
+            classes = ModelChecks.modelClasses(ckpt);
+            from = "the model " + ckpt.file().getFileName();
+        }
+        if (classes > 0 && sizes.size() > Math.max(classes, 2)) {
+            CommandLog.warn(cfg.source() + ": parameters.network.postprocessing_sizes has " + sizes.size()
+                    + " entries but " + from + " gives " + Words.count(classes, "class")
+                    + "; the entries after the first " + Math.max(classes, 2) + " apply to no class.");
+        }
+    }
+
     @Override
     protected void run(Config cfg) {
         Path predictionFolder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension");
         List<Integer> sizes = cfg.intList("parameters.network.postprocessing_sizes");
+        warnSizesBeyondClasses(cfg, sizes);
         for (String name : inputFiles(cfg, "data_folder")) {
             String stem = InputFiles.stem(name, ext);
             Path h5 = predictionFolder.resolve(stem + "_preds.h5");

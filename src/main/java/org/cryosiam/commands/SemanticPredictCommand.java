@@ -15,7 +15,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
@@ -61,13 +60,17 @@ public final class SemanticPredictCommand extends ConfigCommand {
 
         try (DenseModel model = DenseModel.load(cfg, ModelKind.SEMANTIC, "semantic_predict")) {
             int classes = classes(model);
+            if (cfg.get("parameters.network.out_channels") instanceof Number n) {
+                ModelChecks.warnClasses(cfg, n.intValue(), classes, model.checkpoint.file().getFileName().toString(),
+                        "the model's number is used");
+            }
             boolean hasDistance = model.network.outputNames().contains("distance");
             Layout layout = new Layout(classes, internal, post && !internal, internal && hasDistance);
             float t = (float) threshold;
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
                 for (String name : files) {
-                    Volume tomogram = MrcReader.read(dataFolder.resolve(name));
+                    Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                     int[] shape = tomogram.shape();
                     float[] voxelSize = tomogram.voxelSize();
                     Preprocessing.standard(tomogram, model.intensity);

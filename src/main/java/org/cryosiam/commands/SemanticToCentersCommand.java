@@ -34,15 +34,17 @@ public final class SemanticToCentersCommand extends ConfigCommand {
     private static final int DEFAULT_MIN_VOXELS = 100;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
     protected void run(Config cfg) throws IOException {
         Path folder = cfg.path("prediction_folder");
         int classes = classes(cfg);
         int last = classes > 1 ? classes - 1 : 1;
         long[] minVoxels = minVoxels(cfg, Math.max(classes, 2));
         List<Path> files = predictions(folder);
-        if (filename != null) {
-            CommandLog.warn("--filename is ignored: semantic_to_centers lists every *.h5 of " + folder + ".");
-        }
         List<List<Row>> rows = new ArrayList<>();
         for (int k = 0; k <= last; k++) {
             rows.add(new ArrayList<>());
@@ -97,7 +99,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
             StarFile.write(starFile, star);
-            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + n + " particles)");
+            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
         }
     }
 
@@ -123,7 +125,13 @@ public final class SemanticToCentersCommand extends ConfigCommand {
     static int classes(Config cfg) {
         String key = "parameters.network.out_channels";
         if (cfg.has(key)) {
-            return cfg.integer(key);
+            int n = cfg.integer(key);
+            if (cfg.has("trained_model")) {
+                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
+                ModelChecks.warnClasses(cfg, n, ModelChecks.modelClasses(ckpt), ckpt.file().getFileName().toString(),
+                        "labels_<k> files are written for the config's " + n + ", those beyond the model's are empty");
+            }
+            return n;
         }
         if (cfg.has("trained_model")) {
             Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());

@@ -61,6 +61,16 @@ public final class SemanticTrainCommand extends ConfigCommand {
     Integer stopAfter;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "log_dir");
+    }
+
+    @Override
     protected void run(Config cfg) throws Exception {
         Path logDir = cfg.path("log_dir");
         Path patches = cfg.path("patches_folder");

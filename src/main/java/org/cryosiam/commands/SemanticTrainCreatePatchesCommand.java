@@ -25,6 +25,16 @@ import picocli.CommandLine.Command;
                 + "patches_folder/distances/<same>.h5. The train/validation split is made by semantic_train."})
 public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "patches_folder");
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path data = cfg.path("data_folder");
         Path labels = cfg.path("labels_folder");
@@ -33,19 +43,21 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
         String ext = cfg.string("file_extension");
         List<Integer> ps = cfg.intList("parameters.data.patch_size");
         if (ps.size() != 3) {
-            throw new CryosiamUserException(cfg.source() + ": parameters.data.patch_size must have 3 values");
+            throw new CryosiamUserException(cfg.source() + ": parameters.data.patch_size must have 3 values.");
         }
         int[] patch = {ps.get(0), ps.get(1), ps.get(2)};
         double overlap = cfg.number("parameters.data.patch_overlap", 0.5);
         boolean dropBackground = cfg.bool("parameters.data.remove_only_background", false);
         int total = 0;
+        boolean anyFits = false;
+        String smallest = null;
         for (String file : TrainingFiles.labelFiles(cfg, labels)) {
             String stem = TrainingFiles.stem(cfg, file);
             Volume img = MrcReader.read(data.resolve(file));
             Volume lab = MrcReader.read(labels.resolve(file));
             Path dfile = distances.resolve(stem + ".h5");
             if (!java.nio.file.Files.isRegularFile(dfile)) {
-                throw new CryosiamUserException(dfile + ": missing; run semantic_train_preprocess first");
+                throw new CryosiamUserException(dfile + ": missing; run semantic_train_preprocess first.");
             }
             NdData d = Hdf5.read(dfile, "data");
             int[] size = img.shape();
@@ -54,14 +66,17 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                     || !java.util.Arrays.equals(size, java.util.Arrays.copyOfRange(dshape, 1, 4))) {
                 throw new CryosiamUserException(stem + ": tomogram " + java.util.Arrays.toString(size) + ", labels "
                         + java.util.Arrays.toString(lab.shape()) + " and distances " + java.util.Arrays.toString(dshape)
-                        + " do not match");
+                        + " do not match.");
             }
             int classes = dshape[0];
             float[] dist = d.toFloatArray();
             List<int[]> starts = TrainingData.patchStarts(size, patch, overlap);
             if (starts.isEmpty()) {
                 CommandLog.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
-                        + ps + "; no patches");
+                        + ps + ", so it gives no patches.");
+                smallest = smallest != null ? smallest : stem + " is " + java.util.Arrays.toString(size);
+            } else {
+                anyFits = true;
             }
             int written = 0;
             for (int[] s : starts) {
@@ -89,8 +104,15 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                 written++;
             }
             total += written;
-            CommandLog.info(stem + ": " + written + " patches");
+            CommandLog.info(stem + ": " + Words.count(written, "patch"));
         }
-        CommandLog.info("wrote " + total + " patches to " + patches);
+        if (total == 0) {
+            throw new CryosiamUserException(cfg.source() + ": no patches written, because "
+                    + (anyFits ? "every patch held only background and parameters.data.remove_only_background is "
+                    + "true; check labels_folder or set remove_only_background to false"
+                    : "every tomogram is smaller than parameters.data.patch_size " + ps + " (" + smallest
+                    + "); set a patch size no larger than the tomograms") + ".");
+        }
+        CommandLog.info("wrote " + Words.count(total, "patch") + " to " + patches);
     }
 }

@@ -20,6 +20,16 @@ import picocli.CommandLine.Command;
                 + "the reference writes .npz files there."})
 public final class SemanticTrainPreprocessCommand extends ConfigCommand {
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "temp_dir");
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path labels = cfg.path("labels_folder");
         Path out = cfg.path("temp_dir").resolve("distances");

@@ -20,13 +20,13 @@ final class TrainingFiles {
     static List<String> labelFiles(Config cfg, Path folder) {
         String ext = cfg.string("file_extension");
         if (!Files.isDirectory(folder)) {
-            throw new CryosiamUserException(cfg.source() + ": the labels folder " + folder + " does not exist");
+            throw new CryosiamUserException(cfg.source() + ": the labels folder " + folder + " does not exist.");
         }
         List<String> files;
         try (Stream<Path> s = Files.list(folder)) {
             files = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(ext)).sorted().toList();
         } catch (IOException e) {
-            throw new CryosiamUserException(folder + ": cannot list (" + e.getMessage() + ")");
+            throw new CryosiamUserException(folder + ": cannot list (" + e.getMessage() + ").");
         }
         List<String> train = cfg.stringListOrNull("train_files");
         if (train != null) {
@@ -40,7 +40,7 @@ final class TrainingFiles {
             files = keep;
         }
         if (files.isEmpty()) {
-            throw new CryosiamUserException(cfg.source() + ": no " + ext + " label files to process in " + folder);
+            throw new CryosiamUserException(cfg.source() + ": no " + ext + " label files to process in " + folder + ".");
         }
         return files;
     }

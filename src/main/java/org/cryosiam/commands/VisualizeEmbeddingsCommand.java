@@ -33,6 +33,16 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
     static final long SEED = 10;
 
     @Override
+    public boolean takesFilename() {
+        return false;
+    }
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders(Config cfg) {
+        return folders(cfg, "visualization.prediction_folder");
+    }
+
+    @Override
     protected void run(Config cfg) {
         Path folder = cfg.path("prediction_folder");
         Config vis = cfg.section("visualization");

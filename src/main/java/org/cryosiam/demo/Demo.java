@@ -137,9 +137,11 @@ public final class Demo {
         }
         List<String[]> plan = plan();
         StringBuilder sh = new StringBuilder("#!/bin/sh\n# The steps `cryosiam demo` ran, in order.\nset -e\n"
+                + "# The launcher that ran them (cryosiam need not be on PATH); set CRYOSIAM to use another.\n"
+                + "CRYOSIAM=\"${CRYOSIAM:-" + launcher() + "}\"\n"
                 + "cd \"$(dirname \"$0\")/configs\"\n");
         for (String[] p : plan) {
-            sh.append("cryosiam ").append(p[0]).append(" --config_file ").append(p[1]).append('\n');
+            sh.append("$CRYOSIAM ").append(p[0]).append(" --config_file ").append(p[1]).append('\n');
         }
         Files.writeString(dir.resolve("commands.sh"), sh.toString());
 
@@ -316,5 +318,26 @@ public final class Demo {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * How commands.sh calls this program: the checkout's {@code bin/cryosiam} beside the jar's {@code target/} when
+     * it exists, else {@code java -jar} with the jar's absolute path, else plain {@code cryosiam} (on PATH).
+     */
+    static String launcher() {
+        try {
+            Path jar = Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            Path bin = jar.getParent() == null || jar.getParent().getParent() == null ? null
+                    : jar.getParent().getParent().resolve("bin").resolve("cryosiam");
+            if (bin != null && Files.isExecutable(bin)) {
+                return bin.normalize().toString();
+            }
+            if (Files.isRegularFile(jar) && jar.toString().endsWith(".jar")) {
+                return "java -jar " + jar.normalize();
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through
+        }
+        return "cryosiam";
     }
 }

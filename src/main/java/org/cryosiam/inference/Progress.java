@@ -7,8 +7,9 @@ import org.cryosiam.Main;
 
 /**
  * Progress of long work on stderr: items done / total, rate and time left, redrawn in place at most a few times a
- * second. Silent with {@code --quiet}; without a console (output redirected, as in batch jobs) it prints one summary
- * line when the work is done instead of redrawing.
+ * second. Silent with {@code --quiet}; without a console (output redirected, as in Slurm logs and pipes) it prints a
+ * plain line each time another 10 % is done, but at most one every 30 s (so a log is neither silent for the whole run
+ * nor flooded), and a summary line when the work is done.
  */
 public final class Progress {
     /** How progress is shown. */
@@ -17,11 +18,13 @@ public final class Progress {
         SILENT,
         /** A line redrawn with carriage returns, then a final line. */
         LIVE,
-        /** Only a final line. */
+        /** Plain lines now and then (each 10 %, at most every 30 s), then a final line. */
         SUMMARY
     }
 
     private static final long REDRAW_NANOS = 250_000_000L;
+    /** The shortest gap between two plain progress lines. */
+    static final long LOG_NANOS = 30_000_000_000L;
 
     private final String what;
     private final long total;
@@ -31,6 +34,8 @@ public final class Progress {
     private final long startNanos;
     private long done;
     private long lastDraw;
+    private long lastLogged;
+    private long loggedTenth;
     private boolean finished;
 
     public Progress(String what, long total, Mode mode, PrintStream out, LongSupplier nanoClock) {
@@ -41,6 +46,7 @@ public final class Progress {
         this.clock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
         this.lastDraw = startNanos - REDRAW_NANOS;
+        this.lastLogged = startNanos;
     }
 
     /** Progress on stderr for {@code total} items of {@code what} (e.g. "patches of tomo1.mrc"), per the global flags. */
@@ -61,6 +67,17 @@ public final class Progress {
     /** Records {@code n} more items done. */
     public synchronized void advance(long n) {
         done += n;
+        if (mode == Mode.SUMMARY) {
+            long now = clock.getAsLong();
+            long tenth = total > 0 ? done * 10 / total : 0;
+            if (tenth > loggedTenth && done < total && now - lastLogged >= LOG_NANOS) {
+                loggedTenth = tenth;
+                lastLogged = now;
+                out.println(line(now));
+                out.flush();
+            }
+            return;
+        }
         if (mode != Mode.LIVE) {
             return;
         }

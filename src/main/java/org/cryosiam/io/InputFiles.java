@@ -42,6 +42,11 @@ public final class InputFiles {
             } catch (IOException e) {
                 throw new CryosiamUserException(folder + ": cannot list the data folder (" + e.getMessage() + ").");
             }
+            if (names.isEmpty()) {
+                throw new CryosiamUserException(folder + ": no file name ends with file_extension '" + extension
+                        + "'" + otherExtensions(folder) + ", so there is nothing to do; check data_folder and "
+                        + "file_extension in the config.");
+            }
         }
         if (filename == null) {
             return names;
@@ -55,6 +60,20 @@ public final class InputFiles {
             return List.of(names.get(i - 1));
         }
         return List.of(nameInFolder(folder, filename));
+    }
+
+    /** " (it holds .rec files)" naming the suffixes present, or "" for an empty folder. */
+    private static String otherExtensions(Path folder) {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        try (Stream<Path> s = Files.list(folder)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.lastIndexOf('.') > 0 && !n.startsWith("."))
+                    .forEach(n -> found.add(n.substring(n.lastIndexOf('.'))));
+        } catch (IOException e) {
+            return "";
+        }
+        return found.isEmpty() ? " (the folder is empty)"
+                : " (it holds " + String.join(", ", new ArrayList<>(found).subList(0, Math.min(5, found.size())))
+                        + " files)";
     }
 
     /** The name of {@code filename} inside {@code folder} when it is written as a path; refuses paths elsewhere. */

@@ -2,7 +2,6 @@ package org.cryosiam.zoo;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -153,19 +152,50 @@ final class Json {
 
     private static final Object JVM_LOCK = new Object();
 
+    /** A lock file older than this was left by a crashed process (an update takes milliseconds). */
+    private static final long STALE_MILLIS = 60_000;
+    private static final long GIVE_UP_MILLIS = 300_000;
+
     /**
-     * Runs {@code update} holding an exclusive lock on the hidden file {@code .<name>.lock} beside {@code target}
-     * (SLURM array tasks append to the same {@code cryosiam_run.json}; two downloads update the same manifest). The
-     * lock file stays: deleting it would let a waiting process lock a file nobody else sees.
+     * Runs {@code update} holding the hidden lock file {@code .<name>.lock} beside {@code target} (SLURM array tasks
+     * append to the same {@code cryosiam_run.json}; two downloads update the same manifest). The lock is the file's
+     * existence, created atomically and deleted afterwards, so no empty file is left in the user's folder. (A held
+     * {@code FileLock} on a file that is then deleted would let a waiting process lock a file nobody else sees.)
      */
     static <T> T locked(Path target, Update<T> update) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path lock = dir.resolve("." + target.getFileName() + ".lock");
         synchronized (JVM_LOCK) {
-            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+            long start = System.currentTimeMillis();
+            while (true) {
+                try {
+                    Files.createFile(lock);
+                    break;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    try {
+                        if (System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis() > STALE_MILLIS) {
+                            Files.deleteIfExists(lock);
+                            continue;
+                        }
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue;
+                    }
+                    if (System.currentTimeMillis() - start > GIVE_UP_MILLIS) {
+                        throw new IOException(lock + " is held by another process");
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for " + lock, ie);
+                    }
+                }
+            }
+            try {
                 return update.run();
+            } finally {
+                Files.deleteIfExists(lock);
             }
         }
     }

@@ -188,8 +188,8 @@ public final class ModelCache {
             return "not a CryoSiam checkpoint (" + e.getMessage() + ")";
         }
         if (kind != m.kind()) {
-            return "a " + kind.description() + " checkpoint, but " + m.name() + " is a " + m.kind().description()
-                    + " model";
+            return ModelResolver.withArticle(kind.description()) + " checkpoint, but " + m.name() + " is "
+                    + ModelResolver.withArticle(m.kind().description()) + " model";
         }
         return null;
     }

@@ -140,11 +140,16 @@ public final class ModelResolver {
         }
     }
 
+    /** "a semantic …", "an instance …". */
+    static String withArticle(String phrase) {
+        return (phrase.matches("(?i)^[aeiou].*") ? "an " : "a ") + phrase;
+    }
+
     /** The one-sentence error for a model of the wrong kind, naming the published models that fit. */
     public static String kindMismatch(Resolved r, ModelKind actual, ModelKind expected, String command) {
         String fit = Zoo.namesOfKind(expected);
-        return r.file() + ": this is a " + actual.description() + " model; " + command + " needs a "
-                + expected.description() + " model" + (fit.isEmpty() ? "" : " (published: " + fit + ")") + ".";
+        return r.file() + ": this is " + withArticle(actual.description()) + " model; " + command + " needs "
+                + withArticle(expected.description()) + " model" + (fit.isEmpty() ? "" : " (published: " + fit + ")") + ".";
     }
 
     /**

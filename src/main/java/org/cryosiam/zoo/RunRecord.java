@@ -108,6 +108,11 @@ public final class RunRecord implements AutoCloseable {
     public synchronized Map<String, String> hdf5Attributes() {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("cryosiam_version", ProductVersion.get());
+        // what made the file, so that a later run can tell whether reusing it is right
+        a.put("cryosiam_command", command);
+        if (configText != null) {
+            a.put("cryosiam_config_sha256", sha256(configText));
+        }
         if (!models.isEmpty()) {
             Map<String, Object> m = models.get(0);
             a.put("cryosiam_model", String.valueOf(m.get("name") != null ? m.get("name") : m.get("file_name")));
@@ -190,6 +195,16 @@ public final class RunRecord implements AutoCloseable {
             });
         } catch (IOException e) {
             throw new CryosiamUserException(file + ": cannot write the run record (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

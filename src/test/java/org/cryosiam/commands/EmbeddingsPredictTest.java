@@ -44,15 +44,24 @@ class EmbeddingsPredictTest {
     }
 
     @Test
-    void skipsTomogramsAlreadyDone() throws IOException {
+    void skipsTomogramsAlreadyDoneByTheSameConfigAndModel() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
         Path done = step.actual("embeds/TS_01_embeds.h5");
         Files.createDirectories(done.getParent());
+        Files.deleteIfExists(done);
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml", "--filename", "1"));
+        byte[] first = Files.readAllBytes(done);
+        Files.delete(step.actual("embeds/TS_01_instance_regions.csv"));
+        Files.deleteIfExists(step.actual("embeds/TS_02_embeds.h5"));
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
+        assertArrayEquals(first, Files.readAllBytes(done));
+        assertTrue(Files.notExists(step.actual("embeds/TS_01_instance_regions.csv")), "TS_01 was skipped");
+        assertTrue(Files.exists(step.actual("embeds/TS_02_embeds.h5")));
+        // a file no run of ours made is not trusted (issue 18): recomputed
         Files.writeString(done, "marker");
         assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
-        assertEquals("marker", Files.readString(done));
-        assertTrue(Files.notExists(step.actual("embeds/TS_01_instance_regions.csv")));
-        assertTrue(Files.exists(step.actual("embeds/TS_02_embeds.h5")));
+        assertTrue(Files.exists(step.actual("embeds/TS_01_instance_regions.csv")), "TS_01 was recomputed");
+        step.assertHdf5Close("embeds/TS_01_embeds.h5");
     }
 
     @Test

@@ -81,6 +81,13 @@ class ProcessingSphereMaskTest {
         assertEquals(23 + 23, count(m, 1));
         assertEquals(1, at(m, 9, 9, 2, 4, 4));
         assertEquals(1, at(m, 9, 9, 4, 6, 4));
+        // the name as a file name, as --filename takes it
+        Files.delete(out.resolve("b.mrc"));
+        run("processing_create_sphere_mask", "--coordinates-file", csv.toString(),
+                "--sphere-radius", "2", "--output-dir", out.toString(), "--tomogram-path", tomo.toString(),
+                "--tomo_name", "b.mrc").assertOk();
+        assertEquals(23 + 23, count(mask(out.resolve("b.mrc")), 1));
+        assertFalse(Files.exists(out.resolve("a.mrc")));
         // without --tomo_name both are written
         run("processing_create_sphere_mask", "--coordinates_file", csv.toString(),
                 "--sphere_radius", "2", "--output_dir", out.toString(), "--tomogram_path", tomo.toString()).assertOk();

@@ -51,6 +51,9 @@ class DemoTest {
         for (String f : OUTPUTS) {
             assertTrue(Files.isRegularFile(d.resolve(f)), "missing " + f);
         }
+        String sh = Files.readString(d.resolve("commands.sh"));
+        assertTrue(sh.contains("CRYOSIAM=\"${CRYOSIAM:-" + Demo.launcher() + "}\"")
+                && sh.contains("$CRYOSIAM denoise_predict --config_file "), sh); // runs without cryosiam on PATH
         for (String m : Demo.MODELS) {
             assertTrue(Files.size(d.resolve("models").resolve(m)) > 100_000, "bundled model extracted: " + m);
         }

@@ -50,6 +50,33 @@ class ProgressTest {
     }
 
     @Test
+    void withoutConsoleALineEachTenPercentAtMostEvery30Seconds() {
+        Progress p = progress(Progress.Mode.SUMMARY);
+        for (int i = 1; i <= 10; i++) { // one patch every 10 s
+            now = i * 10_000_000_000L;
+            p.advance(1);
+        }
+        p.finish();
+        String[] lines = printed().split(System.lineSeparator());
+        // 10 %, 20 % come before 30 s; then one line per 30 s; none at 100 %, which the summary reports
+        assertEquals(4, lines.length, printed());
+        assertTrue(lines[0].startsWith("patches of TS_01: 3/10 (30%)"), lines[0]);
+        assertTrue(lines[1].startsWith("patches of TS_01: 6/10 (60%)"), lines[1]);
+        assertTrue(lines[2].startsWith("patches of TS_01: 9/10 (90%)"), lines[2]);
+        assertEquals("patches of TS_01: 10 in 1m 40s (0.10/s)", lines[3]);
+        // a quick run (under 30 s) prints only its summary
+        bytes.reset();
+        now = 0;
+        Progress quick = progress(Progress.Mode.SUMMARY);
+        for (int i = 1; i <= 10; i++) {
+            now = i * 1_000_000_000L;
+            quick.advance(1);
+        }
+        quick.finish();
+        assertEquals(1, printed().split(System.lineSeparator()).length, printed());
+    }
+
+    @Test
     void silentPrintsNothing() {
         Progress p = progress(Progress.Mode.SILENT);
         p.advance(10);

@@ -169,7 +169,7 @@ class ModelNamesAndRunRecordTest {
         setModel("denoise.yaml", "cryosiam_instance");
         Cli c = run("denoise_predict", "denoise.yaml");
         assertEquals(2, c.code());
-        assertTrue(c.err().contains("this is a instance segmentation (DenseSimSiam backbone + instance heads) model; "
+        assertTrue(c.err().contains("this is an instance segmentation (DenseSimSiam backbone + instance heads) model; "
                 + "denoise_predict needs a denoising (DenseSimSiam backbone + CNN head) model (published: "
                 + "cryosiam_denoising)."), c.err());
     }

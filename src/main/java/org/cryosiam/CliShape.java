@@ -1,0 +1,43 @@
+package org.cryosiam;
+
+import java.util.Set;
+
+import org.cryosiam.commands.ConfigCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Removes the options a command would offer but ignore, so that its {@code --help} tells the truth: {@code --device}
+ * (an inherited global option) on commands that run no network, and {@code --filename}/{@code --array-task} on
+ * config commands that do not process one input at a time.
+ */
+final class CliShape {
+    /** The commands that run a network on the chosen device. */
+    private static final Set<String> USE_DEVICE = Set.of("demo", "train_demo_models", "denoise_predict",
+            "semantic_predict", "instance_predict", "simsiam_embeddings_predict",
+            "simsiam_embeddings_from_centers_predict", "semantic_train", "benchmark");
+
+    private CliShape() {
+    }
+
+    static void prune(CommandLine root) {
+        for (CommandLine sub : root.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (!USE_DEVICE.contains(spec.name())) {
+                remove(spec, "--device");
+            }
+            if (sub.getCommand() instanceof ConfigCommand c && !c.takesFilename()) {
+                remove(spec, "--filename");
+                remove(spec, "--array-task");
+            }
+        }
+    }
+
+    private static void remove(CommandSpec spec, String name) {
+        OptionSpec o = spec.findOption(name);
+        if (o != null) {
+            spec.remove(o);
+        }
+    }
+}

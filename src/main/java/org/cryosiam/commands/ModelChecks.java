@@ -1,0 +1,66 @@
+package org.cryosiam.commands;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.config.Config;
+
+/**
+ * Warnings when a config asks for something its model was not made for: the run goes on (the user may mean it), but
+ * is not silently different from what the config seems to say.
+ */
+final class ModelChecks {
+    private static final String PATCH = "parameters.data.patch_size";
+    private static final String CLASSES = "parameters.network.out_channels";
+
+    private ModelChecks() {
+    }
+
+    /** The checkpoint's training config ({@code hyper_parameters.<key>}, first key present), or null. */
+    static Config trainingConfig(Checkpoint ckpt, String... keys) {
+        for (String key : keys) {
+            if (ckpt.hyperParameters().get(key) instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) m;
+                return Config.of(map, ckpt.file() + " (hyper_parameters." + key + ")");
+            }
+        }
+        return null;
+    }
+
+    /** Warns when the config's patch size differs from the one the checkpoint was trained with (the output changes). */
+    static void warnPatchSize(Config cfg, Checkpoint ckpt, int[] used, String... keys) {
+        Config task = trainingConfig(ckpt, keys);
+        if (!cfg.has(PATCH) || task == null || !(task.get(PATCH) instanceof List<?> l) || l.size() != 3) {
+            return;
+        }
+        int[] trained = new int[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(l.get(i) instanceof Number n)) {
+                return;
+            }
+            trained[i] = n.intValue();
+        }
+        if (!Arrays.equals(trained, used)) {
+            CommandLog.warn(cfg.source() + ": " + PATCH + " " + Arrays.toString(used) + " differs from the patch size "
+                    + Arrays.toString(trained) + " the model " + ckpt.file().getFileName() + " was trained with; "
+                    + "the output changes with the patch size (remove the key to use the model's).");
+        }
+    }
+
+    /** The number of classes in the checkpoint's training config, or -1 when it does not say. */
+    static int modelClasses(Checkpoint ckpt) {
+        Config task = trainingConfig(ckpt, "config");
+        return task != null && task.get(CLASSES) instanceof Number n ? n.intValue() : -1;
+    }
+
+    /** Warns when the config's out_channels differs from the model's number of classes; {@code used}: what happens. */
+    static void warnClasses(Config cfg, int configClasses, int modelClasses, String modelFile, String used) {
+        if (modelClasses > 0 && configClasses != modelClasses) {
+            CommandLog.warn(cfg.source() + ": " + CLASSES + " is " + configClasses + " but the model " + modelFile
+                    + " has " + Words.count(modelClasses, "class") + "; " + used + ".");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.cryosiam.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.cryosiam.Main;
+import org.junit.jupiter.api.Test;
+
+/** Issue 18, "honest help": command-line mistakes are one sentence, and --help offers only what a command uses. */
+class CliMessagesTest {
+    private static String help(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args));
+            return buf.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " "); // unwrapped
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void anUnknownCommandNamesTheNearestOne() {
+        ProcessingSupport.run("denois_predict").assertUserError(
+                "cryosiam: unknown command denois_predict (did you mean denoise_predict?); see cryosiam --help.");
+        ProcessingSupport.Result far = ProcessingSupport.run("no_such_command");
+        far.assertUserError("cryosiam: unknown command no_such_command; see cryosiam --help.");
+    }
+
+    @Test
+    void aMissingOrMisplacedConfigIsOneSentence() {
+        ProcessingSupport.run("denoise_predict").assertUserError(
+                "denoise_predict: missing --config_file FILE, the YAML config of this step;");
+        ProcessingSupport.run("denoise_predict", "denoise.yaml").assertUserError(
+                "unexpected argument denoise.yaml; give the config as --config_file denoise.yaml;");
+        ProcessingSupport.run("denoise_predict", "--config", "denoise.yaml").assertUserError(
+                "unknown option --config (did you mean --config_file?);");
+        ProcessingSupport.run("denoise_predict", "--config_file", "a.yaml", "b.yaml").assertUserError(
+                "unexpected argument b.yaml;");
+    }
+
+    @Test
+    void helpOffersOnlyWhatTheCommandUses() {
+        assertTrue(help("--help").contains("default: the first GPU when libtorch sees one, else cpu"));
+        assertTrue(help("denoise_predict", "--help").contains("--device"));
+        assertTrue(help("denoise_predict", "--help").contains("--filename"));
+        for (String cmd : new String[] {"info", "models", "semantic_to_centers", "processing_invert_scale"}) {
+            assertFalse(help(cmd, "--help").contains("--device"), cmd);
+        }
+        String train = help("semantic_train", "--help");
+        assertFalse(train.contains("--filename") || train.contains("--array-task"), train);
+        assertTrue(train.contains("--device"), train);
+        ProcessingSupport.run("info", "--device", "cpu").assertUserError("unknown option --device");
+        // the global option before the command still works
+        assertEquals(0, Main.run("--device", "cpu", "--quiet", "models", "--help"));
+    }
+
+    @Test
+    void everyUserErrorEndsWithAFullStop() {
+        // worded without one in nn/Devices
+        ProcessingSupport.run("--device", "tpu:3", "benchmark", "--seconds", "0")
+                .assertUserError("unknown device 'tpu:3': use cpu, cuda or cuda:N.");
+    }
+
+    @Test
+    void aNullLabelsFolderForFilteringSaysThereIsNothingToFilter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path cfg = java.nio.file.Files.writeString(dir.resolve("train.yaml"),
+                "labels_folder: " + dir.resolve("labels") + "\nlabels_folder_for_filtering: null\n"
+                        + "selected_labels: null\nfile_extension: .mrc\n");
+        ProcessingSupport.run("semantic_filter_ground_truth", "--config_file", cfg.toString())
+                .assertUserError("labels_folder_for_filtering is null, so there is nothing to filter; skip this step "
+                        + "when labels_folder already holds the labels to train on");
+    }
+}
