@@ -189,4 +189,67 @@ class InstancePostprocessingTest {
                     name + " instances");
         }
     }
+
+    // ---- multicut merge ----
+
+    @Test
+    void multicutJoinsAcrossAWeakBoundaryAndKeepsAStrongOne() {
+        // two dumbbells along x, each two overlapping balls (radius 8, centres 12 apart) that the watershed splits
+        // at the waist; the boundary map is 1 outside and on the objects' surface, 0 inside, except a plate of 0.9
+        // across the second dumbbell's waist: the first dumbbell becomes one instance, the second stays two
+        int nz = 22;
+        int ny = 22;
+        int nx = 70;
+        int[][] centres = {{11, 11, 12}, {11, 11, 24}, {11, 11, 44}, {11, 11, 56}};
+        float[] fg = new float[nz * ny * nx];
+        float[] dist = new float[fg.length];
+        for (int z = 0, i = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++, i++) {
+                    double d = 0;
+                    for (int[] c : centres) {
+                        double r = Math.sqrt(Math.pow(z - c[0], 2) + Math.pow(y - c[1], 2) + Math.pow(x - c[2], 2));
+                        d = Math.max(d, 8 - r);
+                    }
+                    dist[i] = (float) d;
+                    fg[i] = d >= 0.5 ? 1f : 0f;
+                }
+            }
+        }
+        float[] boundaries = new float[fg.length];
+        for (int z = 0, i = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++, i++) {
+                    boolean surface = fg[i] == 0 || fg[i - 1] == 0 || fg[i + 1] == 0 || fg[i - nx] == 0
+                            || fg[i + nx] == 0 || fg[i - nx * ny] == 0 || fg[i + nx * ny] == 0;
+                    boundaries[i] = surface ? 1f : Math.abs(x - 50) <= 1 ? 0.9f : 0f;
+                }
+            }
+        }
+        int[] ws = InstancePostprocessing.segment(fg, dist, nz, ny, nx,
+                new InstancePostprocessing.Parameters(0.5, 4, 4, 0));
+        assertEquals(4, ConnectedComponents.count(ws), "the watershed splits both dumbbells");
+        assertEquals(1, ws[(11 * ny + 11) * nx + 12]);
+        assertEquals(2, ws[(11 * ny + 11) * nx + 24]);
+        int[] merged = InstancePostprocessing.multicutMerge(ws, boundaries, nz, ny, nx, 0.5);
+        int[] want = {0, 1, 1, 2, 3};
+        for (int i = 0; i < ws.length; i++) {
+            assertEquals(want[ws[i]], merged[i], "voxel " + i + " of watershed region " + ws[i]);
+        }
+    }
+
+    @Test
+    void regionsInTheBackgroundsClusterStaySeparateAndComeFirst() {
+        // a line of watershed regions 0 0 5 5 2 2 7 7 3 3 with a strong boundary only between 2 and 7: the
+        // background joins 5 and 2, whose cluster the reference leaves as separate regions (numbered first, by
+        // id: 2 -> 1, 5 -> 2); 7 and 3 form one instance (3); the background stays 0
+        int[] ws = {0, 0, 5, 5, 2, 2, 7, 7, 3, 3};
+        float[] b = {0, 0, 0, 0, 0, 1, 1, 0, 0, 0};
+        assertArrayEquals(new int[] {0, 0, 2, 2, 1, 1, 3, 3, 3, 3},
+                InstancePostprocessing.multicutMerge(ws, b, 1, 1, 10, 0.5));
+        // a strong boundary around the background instead: it stays alone, the weak-joined regions merge
+        float[] c = {0, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1, 1, 2, 2, 2, 2},
+                InstancePostprocessing.multicutMerge(ws, c, 1, 1, 10, 0.5));
+    }
 }
