@@ -194,44 +194,18 @@ class InstancePostprocessingTest {
 
     @Test
     void multicutJoinsAcrossAWeakBoundaryAndKeepsAStrongOne() {
-        // two dumbbells along x, each two overlapping balls (radius 8, centres 12 apart) that the watershed splits
-        // at the waist; the boundary map is 1 outside and on the objects' surface, 0 inside, except a plate of 0.9
-        // across the second dumbbell's waist: the first dumbbell becomes one instance, the second stays two
-        int nz = 22;
-        int ny = 22;
-        int nx = 70;
-        int[][] centres = {{11, 11, 12}, {11, 11, 24}, {11, 11, 44}, {11, 11, 56}};
-        float[] fg = new float[nz * ny * nx];
-        float[] dist = new float[fg.length];
-        for (int z = 0, i = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++, i++) {
-                    double d = 0;
-                    for (int[] c : centres) {
-                        double r = Math.sqrt(Math.pow(z - c[0], 2) + Math.pow(y - c[1], 2) + Math.pow(x - c[2], 2));
-                        d = Math.max(d, 8 - r);
-                    }
-                    dist[i] = (float) d;
-                    fg[i] = d >= 0.5 ? 1f : 0f;
-                }
-            }
-        }
-        float[] boundaries = new float[fg.length];
-        for (int z = 0, i = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++, i++) {
-                    boolean surface = fg[i] == 0 || fg[i - 1] == 0 || fg[i + 1] == 0 || fg[i - nx] == 0
-                            || fg[i + nx] == 0 || fg[i - nx * ny] == 0 || fg[i + nx * ny] == 0;
-                    boundaries[i] = surface ? 1f : Math.abs(x - 50) <= 1 ? 0.9f : 0f;
-                }
-            }
-        }
-        int[] ws = InstancePostprocessing.segment(fg, dist, nz, ny, nx,
+        // the first dumbbell (no boundary at its waist) becomes one instance, the second (a 0.9 plate) stays two
+        DumbbellPhantom p = new DumbbellPhantom();
+        int nz = DumbbellPhantom.NZ;
+        int ny = DumbbellPhantom.NY;
+        int nx = DumbbellPhantom.NX;
+        int[] ws = InstancePostprocessing.segment(p.foreground, p.distances, nz, ny, nx,
                 new InstancePostprocessing.Parameters(0.5, 4, 4, 0));
         assertEquals(4, ConnectedComponents.count(ws), "the watershed splits both dumbbells");
-        assertEquals(1, ws[(11 * ny + 11) * nx + 12]);
-        assertEquals(2, ws[(11 * ny + 11) * nx + 24]);
-        int[] merged = InstancePostprocessing.multicutMerge(ws, boundaries, nz, ny, nx, 0.5);
+        for (int k = 0; k < 4; k++) {
+            assertEquals(k + 1, ws[DumbbellPhantom.centre(k)]);
+        }
+        int[] merged = InstancePostprocessing.multicutMerge(ws, p.boundaries, nz, ny, nx, 0.5);
         int[] want = {0, 1, 1, 2, 3};
         for (int i = 0; i < ws.length; i++) {
             assertEquals(want[ws[i]], merged[i], "voxel " + i + " of watershed region " + ws[i]);
