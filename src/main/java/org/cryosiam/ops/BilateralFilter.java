@@ -72,7 +72,9 @@ public final class BilateralFilter {
         double rangeUsed = RANGE_MU * rangeSigma;
         double delta = rangeUsed / RANGE_SAMPLES;
         double toIndex = RANGE_SAMPLES / rangeUsed;
-        double[] table = new double[RANGE_SAMPLES];
+        // a last entry of 0 for differences of 4σr or more, so the loops below need no branch; ITK skips those
+        // neighbours (and at a difference just below 4σr whose index rounds up to 100 it reads past its table)
+        double[] table = new double[RANGE_SAMPLES + 1];
         double v = 0; // accumulated like ITK's loop, so the sample points match to the last bit
         for (int i = 0; i < RANGE_SAMPLES; i++, v += delta) {
             table[i] = Math.exp(-0.5 * v * v / (rangeSigma * rangeSigma));
@@ -84,41 +86,54 @@ public final class BilateralFilter {
         }
         float[] out = where == null ? new float[n] : in.clone();
         Slabs.forEach(nz, (long) plane * k, z -> {
-            boolean zIn = z >= r && z < nz - r;
             for (int y = 0; y < ny; y++) {
-                boolean yzIn = zIn && y >= r && y < ny - r;
                 int row = z * plane + y * nx;
+                boolean rowInside = z >= r && z < nz - r && y >= r && y < ny - r;
                 for (int x = 0; x < nx; x++) {
                     int c = row + x;
                     if (where != null && where[c] == 0) {
                         continue;
                     }
-                    double centre = in[c];
-                    double val = 0;
-                    double norm = 0;
-                    boolean inside = yzIn && x >= r && x < nx - r;
-                    for (int i = 0; i < k; i++) {
-                        double p;
-                        if (inside) {
-                            p = in[c + flat[i]];
-                        } else {
-                            int zz = Math.min(Math.max(z + oz[i], 0), nz - 1);
-                            int yy = Math.min(Math.max(y + oy[i], 0), ny - 1);
-                            int xx = Math.min(Math.max(x + ox[i], 0), nx - 1);
-                            p = in[zz * plane + yy * nx + xx];
-                        }
-                        double d = Math.abs(p - centre);
-                        if (d < rangeUsed) {
-                            // ITK indexes without a bound; the product can round up to the table size
-                            double w = kernel[i] * table[Math.min((int) (d * toIndex), RANGE_SAMPLES - 1)];
-                            norm += w;
-                            val += p * w;
-                        }
-                    }
-                    out[c] = (float) (val / norm);
+                    out[c] = (float) (rowInside && x >= r && x < nx - r
+                            ? interior(in, c, flat, kernel, table, toIndex)
+                            : border(in, z, y, x, nz, ny, nx, oz, oy, ox, kernel, table, toIndex));
                 }
             }
         });
         return out;
+    }
+
+    /** The filter at a voxel whose whole neighbourhood lies inside (a small method, so the JIT compiles it fully). */
+    private static double interior(float[] in, int c, int[] flat, double[] kernel, double[] table, double toIndex) {
+        double centre = in[c];
+        int last = table.length - 1;
+        double val = 0;
+        double norm = 0;
+        for (int i = 0; i < flat.length; i++) {
+            double p = in[c + flat[i]];
+            double w = kernel[i] * table[Math.min((int) (Math.abs(p - centre) * toIndex), last)];
+            norm += w;
+            val += p * w;
+        }
+        return val / norm;
+    }
+
+    /** The filter at a voxel near the border: coordinates clamped to the volume. */
+    private static double border(float[] in, int z, int y, int x, int nz, int ny, int nx, int[] oz, int[] oy,
+                                 int[] ox, double[] kernel, double[] table, double toIndex) {
+        double centre = in[(z * ny + y) * nx + x];
+        int last = table.length - 1;
+        double val = 0;
+        double norm = 0;
+        for (int i = 0; i < kernel.length; i++) {
+            int zz = Math.min(Math.max(z + oz[i], 0), nz - 1);
+            int yy = Math.min(Math.max(y + oy[i], 0), ny - 1);
+            int xx = Math.min(Math.max(x + ox[i], 0), nx - 1);
+            double p = in[(zz * ny + yy) * nx + xx];
+            double w = kernel[i] * table[Math.min((int) (Math.abs(p - centre) * toIndex), last)];
+            norm += w;
+            val += p * w;
+        }
+        return val / norm;
     }
 }
