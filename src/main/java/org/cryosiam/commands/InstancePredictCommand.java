@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.ModelKind;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code cryosiam instance_predict}: instance segmentation with a CryoSiam instance model (foreground, distance and
- * boundary heads), then the marker-based watershed of {@link InstancePostprocessing}.
+ * boundary heads), then the marker-based watershed of {@link InstancePostprocessing}, and with
+ * {@code parameters.network.postprocessing: true} and {@code boundary_bias < 1} the multicut merge of
+ * {@link InstancePostprocessing#multicutMerge} on the boundary map.
  *
  * <p>When {@code <stem>_preds.h5} already exists in the prediction folder, its maps are reused and the network is
  * not run (not even loaded, when every tomogram has one): re-running with new post-processing parameters takes
@@ -37,7 +40,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "instance_predict", mixinStandardHelpOptions = true,
         description = {"Instance segmentation with a CryoSiam instance checkpoint: dense prediction of foreground, "
-                + "distance and boundary maps, then markers by distance thresholds and a watershed.",
+                + "distance and boundary maps, then markers by distance thresholds and a watershed; with "
+                + "postprocessing: true and boundary_bias < 1, watershed regions merged by a multicut on the "
+                + "boundary map.",
                 "An existing <stem>_preds.h5 in prediction_folder is reused instead of running the network, so "
                         + "re-running with new thresholds is quick."})
 public final class InstancePredictCommand extends ConfigCommand {
@@ -50,6 +55,7 @@ public final class InstancePredictCommand extends ConfigCommand {
         String maskFolder = cfg.string("mask_folder", "");
         String semanticFolder = cfg.string("semantic_predictions", "");
         InstancePostprocessing.Parameters params = parameters(cfg);
+        OptionalDouble multicutBias = multicutBias(cfg);
         List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, "_preds.h5", "_instance_preds.h5",
@@ -68,6 +74,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                 Path raw = outFolder.resolve(stem + "_preds.h5");
                 float[] foreground;
                 float[] distances;
+                float[] boundaries = null; // read only for the multicut
                 int[] shape;
                 if (Files.isRegularFile(raw)) {
                     NdData fg = Hdf5.read(raw, "foreground");
@@ -80,6 +87,19 @@ public final class InstancePredictCommand extends ConfigCommand {
                     }
                     foreground = fg.toFloatArray();
                     distances = dist.toFloatArray();
+                    if (multicutBias.isPresent()) {
+                        if (!Hdf5.hasDataset(raw, "boundaries")) {
+                            throw new CryosiamUserException(raw + " has no 'boundaries' map, which postprocessing: "
+                                    + "true needs; delete the file to predict again.");
+                        }
+                        NdData bd = Hdf5.read(raw, "boundaries");
+                        if (!java.util.Arrays.equals(shape, bd.shape())) {
+                            throw new CryosiamUserException(raw + ": 'boundaries' has shape "
+                                    + java.util.Arrays.toString(bd.shape()) + ", 'foreground' "
+                                    + java.util.Arrays.toString(shape) + ".");
+                        }
+                        boundaries = bd.toFloatArray();
+                    }
                     CommandLog.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
                 } else {
                     if (model == null) {
@@ -91,7 +111,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                     Preprocessing.standard(tomogram, model.intensity);
                     Volume[] out = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
                             SlidingWindow.progress(name, tomogram, model.patchSize));
-                    float[] boundaries = out[2].data();
+                    boundaries = out[2].data();
                     foreground = out[0].data();
                     distances = out[1].data();
                     if (!maskFolder.isEmpty()) {
@@ -116,6 +136,12 @@ public final class InstancePredictCommand extends ConfigCommand {
                 long t0 = System.nanoTime();
                 int[] instances = InstancePostprocessing.segment(foreground, distances, shape[0], shape[1], shape[2],
                         params);
+                if (multicutBias.isPresent()) {
+                    long t1 = System.nanoTime();
+                    instances = InstancePostprocessing.multicutMerge(instances, boundaries, shape[0], shape[1],
+                            shape[2], multicutBias.getAsDouble());
+                    CommandLog.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
+                }
                 List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
                 CommandLog.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                         (System.nanoTime() - t0) / 1e9));
@@ -136,7 +162,7 @@ public final class InstancePredictCommand extends ConfigCommand {
         }
     }
 
-    /** The post-processing parameters, checked before any work (multicut is refused here). */
+    /** The watershed parameters, checked before any work. */
     static InstancePostprocessing.Parameters parameters(Config cfg) {
         String net = "parameters.network.";
         int distanceType = cfg.integer(net + "distance_type", 0);
@@ -144,14 +170,29 @@ public final class InstancePredictCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": parameters.network.distance_type must be 0, 1 or 2, found "
                     + distanceType + ".");
         }
-        boolean multicut = cfg.bool(net + "postprocessing", false);
-        double boundaryBias = cfg.number(net + "boundary_bias", 1.0);
-        if (multicut && boundaryBias != 1.0) {
-            throw new CryosiamUserException(cfg.source() + ": parameters.network.postprocessing: true (multicut merging "
-                    + "on the boundary map) is not available yet; set it to false to get the watershed instances.");
-        }
+        multicutBias(cfg);
         return new InstancePostprocessing.Parameters(cfg.number(net + "threshold_foreground"),
                 cfg.number(net + "min_center_distance"), cfg.number(net + "max_center_distance"), distanceType);
+    }
+
+    /**
+     * The boundary bias of the multicut merge, or empty when there is none: {@code postprocessing} false (the
+     * documented default) or {@code boundary_bias} 1 (the reference then returns the watershed as it is).
+     */
+    static OptionalDouble multicutBias(Config cfg) {
+        String net = "parameters.network.";
+        if (!cfg.bool(net + "postprocessing", false)) {
+            return OptionalDouble.empty();
+        }
+        double bias = cfg.number(net + "boundary_bias", 1.0);
+        if (bias == 1.0) {
+            return OptionalDouble.empty();
+        }
+        if (!(bias > 0 && bias < 1)) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.network.boundary_bias must lie in (0, 1] "
+                    + "with postprocessing: true, found " + bias + ".");
+        }
+        return OptionalDouble.of(bias);
     }
 
     /** {@code [sigmoid(foreground), distance, sigmoid(boundary)]} along the channel axis: {@code [B, 3, D, H, W]}. */

@@ -12,7 +12,9 @@ package org.cryosiam.ops;
  *       float64 (SciPy's EDT is float64, so is everything after it); 2: {@code d = e}; 0: {@code d} stays
  *       float32;</li>
  *   <li>markers by the multi-threshold search ({@link #findMarkers});</li>
- *   <li>{@code watershed(-d, markers, mask)} with 6-connectivity ({@link Watershed#watershedParallel}).</li>
+ *   <li>{@code watershed(-d, markers, mask)} with 6-connectivity ({@link Watershed#watershedParallel});</li>
+ *   <li>with {@code postprocessing=True} and {@code boundary_bias < 1}: regions merged by a multicut on the
+ *       boundary map ({@link #multicutMerge}).</li>
  * </ol>
  * Every step except the flooding of one mask component runs on all cores.
  */
@@ -187,5 +189,80 @@ public final class InstancePostprocessing {
             }
         });
         return m;
+    }
+
+    /**
+     * Step 5, cryosiam's multicut post-processing: {@code b} = the boundary map bilateral-filtered (ITK, domain σ
+     * 1, range σ 0.1: {@link BilateralFilter}); the region adjacency graph of the watershed, background node 0
+     * included ({@link RegionAdjacencyGraph}); per edge the mean of {@code b} over its faces, turned into costs by
+     * {@link Multicut#probabilitiesToCosts(double[], double)} with {@code β = boundaryBias} (no size weighting);
+     * the multicut by {@link Multicut#solve} (GAEC, then Kernighan–Lin).
+     *
+     * <p>The reference then projects the node labels to voxels, zeroes the watershed wherever that projection is
+     * not 0 and joins the two ({@code join_segmentations}): the cluster labelled 0, the background's, is left as
+     * its separate watershed regions, every other cluster becomes one instance. Numbered as that join numbers
+     * them: first the regions of the background's cluster in increasing watershed id, then the other clusters in
+     * increasing order of their smallest id. Background voxels stay 0 (in the reference too, since elf's
+     * solvers number clusters in node order), so the result is a coarsening of {@code watershed} with the same
+     * foreground.
+     *
+     * @param watershed  instance ids ≥ 0 (0 = background); not modified
+     * @param boundaries the boundary probability map
+     * @param boundaryBias {@code boundary_bias}, in (0, 1)
+     * @return the merged instances
+     */
+    public static int[] multicutMerge(int[] watershed, float[] boundaries, int nz, int ny, int nx,
+                                      double boundaryBias) {
+        int n = Slabs.size(watershed.length, nz, ny, nx);
+        Slabs.size(boundaries.length, nz, ny, nx);
+        RegionAdjacencyGraph rag = RegionAdjacencyGraph.of(watershed, nz, ny, nx);
+        // the edge means read the filtered map only on both sides of region faces
+        byte[] faces = new byte[n];
+        int plane = ny * nx;
+        Slabs.forEach(nz, plane, z -> {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    int i = z * plane + y * nx + x;
+                    int a = watershed[i];
+                    if ((x > 0 && watershed[i - 1] != a) || (x + 1 < nx && watershed[i + 1] != a)
+                            || (y > 0 && watershed[i - nx] != a) || (y + 1 < ny && watershed[i + nx] != a)
+                            || (z > 0 && watershed[i - plane] != a) || (z + 1 < nz && watershed[i + plane] != a)) {
+                        faces[i] = 1;
+                    }
+                }
+            }
+        });
+        float[] b = BilateralFilter.filter(boundaries, nz, ny, nx, 1, 0.1, faces);
+        double[] costs = Multicut.probabilitiesToCosts(rag.means(watershed, b, nz, ny, nx), boundaryBias);
+        int nodes = rag.numberOfNodes();
+        int[] cluster = Multicut.solve(nodes, rag.us(), rag.vs(), costs);
+        boolean[] present = new boolean[nodes];
+        for (int v : watershed) {
+            present[v] = true;
+        }
+        int[] finalId = new int[nodes];
+        int next = 0;
+        for (int v = 1; v < nodes; v++) {
+            if (present[v] && cluster[v] == cluster[0]) {
+                finalId[v] = ++next;
+            }
+        }
+        int[] clusterId = new int[nodes]; // 0: not numbered yet
+        for (int v = 1; v < nodes; v++) {
+            int c = cluster[v];
+            if (present[v] && c != cluster[0]) {
+                if (clusterId[c] == 0) {
+                    clusterId[c] = ++next;
+                }
+                finalId[v] = clusterId[c];
+            }
+        }
+        int[] out = new int[n];
+        Slabs.forChunks(n, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                out[i] = finalId[watershed[i]];
+            }
+        });
+        return out;
     }
 }

@@ -8,11 +8,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.NdData;
+import org.cryosiam.ops.DumbbellPhantom;
+import org.cryosiam.ops.InstancePostprocessing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,14 +113,87 @@ class InstancePredictTest {
     }
 
     @Test
-    void multicutIsRefusedBeforeAnyWork() throws IOException {
+    void multicutMergesWatershedRegionsAndTheTableFollows() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Path raw = step.actual("instance/TS_01_preds.h5");
+        Files.createDirectories(raw.getParent());
+        Files.copy(step.expected("instance/TS_01_preds.h5"), raw);
         Path cfg = step.work.resolve("configs/instance.yaml");
         Files.writeString(cfg, Files.readString(cfg).replace("postprocessing: false", "postprocessing: true"));
+        assertEquals(0, step.run("instance_predict", "configs/instance.yaml", "--filename", "TS_01.mrc"));
+        int[] got = Hdf5.read(step.actual("instance/TS_01_instance_preds.h5"), "instances").toIntArray();
+        // the watershed of the same maps, then the merge with the config's boundary_bias (0.8)
+        int[] ws = InstancePostprocessing.segment(Hdf5.read(raw, "foreground").toFloatArray(),
+                Hdf5.read(raw, "distances").toFloatArray(), 40, 52, 47,
+                new InstancePostprocessing.Parameters(0.5, 0, 2, 1));
+        assertArrayEquals(InstancePostprocessing.multicutMerge(ws, Hdf5.read(raw, "boundaries").toFloatArray(),
+                40, 52, 47, 0.8), got);
+        Map<Integer, Integer> into = new HashMap<>();
+        for (int i = 0; i < ws.length; i++) {
+            assertEquals(ws[i] == 0, got[i] == 0, "same foreground");
+            Integer first = into.putIfAbsent(ws[i], got[i]);
+            if (first != null) {
+                assertEquals(first.intValue(), got[i], "watershed region " + ws[i] + " lies in one instance");
+            }
+        }
+        TreeSet<Integer> ids = new TreeSet<>(into.values());
+        ids.remove(0);
+        System.out.println("multicut: " + (into.size() - 1) + " watershed regions -> " + ids.size() + " instances");
+        assertEquals(ids.size(), ids.last(), "ids 1..n");
+        List<String> rows = Files.readAllLines(step.actual("instance/TS_01_instance_regions.csv"));
+        assertEquals(ids.size() + 1, rows.size(), "one row per instance");
+        for (int r = 1; r < rows.size(); r++) {
+            assertEquals(String.valueOf(r), rows.get(r).split(",")[0]);
+        }
+    }
+
+    @Test
+    void multicutJoinsAWeakWaistThroughTheCommand() throws IOException {
+        // saved maps of two dumbbells (DumbbellPhantom) as TS_01's raw predictions: 4 watershed regions, 3 instances
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        DumbbellPhantom p = new DumbbellPhantom();
+        int[] shape = {DumbbellPhantom.NZ, DumbbellPhantom.NY, DumbbellPhantom.NX};
+        Path raw = step.actual("instance/TS_01_preds.h5");
+        Files.createDirectories(raw.getParent());
+        Map<String, NdData> maps = new LinkedHashMap<>();
+        maps.put("foreground", NdData.float32(p.foreground, shape));
+        maps.put("distances", NdData.float32(p.distances, shape));
+        maps.put("boundaries", NdData.float32(p.boundaries, shape));
+        Hdf5.write(raw, maps);
+        Path cfg = step.work.resolve("configs/instance.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("postprocessing: false", "postprocessing: true")
+                .replace("boundary_bias: 0.8", "boundary_bias: 0.5").replace("min_center_distance: 0",
+                        "min_center_distance: 4").replace("max_center_distance: 2", "max_center_distance: 4")
+                .replace("distance_type: 1", "distance_type: 0"));
+        assertEquals(0, step.run("instance_predict", "configs/instance.yaml", "--filename", "TS_01.mrc"));
+        int[] got = Hdf5.read(step.actual("instance/TS_01_instance_preds.h5"), "instances").toIntArray();
+        assertEquals(1, got[DumbbellPhantom.centre(0)]);
+        assertEquals(1, got[DumbbellPhantom.centre(1)]);
+        assertEquals(2, got[DumbbellPhantom.centre(2)]);
+        assertEquals(3, got[DumbbellPhantom.centre(3)]);
+        assertEquals(4, Files.readAllLines(step.actual("instance/TS_01_instance_regions.csv")).size(),
+                "header and three instances");
+    }
+
+    @Test
+    void multicutNeedsABiasBelowOneAndTheBoundaryMap() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        Path cfg = step.work.resolve("configs/instance.yaml");
+        String text = Files.readString(cfg).replace("postprocessing: false", "postprocessing: true");
+        Files.writeString(cfg, text.replace("boundary_bias: 0.8", "boundary_bias: 1.5"));
         assertEquals(2, step.run("instance_predict", "configs/instance.yaml"));
         assertTrue(Files.notExists(step.actual("instance")), "nothing written");
+        // saved maps without 'boundaries' cannot feed the multicut
+        Path raw = step.actual("instance/TS_01_preds.h5");
+        Files.createDirectories(raw.getParent());
+        Path ref = step.expected("instance/TS_01_preds.h5");
+        Hdf5.write(raw, new LinkedHashMap<>(Map.of("foreground", Hdf5.read(ref, "foreground"),
+                "distances", Hdf5.read(ref, "distances"))));
+        Files.writeString(cfg, text);
+        assertEquals(2, step.run("instance_predict", "configs/instance.yaml", "--filename", "TS_01.mrc"));
         // with boundary_bias 1 the reference skips the multicut: the plain watershed result
-        Files.writeString(cfg, Files.readString(cfg).replace("boundary_bias: 0.8", "boundary_bias: 1.0"));
+        Files.writeString(cfg, text.replace("boundary_bias: 0.8", "boundary_bias: 1.0"));
+        Files.delete(raw);
         assertEquals(0, step.run("instance_predict", "configs/instance.yaml"));
         step.assertInstancesAgree("instance/TS_01_instance_preds.h5", "instances");
     }

@@ -189,4 +189,41 @@ class InstancePostprocessingTest {
                     name + " instances");
         }
     }
+
+    // ---- multicut merge ----
+
+    @Test
+    void multicutJoinsAcrossAWeakBoundaryAndKeepsAStrongOne() {
+        // the first dumbbell (no boundary at its waist) becomes one instance, the second (a 0.9 plate) stays two
+        DumbbellPhantom p = new DumbbellPhantom();
+        int nz = DumbbellPhantom.NZ;
+        int ny = DumbbellPhantom.NY;
+        int nx = DumbbellPhantom.NX;
+        int[] ws = InstancePostprocessing.segment(p.foreground, p.distances, nz, ny, nx,
+                new InstancePostprocessing.Parameters(0.5, 4, 4, 0));
+        assertEquals(4, ConnectedComponents.count(ws), "the watershed splits both dumbbells");
+        for (int k = 0; k < 4; k++) {
+            assertEquals(k + 1, ws[DumbbellPhantom.centre(k)]);
+        }
+        int[] merged = InstancePostprocessing.multicutMerge(ws, p.boundaries, nz, ny, nx, 0.5);
+        int[] want = {0, 1, 1, 2, 3};
+        for (int i = 0; i < ws.length; i++) {
+            assertEquals(want[ws[i]], merged[i], "voxel " + i + " of watershed region " + ws[i]);
+        }
+    }
+
+    @Test
+    void regionsInTheBackgroundsClusterStaySeparateAndComeFirst() {
+        // a line of watershed regions 0 0 5 5 2 2 7 7 3 3 with a strong boundary only between 2 and 7: the
+        // background joins 5 and 2, whose cluster the reference leaves as separate regions (numbered first, by
+        // id: 2 -> 1, 5 -> 2); 7 and 3 form one instance (3); the background stays 0
+        int[] ws = {0, 0, 5, 5, 2, 2, 7, 7, 3, 3};
+        float[] b = {0, 0, 0, 0, 0, 1, 1, 0, 0, 0};
+        assertArrayEquals(new int[] {0, 0, 2, 2, 1, 1, 3, 3, 3, 3},
+                InstancePostprocessing.multicutMerge(ws, b, 1, 1, 10, 0.5));
+        // a strong boundary around the background instead: it stays alone, the weak-joined regions merge
+        float[] c = {0, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1, 1, 2, 2, 2, 2},
+                InstancePostprocessing.multicutMerge(ws, c, 1, 1, 10, 0.5));
+    }
 }
