@@ -26,6 +26,7 @@ final class CliShape {
             CommandSpec spec = sub.getCommandSpec();
             if (!USE_DEVICE.contains(spec.name())) {
                 remove(spec, "--device");
+                remove(spec, "--precision");
             }
             if (sub.getCommand() instanceof ConfigCommand c && !c.takesFilename()) {
                 remove(spec, "--filename");

@@ -70,8 +70,8 @@ public final class Main {
 
     @Option(names = "--precision", scope = ScopeType.INHERIT, paramLabel = "TYPE",
             description = {"Number type of the networks: fp32 (default, the reference's) or bf16 (needs a CPU with "
-                    + "AVX-512-BF16 or AMX, or a GPU). On the fixture networks bf16 moves raw outputs by at most 2% "
-                    + "of their range and keeps 99.5% of semantic classes; see the README."})
+                    + "AVX-512-BF16 or AMX, or a GPU). On the fixture networks bf16 moves raw outputs by at most 2%% "
+                    + "of their range and keeps 99.5%% of semantic classes; see the README."})
     void setPrecision(String precision) {
         try {
             GlobalOptions.precision = org.cryosiam.nn.Precision.parse(precision);
