@@ -63,6 +63,7 @@ final class DenseModel implements AutoCloseable {
             if (net.kind() != expected) {
                 throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
             }
+            StrictLoad.check(ckpt, net);
             net.checkPatchSize(patch[0], patch[1], patch[2]);
         } catch (RuntimeException e) {
             net.close();
