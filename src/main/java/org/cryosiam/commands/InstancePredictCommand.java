@@ -149,8 +149,17 @@ public final class InstancePredictCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": parameters.network.postprocessing: true (multicut merging "
                     + "on the boundary map) is not available yet; set it to false to get the watershed instances.");
         }
-        return new InstancePostprocessing.Parameters(cfg.number(net + "threshold_foreground"),
-                cfg.number(net + "min_center_distance"), cfg.number(net + "max_center_distance"), distanceType);
+        double threshold = cfg.number(net + "threshold_foreground");
+        double lo = cfg.number(net + "min_center_distance");
+        double hi = cfg.number(net + "max_center_distance");
+        // the marker search labels the volume once per 0.5 step from lo to hi: lo and hi must be finite and ordered;
+        // a large hi costs nothing (the search stops where the distances end), a hugely negative lo would never end
+        if (!Double.isFinite(threshold) || !Double.isFinite(lo) || !Double.isFinite(hi) || lo < 0 || hi < lo) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.network needs finite numbers with 0 <= "
+                    + "min_center_distance <= max_center_distance and a finite threshold_foreground, found "
+                    + lo + ", " + hi + " and " + threshold + ".");
+        }
+        return new InstancePostprocessing.Parameters(threshold, lo, hi, distanceType);
     }
 
     /** {@code [sigmoid(foreground), distance, sigmoid(boundary)]} along the channel axis: {@code [B, 3, D, H, W]}. */
