@@ -15,6 +15,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Link;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.links.SoftLink;
 import io.jhdf.object.datatype.DataType;
@@ -39,12 +40,13 @@ public final class Hdf5 {
     /** Largest element count one Java array (and so one dataset we read) holds. */
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     /**
-     * Chunked data may be compressed, so its size is not bounded by the file's; deflate expands at most about
-     * 1032:1, and a dataset larger than this factor times the file (plus a margin for fill-value chunks of small
-     * files) is a damaged header, refused before jhdf allocates it.
+     * Chunked data may be compressed, so its size is not bounded by the file's; but deflate (the filter h5py files
+     * use; jhdf reads no stronger one) expands at most about 1032:1. A dataset larger than this factor times the file
+     * (plus a small margin) is a damaged header, refused before jhdf allocates and fills it. (A dataset whose chunks
+     * were never written, all fill value, could be larger; no CryoSiam file is one.)
      */
-    private static final long MAX_EXPANSION = 2048;
-    private static final long EXPANSION_MARGIN = 64L << 20;
+    private static final long MAX_EXPANSION = 1100;
+    private static final long EXPANSION_MARGIN = 1L << 20;
 
     private static volatile Supplier<Map<String, String>> rootAttributes;
 
@@ -112,9 +114,9 @@ public final class Hdf5 {
         }
         HdfFile h;
         try {
-            h = new HdfFile(file);
+            h = openMapped(file);
         } catch (RuntimeException | StackOverflowError e) {
-            throw new CryosiamUserException(file + ": not a readable HDF5 file (" + e.getMessage() + ").", e);
+            throw unreadable(file, e);
         }
         try {
             checkEndOfFile(file, h);
@@ -122,6 +124,25 @@ public final class Hdf5 {
         } catch (RuntimeException e) {
             h.close();
             throw unreadable(file, e);
+        }
+    }
+
+    /**
+     * jhdf reading through a file channel allocates a buffer of whatever length a header field says before it reads
+     * (a damaged object header asked for gigabytes); over a byte buffer it takes slices, which a length past the end
+     * refuses. So files that fit one mapping (2 GiB) are read from a read-only memory map: no copy, no allocation
+     * sized by the file's fields. Larger files go through the channel.
+     */
+    private static HdfFile openMapped(Path file) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                return new HdfFile(file);
+            }
+            return HdfFile.fromByteBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size));
+        } catch (java.io.IOException e) {
+            throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
         }
     }
 
@@ -326,13 +347,33 @@ public final class Hdf5 {
             throw new CryosiamUserException(file + ": dataset '" + name + "' claims " + bytes + " bytes, more than "
                     + "a file of " + size + " bytes can hold; the file is damaged.");
         }
+        if (ds instanceof ChunkedDataset) { // jhdf allocates (and walks) whole chunks: their size is bounded too
+            long chunk = elementSize;
+            for (int c : ((ChunkedDataset) ds).getChunkDimensions()) {
+                if (c < 1) {
+                    throw new CryosiamUserException(file + ": dataset '" + name + "' has a chunk dimension of " + c
+                            + "; the file is damaged.");
+                }
+                chunk = Math.min(chunk * c, Long.MAX_VALUE / (1L << 32)); // c < 2^31: saturates, no overflow
+            }
+            if (chunk > MAX_EXPANSION * size + EXPANSION_MARGIN) {
+                throw new CryosiamUserException(file + ": dataset '" + name + "' claims chunks of " + chunk
+                        + " bytes, more than a file of " + size + " bytes can hold; the file is damaged.");
+            }
+        }
     }
 
     private static CryosiamUserException unreadable(Path file, Throwable e) {
         if (e instanceof CryosiamUserException) {
             return (CryosiamUserException) e;
         }
-        String why = e instanceof StackOverflowError ? "its structure nests without end" : e.getMessage();
-        return new CryosiamUserException(file + ": not a readable HDF5 file (" + why + ").", e);
+        // jhdf's own messages say what it found; anything else (an index past a buffer...) is damage all the same
+        String why = e instanceof io.jhdf.exceptions.HdfException && e.getMessage() != null
+                ? e.getMessage().replaceAll("([a-z]+\\.)+[A-Za-z]*(Exception|Error): ", "").replaceAll("\\s+", " ")
+                : "its structure is damaged";
+        if (why.length() > 200 || why.contains("Exception") || why.contains("java.")) {
+            why = "its structure is damaged";
+        }
+        return new CryosiamUserException(file + ": not a readable HDF5 file (" + why.strip() + ").", e);
     }
 }
