@@ -3,7 +3,6 @@ package org.cryosiam.commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
@@ -23,27 +22,14 @@ final class EmbeddingOutputs {
         return folder.resolve(stem + "_embeds.h5");
     }
 
-    /**
-     * True (and says so) when the tomogram was done by an earlier run. The earlier run's labels must then be a
-     * readable HDF5 file with one label per embedding: later commands rely on it, so a damaged one is an error here
-     * rather than a skip.
-     */
+    /** True (and says so) when the tomogram was done by an earlier run. */
     static boolean alreadyDone(Path folder, String stem) {
         Path f = embedsFile(folder, stem);
-        if (!Files.exists(f)) {
-            return false;
+        if (Files.exists(f)) {
+            CommandLog.info("skipping " + stem + ": " + f + " exists");
+            return true;
         }
-        Path labelsFile = folder.resolve(stem + "_instance_labels.h5");
-        int[] embeds = Hdf5.read(f, "embeddings").shape();
-        NdData labels = Hdf5.read(labelsFile, "labels");
-        if (embeds.length != 2 || labels.rank() != 1 || labels.type().floating() || labels.size() != embeds[1]) {
-            throw new CryosiamUserException(labelsFile + ": holds " + labels.type().numpyName() + " labels of shape "
-                    + java.util.Arrays.toString(labels.shape()) + " for the embeddings of shape "
-                    + java.util.Arrays.toString(embeds) + " in " + f.getFileName() + "; delete both to redo " + stem
-                    + ".");
-        }
-        CommandLog.info("skipping " + stem + ": " + f + " exists");
-        return true;
+        return false;
     }
 
     /**

@@ -175,19 +175,22 @@ class InputValidationTest {
                 cfg.toString()), all, "must be 2-D, found shape [3]");
     }
 
+    /** Where _instance_labels.h5 is read (visualization): a non-HDF5 file, or labels not matching, is refused. */
     @Test
-    void aDamagedInstanceLabelsFileIsRefusedOnResume() throws IOException {
+    void aDamagedInstanceLabelsFileIsRefused() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("embeds"));
         writeEmbeds(folder, "A", 4, 3);
         Path labels = folder.resolve("A_instance_labels.h5");
         Files.writeString(labels, "not HDF5\n");
-        UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingOutputs.alreadyDone(folder, "A")), labels, "not a readable HDF5 file");
+        Path cfg = dir.resolve("vis.yaml");
+        Files.writeString(cfg, "prediction_folder: " + folder + "\nfile_extension: .mrc\nvisualization_files: null\n"
+                + "visualization:\n  prediction_folder: " + dir.resolve("vis") + "\n  distance: euclidean\n");
+        UserErrors.assertOneSentence(Cli.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
+                cfg.toString()), labels, "not a readable HDF5 file");
         Hdf5.write(labels, "labels", NdData.int64(new long[] {1, 2}, 2));
-        UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingOutputs.alreadyDone(folder, "A")), labels, "delete both");
-        Hdf5.write(labels, "labels", NdData.int64(new long[] {1, 2, 3}, 3));
-        assertTrue(EmbeddingOutputs.alreadyDone(folder, "A"));
+        UserErrors.assertOneSentence(Cli.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
+                cfg.toString()), labels, "should hold the 3 integer labels");
+        assertFalse(Files.exists(dir.resolve("vis").resolve("A_embeds_umap.html")));
     }
 
     @Test
