@@ -71,10 +71,8 @@ public final class CheckpointWriter {
         }
         CheckpointWriter w = new CheckpointWriter();
         w.pickle(top);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + name + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = org.cryosiam.io.AtomicFile.temporary(file);
         try {
-            Files.createDirectories(dir);
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 w.zip(out, root);
             }

@@ -51,6 +51,10 @@ final class PickleReader {
 
     private static final Object MARK = new Object();
     private static final int MAX_MEMO = 50_000_000;
+    /** Highest protocol Python writes today (5); a higher one is a damaged or future file. */
+    private static final int MAX_PROTOCOL = 5;
+    /** Longest decimal integer read from text (Python's own default limit): parsing is quadratic in its length. */
+    private static final int MAX_DIGITS = 4300;
 
     private final ByteBuffer in;
     private final Hooks hooks;
@@ -63,15 +67,26 @@ final class PickleReader {
         this.hooks = hooks;
     }
 
+    /**
+     * Runs the pickle. Any value of an unexpected type (a string where a class name or a number belongs, None where
+     * a list belongs…) is a {@link PickleException} naming the opcode's position, never a Java exception's text.
+     */
     static Object read(byte[] data, Hooks hooks) throws PickleException {
+        PickleReader r = new PickleReader(data, hooks);
         try {
-            return new PickleReader(data, hooks).run();
+            return r.run();
         } catch (java.nio.BufferUnderflowException e) {
             throw new PickleException("the pickle ends early");
-        } catch (ClassCastException | IndexOutOfBoundsException e) {
-            throw new PickleException("malformed pickle (" + e.getMessage() + ")");
+        } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException | ArithmeticException
+                 | IllegalArgumentException e) {
+            throw new PickleException("malformed pickle (a value of the wrong kind at byte " + r.opPosition + ")");
+        } catch (StackOverflowError e) {
+            throw new PickleException("malformed pickle (values nested too deeply or containing themselves)");
         }
     }
+
+    /** Position of the opcode being run, for messages. */
+    private int opPosition;
 
     private Object run() throws PickleException {
         while (true) {
@@ -79,10 +94,18 @@ final class PickleReader {
                 throw new PickleException("the pickle ends early (no STOP opcode)");
             }
             int pos = in.position();
+            opPosition = pos;
             int op = in.get() & 0xff;
             switch (op) {
-                case 0x80: in.get(); break; // PROTO
-                case 0x95: in.getLong(); break; // FRAME: framing is only a hint for buffered readers
+                case 0x80: { // PROTO
+                    int proto = in.get() & 0xff;
+                    if (proto > MAX_PROTOCOL) {
+                        throw new PickleException("pickle protocol " + proto + " is not supported (0 to "
+                                + MAX_PROTOCOL + ")");
+                    }
+                    break;
+                }
+                case 0x95: length(in.getLong()); break; // FRAME: only a hint for buffered readers, but never past the end
                 case '.': // STOP
                     if (stack.size() != 1) {
                         throw new PickleException("malformed pickle (stack holds " + stack.size() + " items at STOP)");
@@ -99,10 +122,10 @@ final class PickleReader {
                 case 'K': push((long) (in.get() & 0xff)); break;
                 case 'M': push((long) (in.getShort() & 0xffff)); break;
                 case 'I': pushTextInt(readLine()); break;
-                case 'L': push(toNumber(new BigInteger(stripL(readLine())))); break;
+                case 'L': push(toNumber(textInteger(stripL(readLine())))); break;
                 case 0x8a: push(readLong(in.get() & 0xff)); break;
                 case 0x8b: push(readLong(length(in.getInt()))); break;
-                case 'F': push(Double.parseDouble(readLine())); break;
+                case 'F': push(textFloat(readLine())); break;
                 case 'G': push(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); break; // big-endian
                 case 'X': push(utf8(length(in.getInt()))); break;
                 case 0x8c: push(utf8(in.get() & 0xff)); break;
@@ -116,7 +139,7 @@ final class PickleReader {
                 case 0x8e: case 0x96: push(bytes(length(in.getLong()))); break;
                 case ']': push(new ArrayList<>()); break;
                 case 'l': push(new ArrayList<>(popMark())); break;
-                case 'a': { Object v = pop(); append(peek(), List.of(v)); break; }
+                case 'a': { Object v = pop(); append(peek(), Arrays.asList(v)); break; } // (List.of refuses None)
                 case 'e': { List<Object> items = popMark(); append(peek(), items); break; }
                 case ')': push(new PyTuple()); break;
                 case 't': push(PyTuple.of(popMark())); break;
@@ -125,24 +148,24 @@ final class PickleReader {
                 case 0x87: { Object c = pop(); Object b = pop(); Object a = pop(); push(new PyTuple(a, b, c)); break; }
                 case '}': push(new LinkedHashMap<>()); break;
                 case 'd': { Map<Object, Object> m = new LinkedHashMap<>(); setItems(m, popMark()); push(m); break; }
-                case 's': { Object v = pop(); Object k = pop(); setItems(peek(), List.of(k, v)); break; }
+                case 's': { Object v = pop(); Object k = pop(); setItems(peek(), Arrays.asList(k, v)); break; }
                 case 'u': { List<Object> kv = popMark(); setItems(peek(), kv); break; }
                 case 0x8f: push(new LinkedHashSet<>()); break;
                 case 0x90: { List<Object> items = popMark(); addItems(peek(), items); break; }
-                case 0x91: push(new LinkedHashSet<>(popMark())); break;
+                case 0x91: { Set<Object> set = new LinkedHashSet<>(); addItems(set, popMark()); push(set); break; }
                 case 'c': { String module = readLine(); String name = readLine(); push(new Global(module, name)); break; }
-                case 0x93: { String name = (String) pop(); String module = (String) pop(); push(new Global(module, name)); break; }
+                case 0x93: { String name = text(pop()); String module = text(pop()); push(new Global(module, name)); break; }
                 case 'R': { Object args = pop(); Object fn = pop(); push(call(fn, asList(args))); break; }
                 case 0x81: { Object args = pop(); Object cls = pop(); push(newObject(cls, asList(args))); break; }
                 case 0x92: { pop(); Object args = pop(); Object cls = pop(); push(newObject(cls, asList(args))); break; }
                 case 'o': { List<Object> items = popMark(); push(newObject(items.get(0), items.subList(1, items.size()))); break; }
                 case 'i': { Global g = new Global(readLine(), readLine()); push(newObject(g, popMark())); break; }
                 case 'b': { Object state = pop(); build(peek(), state); break; }
-                case 'p': memoPut(Long.parseLong(readLine())); break;
+                case 'p': memoPut(memoKey(readLine())); break;
                 case 'q': memoPut(in.get() & 0xff); break;
                 case 'r': memoPut(in.getInt() & 0xffffffffL); break;
                 case 0x94: memoPut(memo.size()); break;
-                case 'g': push(memoGet(Long.parseLong(readLine()))); break;
+                case 'g': push(memoGet(memoKey(readLine()))); break;
                 case 'h': push(memoGet(in.get() & 0xff)); break;
                 case 'j': push(memoGet(in.getInt() & 0xffffffffL)); break;
                 case 'P': push(hooks.persistentLoad(readLine())); break;
@@ -237,14 +260,54 @@ final class PickleReader {
         return s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private void pushTextInt(String s) {
+    private void pushTextInt(String s) throws PickleException {
         if (s.equals("00")) {
             push(Boolean.FALSE);
         } else if (s.equals("01")) {
             push(Boolean.TRUE);
         } else {
-            push(toNumber(new BigInteger(s)));
+            push(toNumber(textInteger(s)));
         }
+    }
+
+    /** A decimal integer of INT/LONG (protocol 0), or an error quoting the text. */
+    private static BigInteger textInteger(String s) throws PickleException {
+        String t = s.strip();
+        if (t.length() > MAX_DIGITS || !t.matches("[+-]?[0-9]+")) {
+            throw new PickleException("malformed pickle (" + quote(s) + " is not an integer)");
+        }
+        return new BigInteger(t);
+    }
+
+    private static double textFloat(String s) throws PickleException {
+        String t = s.strip();
+        // Python's repr of a float: digits, sign, point, exponent, or inf/nan; no Java-only forms (0x1p3, 1f)
+        if (t.length() > 400 || !t.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|nan)")) {
+            throw new PickleException("malformed pickle (" + quote(s) + " is not a number)");
+        }
+        return t.endsWith("inf") ? (t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                : t.endsWith("nan") ? Double.NaN : Double.parseDouble(t);
+    }
+
+    private static long memoKey(String s) throws PickleException {
+        BigInteger k = textInteger(s);
+        if (k.signum() < 0 || k.bitLength() > 62) {
+            throw new PickleException("malformed pickle (memo key " + quote(s) + ")");
+        }
+        return k.longValue();
+    }
+
+    private static String text(Object o) throws PickleException {
+        if (!(o instanceof String)) {
+            throw new PickleException("malformed pickle (a class name is a " + typeName(o) + ", not a string)");
+        }
+        return (String) o;
+    }
+
+    /** A short quotation of untrusted text for a message. */
+    private static String quote(String s) {
+        String t = s.length() > 20 ? s.substring(0, 20) + "…" : s;
+        return "'" + t.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     private static String unquote(String s) {
@@ -324,8 +387,14 @@ final class PickleReader {
         }
     }
 
-    /** byte[] keys would compare by identity; use their content as a string instead. */
-    private static Object hashable(Object key) {
+    /**
+     * byte[] keys would compare by identity; use their content as a string instead. Lists, dicts and sets cannot be
+     * keys in Python (a damaged pickle could make Java hash a huge or self-containing one).
+     */
+    private static Object hashable(Object key) throws PickleException {
+        if ((key instanceof List && !(key instanceof PyTuple)) || key instanceof Map || key instanceof Set) {
+            throw new PickleException("malformed pickle (a " + typeName(key) + " used as a dict key or set item)");
+        }
         return key instanceof byte[] ? new String((byte[]) key, StandardCharsets.ISO_8859_1) : key;
     }
 
@@ -363,7 +432,12 @@ final class PickleReader {
             case "__builtin__ set":
             case "builtins frozenset":
             case "__builtin__ frozenset":
-                return args.isEmpty() ? new LinkedHashSet<>() : new LinkedHashSet<>((List<?>) args.get(0));
+                if (args.isEmpty()) {
+                    return new LinkedHashSet<>();
+                }
+                Set<Object> set = new LinkedHashSet<>();
+                addItems(set, asList(args.get(0)));
+                return set;
             case "builtins list":
             case "__builtin__ list":
                 return args.isEmpty() ? new ArrayList<>() : new ArrayList<>((List<?>) args.get(0));

@@ -64,6 +64,7 @@ final class DenseModel implements AutoCloseable {
             if (net.kind() != expected) {
                 throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
             }
+            StrictLoad.check(ckpt, net);
             net.checkPatchSize(patch[0], patch[1], patch[2]);
             net.setPrecision(Main.GlobalOptions.precision);
         } catch (RuntimeException e) {

@@ -50,6 +50,7 @@ final class EmbeddingModel implements AutoCloseable {
                 throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), ModelKind.EMBEDDING,
                         command));
             }
+            StrictLoad.check(ckpt, net);
             ModelResolver.accepted(model, net.kind(), Devices.name(device));
             String warning = ModelResolver.embeddingWarning(model, command, cfg.integer("masking_type", 0));
             if (warning != null) {

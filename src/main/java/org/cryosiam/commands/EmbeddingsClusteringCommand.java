@@ -49,21 +49,32 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             throw new CryosiamUserException(folder + ": no *_embeds.h5 files to cluster.");
         }
         Path all = folder.resolve("embeddings.h5");
+        // every input is read and checked before anything is written (a bad file never leaves half the outputs)
+        boolean reuse = Files.exists(all);
         double[][] x;
         long[] counts;
-        if (Files.exists(all)) {
-            NdData e = Hdf5.read(all, "embeddings");
-            counts = Hdf5.read(all, "number_of_samples").toLongArray();
-            x = rows(e);
+        if (reuse) {
+            x = rows(all, Hdf5.read(all, "embeddings"));
+            counts = sampleCounts(all, Hdf5.read(all, "number_of_samples"), x.length, stems.size());
             CommandLog.info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
         } else {
             List<double[]> list = new ArrayList<>();
             counts = new long[stems.size()];
+            Path first = null;
+            int firstDim = -1;
             for (int f = 0; f < stems.size(); f++) {
-                NdData e = Hdf5.read(folder.resolve(stems.get(f) + "_embeds.h5"), "embeddings");
-                double[][] cols = rows(e); // [dim][n] stored; rows() gives [dim][n] -> transpose below
+                Path file = folder.resolve(stems.get(f) + "_embeds.h5");
+                double[][] cols = rows(file, Hdf5.read(file, "embeddings")); // stored (dim, n)
                 int dim = cols.length;
                 int n = dim == 0 ? 0 : cols[0].length;
+                if (n > 0 && firstDim >= 0 && dim != firstDim) {
+                    throw new CryosiamUserException(file + ": embeddings of dimension " + dim + ", but " + first
+                            + " has " + firstDim + "; all tomograms must come from the same model.");
+                }
+                if (n > 0 && firstDim < 0) {
+                    first = file;
+                    firstDim = dim;
+                }
                 for (int i = 0; i < n; i++) {
                     double[] v = new double[dim];
                     for (int d = 0; d < dim; d++) {
@@ -74,7 +85,29 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
                 counts[f] = n;
             }
             x = list.toArray(double[][]::new);
-            int dim = x.length == 0 ? 0 : x[0].length;
+        }
+        if (x.length == 0) {
+            throw new CryosiamUserException(all + ": no embeddings to cluster.");
+        }
+        if (x[0].length == 0) {
+            throw new CryosiamUserException(all + ": the embeddings have dimension 0.");
+        }
+        Table[] regions = new Table[stems.size()];
+        for (int f = 0; f < stems.size(); f++) {
+            Path regionsFile = folder.resolve(stems.get(f) + "_instance_regions.csv");
+            regions[f] = Csv.read(regionsFile);
+            if (regions[f].rowCount() != counts[f]) {
+                throw new CryosiamUserException(regionsFile + ": " + regions[f].rowCount() + " rows, but "
+                        + counts[f] + " embeddings for " + stems.get(f) + ".");
+            }
+            if (!regions[f].hasColumn("label")) {
+                throw new CryosiamUserException(regionsFile + ": no column 'label'.");
+            }
+        }
+        Map<String, NdData> extra = new LinkedHashMap<>();
+        int[] clusters = cluster(x, section, extra); // checks its parameters against the data first
+        if (!reuse) {
+            int dim = x[0].length;
             double[] flat = new double[x.length * dim];
             for (int i = 0; i < x.length; i++) {
                 System.arraycopy(x[i], 0, flat, i * dim, dim);
@@ -85,15 +118,6 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             Hdf5.write(all, ds);
             CommandLog.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
-        if (x.length == 0) {
-            throw new CryosiamUserException(all + ": no embeddings to cluster.");
-        }
-        if (counts.length != stems.size()) {
-            throw new CryosiamUserException(all + ": holds embeddings of " + counts.length + " tomograms, but "
-                    + stems.size() + " are listed; delete it to rebuild it from the *_embeds.h5 files.");
-        }
-        Map<String, NdData> extra = new LinkedHashMap<>();
-        int[] clusters = cluster(x, section, extra);
         Map<String, NdData> ds = new LinkedHashMap<>();
         ds.put("clusters", NdData.int32(clusters, clusters.length));
         ds.putAll(extra);
@@ -109,17 +133,11 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             int[] mine = java.util.Arrays.copyOfRange(clusters, start, start + n);
             start += n;
             Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n));
-            Path regionsFile = folder.resolve(stem + "_instance_regions.csv");
-            Table regions = Csv.read(regionsFile);
-            if (regions.rowCount() != n) {
-                throw new CryosiamUserException(regionsFile + ": " + regions.rowCount() + " rows, but " + n
-                        + " embeddings for " + stem + ".");
-            }
-            Table clustered = regions.toBuilder().ints("semantic_class", mine).build();
+            Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
             String base = stem + "_instance_regions_" + method() + "_clustered";
             Csv.write(folder.resolve(base + ".csv"), clustered);
             StarFile.write(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES));
-            for (String label : regions.strings("label")) {
+            for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }
             CommandLog.info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
@@ -131,18 +149,49 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
         }
     }
 
-    /** A 2-D dataset as rows of doubles. */
-    static double[][] rows(NdData e) {
+    /** A 2-D dataset of {@code file} as rows of doubles; every value must be finite (k-means and UMAP need it). */
+    static double[][] rows(Path file, NdData e) {
         int[] s = e.shape();
         if (s.length != 2) {
-            throw new CryosiamUserException("embeddings must be 2-D, found shape " + java.util.Arrays.toString(s) + ".");
+            throw new CryosiamUserException(file + ": the embeddings must be 2-D, found shape "
+                    + java.util.Arrays.toString(s) + ".");
         }
         double[] flat = e.toDoubleArray();
+        for (int i = 0; i < flat.length; i++) {
+            if (!Double.isFinite(flat[i])) {
+                throw new CryosiamUserException(file + ": the embeddings hold " + flat[i] + " at row " + (i / s[1])
+                        + ", column " + (i % s[1]) + ".");
+            }
+        }
         double[][] out = new double[s[0]][s[1]];
         for (int i = 0; i < s[0]; i++) {
             System.arraycopy(flat, i * s[1], out[i], 0, s[1]);
         }
         return out;
+    }
+
+    /** {@code number_of_samples} of {@code embeddings.h5}: one count per tomogram, adding up to the rows. */
+    private static long[] sampleCounts(Path all, NdData c, int rows, int tomograms) {
+        long[] counts = c.toLongArray();
+        long sum = 0;
+        for (long n : counts) {
+            if (n < 0 || n > rows) {
+                sum = -1;
+                break;
+            }
+            sum += n;
+        }
+        if (c.rank() != 1 || c.type().floating() || sum != rows) {
+            throw new CryosiamUserException(all + ": number_of_samples " + (c.rank() == 1 && counts.length <= 10
+                    ? java.util.Arrays.toString(counts) : "of shape " + java.util.Arrays.toString(c.shape()))
+                    + " does not add up to its " + rows + " embeddings; delete it to rebuild it from the *_embeds.h5 "
+                    + "files.");
+        }
+        if (counts.length != tomograms) {
+            throw new CryosiamUserException(all + ": holds embeddings of " + counts.length + " tomograms, but "
+                    + tomograms + " are listed; delete it to rebuild it from the *_embeds.h5 files.");
+        }
+        return counts;
     }
 
     /** {@code clustering_files} (names with or without the extension) or every {@code *_embeds.h5}; sorted stems. */

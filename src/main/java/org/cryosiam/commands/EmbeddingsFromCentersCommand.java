@@ -3,6 +3,7 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
@@ -36,12 +37,6 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": centers_patch_size must be at least 1.");
         }
         Table centers = readCenters(cfg.path("centers_file"), outFolder);
-        for (String c : List.of("label", "tomo", "centroid-0", "centroid-1", "centroid-2")) {
-            if (!centers.hasColumn(c)) {
-                throw new CryosiamUserException(cfg.path("centers_file") + ": no column '" + c
-                        + "' (STAR: rlnLabel, rlnMicrographName, rlnCoordinateZ/Y/X; CSV: label, tomo, centroid-0..2).");
-            }
-        }
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
@@ -74,24 +69,41 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
      */
     static Table readCenters(Path file, Path outFolder) {
-        if (file.toString().endsWith(".star")) {
-            Table t = StarFile.readTable(file);
-            if (!t.hasColumn("rlnLabel")) {
-                t = RegionTables.withFirstColumn(t, "rlnLabel", oneToN(t.rowCount()));
-                Path out = outFolder.resolve("centers_with_labels.star");
-                StarFile.write(out, t);
-                CommandLog.info("wrote " + out);
+        boolean star = file.toString().endsWith(".star");
+        Table t = star ? StarFile.readTable(file) : Csv.read(file);
+        // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
+        Map<String, String> names = RegionTables.fromStarNames();
+        if (star && !t.hasColumn("rlnMicrographName") && t.hasColumn("rlnTomoName")) {
+            names.put("rlnTomoName", "tomo");
+        }
+        Table named = star ? t.renamed(names) : t;
+        // everything checked before centers_with_labels (or anything else) is written
+        for (String c : List.of("tomo", "centroid-0", "centroid-1", "centroid-2")) {
+            if (!named.hasColumn(c)) {
+                throw new CryosiamUserException(file + ": no column " + (star ? starName(c) : "'" + c + "'")
+                        + " (STAR: rlnMicrographName or rlnTomoName, rlnCoordinateZ/Y/X, optional rlnLabel; CSV: tomo, "
+                        + "centroid-0..2, optional label).");
             }
-            return t.renamed(RegionTables.fromStarNames());
         }
-        Table t = Csv.read(file);
-        if (!t.hasColumn("label")) {
-            t = RegionTables.withFirstColumn(t, "label", oneToN(t.rowCount()));
-            Path out = outFolder.resolve("centers_with_labels.csv");
+        Particles.checkCoordinates(file, named, "centroid-0", "centroid-1", "centroid-2");
+        if (named.hasColumn("label")) {
+            named.longs("label"); // whole numbers (a message naming the file otherwise)
+            return named;
+        }
+        String label = star ? "rlnLabel" : "label";
+        t = RegionTables.withFirstColumn(t, label, oneToN(t.rowCount()));
+        Path out = outFolder.resolve(star ? "centers_with_labels.star" : "centers_with_labels.csv");
+        if (star) {
+            StarFile.write(out, t);
+        } else {
             Csv.write(out, t);
-            CommandLog.info("wrote " + out);
         }
-        return t;
+        CommandLog.info("wrote " + out);
+        return star ? t.renamed(names) : t;
+    }
+
+    private static String starName(String column) {
+        return column.equals("tomo") ? "rlnMicrographName (or rlnTomoName)" : RegionTables.STAR_NAMES.get(column);
     }
 
     private static long[] oneToN(int n) {

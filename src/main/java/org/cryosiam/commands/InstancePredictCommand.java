@@ -171,8 +171,17 @@ public final class InstancePredictCommand extends ConfigCommand {
                     + distanceType + ".");
         }
         multicutBias(cfg);
-        return new InstancePostprocessing.Parameters(cfg.number(net + "threshold_foreground"),
-                cfg.number(net + "min_center_distance"), cfg.number(net + "max_center_distance"), distanceType);
+        double threshold = cfg.number(net + "threshold_foreground");
+        double lo = cfg.number(net + "min_center_distance");
+        double hi = cfg.number(net + "max_center_distance");
+        // the marker search labels the volume once per 0.5 step from lo to hi: lo and hi must be finite and ordered;
+        // a large hi costs nothing (the search stops where the distances end), a hugely negative lo would never end
+        if (!Double.isFinite(threshold) || !Double.isFinite(lo) || !Double.isFinite(hi) || lo < 0 || hi < lo) {
+            throw new CryosiamUserException(cfg.source() + ": parameters.network needs finite numbers with 0 <= "
+                    + "min_center_distance <= max_center_distance and a finite threshold_foreground, found "
+                    + lo + ", " + hi + " and " + threshold + ".");
+        }
+        return new InstancePostprocessing.Parameters(threshold, lo, hi, distanceType);
     }
 
     /**

@@ -60,7 +60,22 @@ final class Particles {
                 break;
             }
         }
-        return new Particles(file, star, t, tomo, t.doubles(cols[0]), t.doubles(cols[1]), t.doubles(cols[2]));
+        double[] x = t.doubles(cols[0]), y = t.doubles(cols[1]), z = t.doubles(cols[2]);
+        checkCoordinates(file, t, cols); // every row, before any output is written
+        return new Particles(file, star, t, tomo, x, y, z);
+    }
+
+    /** Every value of the coordinate columns {@code cols} must be a voxel position ({@link #voxel}). */
+    static void checkCoordinates(Path file, Table t, String... cols) {
+        for (String c : cols) {
+            double[] v = t.doubles(c);
+            for (int i = 0; i < v.length; i++) {
+                if (!Double.isFinite(v[i]) || Math.abs(v[i]) > Integer.MAX_VALUE) {
+                    throw new CryosiamUserException(file + ": row " + (i + 1) + " has " + c + " = "
+                            + org.cryosiam.io.PythonFloat.repr(v[i]) + ", not a voxel position.");
+                }
+            }
+        }
     }
 
     static void requireColumns(Table t, Path file, String flag, String kind, String... cols) {

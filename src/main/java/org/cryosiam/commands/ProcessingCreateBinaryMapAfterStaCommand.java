@@ -42,7 +42,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
     @Option(names = {"--map_threshold", "--map-threshold"}, required = true, paramLabel = "T",
             description = "Binarise the map at values > T.")
-    double mapThreshold;
+    String mapThresholdText; // text: a bad value is one sentence (Flags)
 
     @Option(names = {"--example_tomogram", "--example-tomogram"}, required = true, paramLabel = "PATH",
             description = "A tomogram giving the size and voxel size of the masks (or a folder of <tomogram>.mrc).")
@@ -56,6 +56,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
     @Override
     protected void run() {
+        double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
         TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
         Particles particles = Particles.read(starFile, "--star_file", true);
         Table t = particles.table;

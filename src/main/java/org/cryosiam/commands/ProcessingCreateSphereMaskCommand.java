@@ -25,7 +25,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
 
     @Option(names = {"--sphere_radius", "--sphere-radius"}, required = true, paramLabel = "R",
             description = "Sphere radius in voxels: every voxel within distance R of a centre is set.")
-    int sphereRadius;
+    String sphereRadius; // text: a bad value is one sentence (Flags)
 
     @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
             description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
@@ -41,13 +41,14 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
 
     @Override
     protected void run() {
-        if (sphereRadius < 0) {
-            throw new CryosiamUserException("--sphere_radius " + sphereRadius + ": the radius must be 0 or more voxels.");
+        int radius = Flags.integer("--sphere_radius", sphereRadius);
+        if (radius < 0) {
+            throw new CryosiamUserException("--sphere_radius " + radius + ": the radius must be 0 or more voxels.");
         }
         Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
-        writeMasks(particles, classes, new int[] {sphereRadius}, tomogramPath, outputDir, tomoName);
+        writeMasks(particles, classes, new int[] {radius}, tomogramPath, outputDir, tomoName);
     }
 
     /**

@@ -39,14 +39,19 @@ public final class ProcessingInvertScaleCommand extends FlagCommand {
 
     @Option(names = {"--lower_end_percentage", "--lower-end-percentage"}, paramLabel = "Q",
             description = "Percentile (0-100) mapped to 0; default: the minimum.")
-    Double lower;
+    String lowerText; // text: a bad value is one sentence (Flags)
 
     @Option(names = {"--upper_end_percentage", "--upper-end-percentage"}, paramLabel = "Q",
             description = "Percentile (0-100) mapped to 1; default: the maximum.")
-    Double upper;
+    String upperText;
+
+    private Double lower;
+    private Double upper;
 
     @Override
     protected void run() {
+        lower = Flags.number("--lower_end_percentage", lowerText);
+        upper = Flags.number("--upper_end_percentage", upperText);
         checkPercentage("--lower_end_percentage", lower);
         checkPercentage("--upper_end_percentage", upper);
         if (lower != null && upper != null && lower > upper) {

@@ -40,7 +40,7 @@ final class RegionTables {
 
     /** The rows {@code rows} of {@code t}, in that order, with the same columns and types. */
     static Table rows(Table t, int[] rows) {
-        Table.Builder b = Table.builder();
+        Table.Builder b = Table.builder(t.source()); // messages about its columns still name the file
         for (String c : t.columns()) {
             switch (t.type(c)) {
                 case LONG -> {
@@ -74,7 +74,7 @@ final class RegionTables {
 
     /** {@code t} with the column {@code name} first (as pandas' {@code insert(0, ...)}). */
     static Table withFirstColumn(Table t, String name, long[] values) {
-        Table.Builder b = Table.builder().longs(name, values);
+        Table.Builder b = Table.builder(t.source()).longs(name, values);
         for (String c : t.columns()) {
             switch (t.type(c)) {
                 case LONG -> b.longs(c, t.longs(c));

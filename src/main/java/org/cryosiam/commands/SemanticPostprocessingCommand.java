@@ -58,7 +58,17 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
                     throw new CryosiamUserException(h5 + ": dataset 'labels' has " + s.length
                             + " dimensions, expected a 3-D volume.");
                 }
-                int[] values = labels.toIntArray();
+                if (labels.type().floating()) { // checked before any work: the file is rewritten in its own type
+                    throw new CryosiamUserException(h5 + ": dataset 'labels' holds " + labels.type().numpyName()
+                            + " values, not integer class labels.");
+                }
+                int[] values;
+                try {
+                    values = labels.toIntArray();
+                } catch (ArithmeticException e) {
+                    throw new CryosiamUserException(h5 + ": dataset 'labels' holds a value outside the int32 range, "
+                            + "not a class label.");
+                }
                 removeSmall(values, s[0], s[1], s[2], sizes);
                 Hdf5.write(h5, "labels", fromInts(values, labels.type(), s));
                 CommandLog.info("wrote " + h5);

@@ -14,6 +14,7 @@ import org.cryosiam.cluster.Metric;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.NdData;
 import org.cryosiam.io.PythonFloat;
 import org.cryosiam.io.Table;
 import org.cryosiam.viz.Pca;
@@ -85,7 +86,7 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
                 CommandLog.warn("skipping " + stem + ": no " + embedsFile);
                 continue;
             }
-            double[][] cols = EmbeddingsClusteringCommand.rows(Hdf5.read(embedsFile, "embeddings"));
+            double[][] cols = EmbeddingsClusteringCommand.rows(embedsFile, Hdf5.read(embedsFile, "embeddings"));
             int dim = cols.length;
             int n = dim == 0 ? 0 : cols[0].length;
             if (n < 2) {
@@ -98,7 +99,14 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
                     x[i][d] = cols[d][i];
                 }
             }
-            long[] labels = Hdf5.read(folder.resolve(stem + "_instance_labels.h5"), "labels").toLongArray();
+            Path labelsFile = folder.resolve(stem + "_instance_labels.h5");
+            NdData labelData = Hdf5.read(labelsFile, "labels");
+            long[] labels = labelData.toLongArray();
+            if (labelData.rank() != 1 || labels.length != n || labelData.type().floating()) {
+                throw new CryosiamUserException(labelsFile + ": 'labels' should hold the " + n + " integer labels of "
+                        + embedsFile.getFileName() + ", found " + labelData.type().numpyName() + " of shape "
+                        + java.util.Arrays.toString(labelData.shape()) + ".");
+            }
             Path metaFile = folder.resolve(stem + "_" + suffix);
             Table meta = Csv.read(metaFile);
             Table data = metadata(meta, labels, metaFile);

@@ -21,6 +21,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Typed, read-only access to a YAML config (the reference's config files, read unchanged). Keys are dotted paths
  * ({@code parameters.data.patch_size}). A YAML {@code null} counts as absent, as the reference's {@code if x:}/
  * {@code x is None} checks treat it. Every error names the key and the file.
+ *
+ * <p>Numbers written as strings ({@code patch_size: ['32', '32', '32']}, {@code lr: "1e-3"}) are accepted where a
+ * number is expected, as YAML users expect (PyYAML itself reads {@code 1e-3} without a point as a string). Integers
+ * must fit the Java int they are used as: a larger value is an error naming the key, never an overflow.
  */
 public final class Config {
     private final Map<String, Object> root;
@@ -41,7 +45,7 @@ public final class Config {
         } catch (IOException e) {
             throw new CryosiamUserException(file + ": cannot read the config file (" + e.getMessage() + ").");
         }
-        return parse(text, file.toString());
+        return parse(text.startsWith("\uFEFF") ? text.substring(1) : text, file.toString()); // a byte order mark
     }
 
     /** Parses YAML text; {@code source} names it in errors. */
@@ -52,9 +56,9 @@ public final class Config {
         } catch (MarkedYAMLException e) {
             String where = e.getProblemMark() == null ? ""
                     : " at line " + (e.getProblemMark().getLine() + 1) + ", column " + (e.getProblemMark().getColumn() + 1);
-            throw new CryosiamUserException(source + ": invalid YAML" + where + ": " + e.getProblem() + ".");
+            throw new CryosiamUserException(source + ": invalid YAML" + where + ": " + oneLine(e.getProblem()) + ".");
         } catch (YAMLException e) {
-            throw new CryosiamUserException(source + ": invalid YAML: " + e.getMessage() + ".");
+            throw new CryosiamUserException(source + ": invalid YAML: " + oneLine(e.getMessage()) + ".");
         }
         if (doc == null) {
             doc = Collections.emptyMap();
@@ -65,6 +69,12 @@ public final class Config {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) doc;
         return new Config(map, source);
+    }
+
+    /** SnakeYAML's text on one line (it quotes the offending character, a line break included), without a final stop. */
+    private static String oneLine(String s) {
+        String t = String.valueOf(s).replaceAll("\\s+", " ").strip();
+        return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 
     /** Wraps an already-parsed map (e.g. the configs stored inside a checkpoint). */
@@ -108,7 +118,20 @@ public final class Config {
     }
 
     private CryosiamUserException wrongType(String key, Object v, String expected) {
-        return new CryosiamUserException(source + ": key '" + key + "' should be " + expected + ", found '" + v + "'.");
+        return new CryosiamUserException(source + ": key '" + key + "' should be " + expected + ", found "
+                + describe(v) + ".");
+    }
+
+    /** A value for a message: short, and never a deep toString of a huge or self-referencing YAML structure. */
+    private static String describe(Object v) {
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List && ((List<?>) v).stream().anyMatch(o -> o instanceof Map || o instanceof List)) {
+            return "a nested list";
+        }
+        String t = String.valueOf(v);
+        return "'" + (t.length() > 80 ? t.substring(0, 80) + "…" : t) + "'";
     }
 
     public String string(String key) {
@@ -141,10 +164,49 @@ public final class Config {
 
     public int integer(String key) {
         Object v = required(key);
-        if (v instanceof Integer || v instanceof Long) {
-            return Math.toIntExact(((Number) v).longValue());
+        Integer i = toInt(key, v, v);
+        if (i == null) {
+            throw wrongType(key, v, "an integer");
         }
-        throw wrongType(key, v, "an integer");
+        return i;
+    }
+
+    /** {@code o} (an element of the value {@code v} of {@code key}) as an int; null when not an integer at all. */
+    private Integer toInt(String key, Object v, Object o) {
+        java.math.BigInteger b;
+        if (o instanceof Integer || o instanceof Long) {
+            b = java.math.BigInteger.valueOf(((Number) o).longValue());
+        } else if (o instanceof java.math.BigInteger) {
+            b = (java.math.BigInteger) o;
+        } else if (o instanceof String && ((String) o).strip().matches("[+-]?[0-9]{1,400}")) {
+            b = new java.math.BigInteger(((String) o).strip());
+        } else {
+            return null;
+        }
+        if (b.bitLength() > 31) {
+            throw new CryosiamUserException(source + ": key '" + key + "' holds " + shorten(b.toString())
+                    + ", outside the range of an integer (" + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ").");
+        }
+        return b.intValue();
+    }
+
+    /** {@code o} as a double (numbers, and strings in Python's float syntax); null when not a number. */
+    private static Double toDouble(Object o) {
+        if (o instanceof Number) {
+            return ((Number) o).doubleValue();
+        }
+        if (o instanceof String) {
+            String t = ((String) o).strip();
+            if (t.length() <= 400 && t.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+                return Double.parseDouble(t);
+            }
+        }
+        return null;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 30 ? s.substring(0, 12) + "…" + s.substring(s.length() - 6) + " (" + s.length()
+                + " digits)" : s;
     }
 
     public int integer(String key, int defaultValue) {
@@ -153,10 +215,11 @@ public final class Config {
 
     public double number(String key) {
         Object v = required(key);
-        if (v instanceof Number) {
-            return ((Number) v).doubleValue();
+        Double d = toDouble(v);
+        if (d == null) {
+            throw wrongType(key, v, "a number");
         }
-        throw wrongType(key, v, "a number");
+        return d;
     }
 
     public double number(String key, double defaultValue) {
@@ -170,10 +233,11 @@ public final class Config {
         }
         List<Integer> out = new ArrayList<>();
         for (Object o : (List<?>) v) {
-            if (!(o instanceof Integer || o instanceof Long)) {
+            Integer i = toInt(key, v, o);
+            if (i == null) {
                 throw wrongType(key, v, "a list of integers");
             }
-            out.add(Math.toIntExact(((Number) o).longValue()));
+            out.add(i);
         }
         return out;
     }
@@ -182,18 +246,20 @@ public final class Config {
     public List<Double> numberList(String key) {
         Object v = required(key);
         List<Double> out = new ArrayList<>();
-        if (v instanceof Number) {
-            out.add(((Number) v).doubleValue());
+        if (!(v instanceof List)) {
+            Double d = toDouble(v);
+            if (d == null) {
+                throw wrongType(key, v, "a number or a list of numbers");
+            }
+            out.add(d);
             return out;
         }
-        if (!(v instanceof List)) {
-            throw wrongType(key, v, "a number or a list of numbers");
-        }
         for (Object o : (List<?>) v) {
-            if (!(o instanceof Number)) {
+            Double d = toDouble(o);
+            if (d == null) {
                 throw wrongType(key, v, "a list of numbers");
             }
-            out.add(((Number) o).doubleValue());
+            out.add(d);
         }
         return out;
     }

@@ -2,16 +2,27 @@ package org.cryosiam.io;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.cryosiam.CryosiamUserException;
 
 /**
  * Writes an output under a temporary name in the target folder and renames it when complete, so an interrupted run
- * never leaves a file that looks finished. Every writer of an output file goes through here.
+ * never leaves a file that looks finished. Every writer of an output file goes through here (or through
+ * {@link #temporary} when it renames by itself).
+ *
+ * <p>The temporary name is {@code .NAME.tmp-PID@HOST}. A run killed with {@code kill -9} cannot delete it, so every
+ * write first removes the temporary files in its folder left by processes of this host that no longer run (or whose
+ * PID now belongs to a process started after the file was last written). Files of other hosts are left alone: on a
+ * shared file system (SLURM array tasks writing into one folder) their PIDs mean nothing here.
  */
 public final class AtomicFile {
     /** Writes the content of one file at the given (temporary) path. */
@@ -19,6 +30,9 @@ public final class AtomicFile {
     public interface Writer {
         void write(Path tmp) throws IOException;
     }
+
+    /** {@code .NAME.tmp-PID} (older builds) or {@code .NAME.tmp-PID@HOST}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.tmp-([0-9]{1,18})(?:@(.*))?");
 
     private static volatile Consumer<Path> observer;
 
@@ -31,10 +45,8 @@ public final class AtomicFile {
     }
 
     public static void write(Path target, Writer writer) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = temporary(target);
         try {
-            Files.createDirectories(dir);
             writer.write(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -54,5 +66,65 @@ public final class AtomicFile {
                 // best effort: the temporary name is hidden and never mistaken for an output
             }
         }
+    }
+
+    /**
+     * The temporary name of this process for {@code target} (its folder created), after removing stale temporary
+     * files of killed runs from that folder. For writers that rename by themselves.
+     */
+    public static Path temporary(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
+        }
+        removeStale(dir);
+        return dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "@" + host());
+    }
+
+    /** Removes the temporary files in {@code dir} whose writer (a process of this host) is gone. Best effort. */
+    static void removeStale(Path dir) {
+        String host = host();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
+            for (Path f : files) {
+                Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+                if (!m.matches() || (m.group(2) != null && !m.group(2).equals(host))) {
+                    continue;
+                }
+                long pid = Long.parseLong(m.group(1));
+                if (pid != ProcessHandle.current().pid() && !writerAlive(pid, f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a folder we cannot list or a file we cannot delete: the write itself reports real problems
+        }
+    }
+
+    /** Whether process {@code pid} is alive and could have written {@code f} (it started before f's last change). */
+    private static boolean writerAlive(long pid, Path f) throws IOException {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return false;
+        }
+        Optional<Instant> started = p.get().info().startInstant();
+        Instant written = Files.getLastModifiedTime(f).toInstant();
+        // a PID reused by a process started after the file was last written is not its writer
+        return started.isEmpty() || !started.get().isAfter(written.plusSeconds(1));
+    }
+
+    /** This machine's name, as the temporary names carry it ({@code /proc} first: no DNS lookup). */
+    static String host() {
+        String h = null;
+        try {
+            h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException | RuntimeException e) {
+            h = System.getenv("HOSTNAME");
+        }
+        if (h == null || h.isBlank()) {
+            h = "localhost";
+        }
+        return h.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -45,19 +45,26 @@ public final class Csv {
                 throw new CryosiamUserException(file + ": file not found.");
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CryosiamUserException(file + ": not a text file in UTF-8 (" + e.getMessage() + ").", e);
         } catch (IOException e) {
             throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
         }
-        List<String[]> records = parse(file, text);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark (Excel writes one)
+        }
+        List<Integer> lines = new ArrayList<>();
+        List<String[]> records = parse(file, text, lines);
         if (records.isEmpty()) {
             throw new CryosiamUserException(file + ": empty CSV file (no header row).");
         }
         String[] header = records.get(0);
         List<String[]> rows = records.subList(1, records.size());
         for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).length != header.length) {
-                throw new CryosiamUserException(file + ": row " + (i + 1) + " has " + rows.get(i).length
-                        + " fields, the header has " + header.length + ".");
+            if (rows.get(i).length != header.length) { // a row cut short (or with extra fields): never guessed at
+                throw new CryosiamUserException(file + ": line " + lines.get(i + 1) + " (row " + (i + 1) + ") has "
+                        + rows.get(i).length + " field" + (rows.get(i).length == 1 ? "" : "s") + ", the header has "
+                        + header.length + ".");
             }
         }
         return Table.fromText(file.toString(), List.of(header), rows);
@@ -104,13 +111,17 @@ public final class Csv {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
-    /** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks; blank lines are skipped. */
-    private static List<String[]> parse(Path file, String text) {
+    /**
+     * RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks; blank lines are skipped.
+     * {@code lines} gets the line each record starts on.
+     */
+    private static List<String[]> parse(Path file, String text, List<Integer> lines) {
         List<String[]> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean inQuotes = false, any = false;
         int line = 1;
+        int start = 1;
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
             if (inQuotes) {
@@ -141,11 +152,13 @@ public final class Csv {
                 if (any || cur.length() > 0) {
                     fields.add(cur.toString());
                     records.add(fields.toArray(new String[0]));
+                    lines.add(start);
                 }
                 fields.clear();
                 cur.setLength(0);
                 any = false;
                 line++;
+                start = line;
             } else {
                 cur.append(ch);
             }
@@ -156,6 +169,7 @@ public final class Csv {
         if (any || cur.length() > 0) {
             fields.add(cur.toString());
             records.add(fields.toArray(new String[0]));
+            lines.add(start);
         }
         return records;
     }

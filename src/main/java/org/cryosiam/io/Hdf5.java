@@ -10,8 +10,14 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.jhdf.HdfFile;
+import io.jhdf.Superblock;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Link;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.links.SoftLink;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -21,8 +27,27 @@ import org.cryosiam.CryosiamUserException;
  * HDF5 files of named n-D datasets in the root group ({@code *_preds.h5}, embeddings, clusters). Reading goes through
  * jhdf (files from h5py and ours); writing through {@link Hdf5Writer} (see there why not jhdf), always via
  * {@link AtomicFile}.
+ *
+ * <p>jhdf trusts the file: a contiguous dataset cut off by a truncated file reads as if it were complete. So every
+ * read checks that what it needs lies inside the file: the end-of-file address the superblock records (what h5py
+ * checks on opening), the byte range of a contiguous dataset, and, for chunked (compressed) data, a size bound
+ * before anything is allocated. Soft links in the root group are followed (as h5py lists and opens them); external
+ * links are not.
  */
 public final class Hdf5 {
+    /** Links followed before a chain is taken for a cycle. */
+    private static final int MAX_LINK_HOPS = 16;
+    /** Largest element count one Java array (and so one dataset we read) holds. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /**
+     * Chunked data may be compressed, so its size is not bounded by the file's; but deflate (the filter h5py files
+     * use; jhdf reads no stronger one) expands at most about 1032:1. A dataset larger than this factor times the file
+     * (plus a small margin) is a damaged header, refused before jhdf allocates and fills it. (A dataset whose chunks
+     * were never written, all fill value, could be larger; no CryoSiam file is one.)
+     */
+    private static final long MAX_EXPANSION = 1100;
+    private static final long EXPANSION_MARGIN = 1L << 20;
+
     private static volatile Supplier<Map<String, String>> rootAttributes;
 
     private Hdf5() {
@@ -40,7 +65,7 @@ public final class Hdf5 {
     public static List<String> datasetNames(Path file) {
         try (HdfFile h = open(file)) {
             return datasetNamesOf(h);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw unreadable(file, e);
         }
     }
@@ -53,9 +78,7 @@ public final class Hdf5 {
     public static NdData read(Path file, String name) {
         try (HdfFile h = open(file)) {
             return readDataset(file, h, name);
-        } catch (CryosiamUserException e) {
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw unreadable(file, e);
         }
     }
@@ -68,9 +91,7 @@ public final class Hdf5 {
                 out.put(name, readDataset(file, h, name));
             }
             return out;
-        } catch (CryosiamUserException e) {
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw unreadable(file, e);
         }
     }
@@ -91,17 +112,59 @@ public final class Hdf5 {
         if (!Files.isRegularFile(file)) {
             throw new CryosiamUserException(file + ": file not found.");
         }
+        HdfFile h;
         try {
-            return new HdfFile(file);
-        } catch (RuntimeException e) {
-            throw new CryosiamUserException(file + ": not a readable HDF5 file (" + e.getMessage() + ").", e);
+            h = openMapped(file);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw unreadable(file, e);
         }
+        try {
+            checkEndOfFile(file, h);
+            return h;
+        } catch (RuntimeException e) {
+            h.close();
+            throw unreadable(file, e);
+        }
+    }
+
+    /**
+     * jhdf reading through a file channel allocates a buffer of whatever length a header field says before it reads
+     * (a damaged object header asked for gigabytes); over a byte buffer it takes slices, which a length past the end
+     * refuses. So files that fit one mapping (2 GiB) are read from a read-only memory map: no copy, no allocation
+     * sized by the file's fields. Larger files go through the channel.
+     */
+    private static HdfFile openMapped(Path file) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                return new HdfFile(file);
+            }
+            return HdfFile.fromByteBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size));
+        } catch (java.io.IOException e) {
+            throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /** The superblock records where the file ends; a shorter file lost data (h5py refuses it too). */
+    private static void checkEndOfFile(Path file, HdfFile h) {
+        Superblock sb = h.getHdfBackingStorage().getSuperblock();
+        long eof = sb.getEndOfFileAddress();
+        long size = h.size();
+        if (eof >= 0 && sb.getBaseAddressByte() + eof > size) {
+            throw truncated(file, sb.getBaseAddressByte() + eof, size);
+        }
+    }
+
+    private static CryosiamUserException truncated(Path file, long need, long size) {
+        return new CryosiamUserException(file + ": truncated HDF5 file (its data needs " + need
+                + " bytes, the file has " + size + ").");
     }
 
     private static List<String> datasetNamesOf(HdfFile h) {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, Node> e : h.getChildren().entrySet()) {
-            if (e.getValue() instanceof Dataset) {
+            if (resolve(h, e.getValue()) instanceof Dataset) {
                 names.add(e.getKey());
             }
         }
@@ -109,10 +172,47 @@ public final class Hdf5 {
         return names;
     }
 
+    /**
+     * The node a soft link (or a chain of them) points to, the node itself when it is no link, null when a link is
+     * broken, external or part of a cycle. Paths are looked up here, group by group, rather than by jhdf's
+     * {@code getTarget}, which recurses without end on a cycle of links.
+     */
+    private static Node resolve(HdfFile h, Node node) {
+        int[] hops = {0};
+        return resolve(h, node, hops);
+    }
+
+    private static Node resolve(HdfFile h, Node node, int[] hops) {
+        while (node instanceof Link) {
+            if (!(node instanceof SoftLink) || ++hops[0] > MAX_LINK_HOPS) {
+                return null;
+            }
+            node = lookup(h, ((Link) node).getTargetPath(), hops);
+        }
+        return node;
+    }
+
+    private static Node lookup(HdfFile h, String path, int[] hops) {
+        Node cur = h;
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (!(cur instanceof Group)) {
+                return null;
+            }
+            cur = resolve(h, ((Group) cur).getChildren().get(part), hops);
+        }
+        return cur;
+    }
+
     private static NdData readDataset(Path file, HdfFile h, String name) {
-        Node node = h.getChildren().get(name);
+        Node child = h.getChildren().get(name);
+        Node node = resolve(h, child);
         if (!(node instanceof Dataset)) {
-            throw new CryosiamUserException(file + ": no dataset '" + name + "' (found: "
+            String link = child instanceof Link ? " ('" + name + "' is a link to " + ((Link) child).getTargetPath()
+                    + ", which is not a dataset of this file)" : "";
+            throw new CryosiamUserException(file + ": no dataset '" + name + "'" + link + " (found: "
                     + String.join(", ", datasetNamesOf(h)) + ").");
         }
         Dataset ds = (Dataset) node;
@@ -120,11 +220,17 @@ public final class Hdf5 {
         int[] shape = ds.isScalar() ? new int[0] : ds.getDimensions();
         long n = 1;
         for (int d : shape) {
-            n *= d;
+            if (d < 0) {
+                throw new CryosiamUserException(file + ": dataset '" + name + "' has the invalid shape "
+                        + java.util.Arrays.toString(shape) + ".");
+            }
+            long cap = Long.MAX_VALUE / 16; // saturate: n is only compared with bounds far below this
+            n = d != 0 && n > cap / d ? cap : n * d;
         }
         if (n == 0) {
             return new NdData(type, shape, type.newArray(0));
         }
+        checkExtent(file, h, name, ds, n, ds.getDataType().getSize());
         Object flat = ds.isScalar() ? wrapScalar(ds.getData()) : ds.getDataFlat();
         return new NdData(type, shape, convert(flat, type));
     }
@@ -223,10 +329,51 @@ public final class Hdf5 {
         return out;
     }
 
-    private static CryosiamUserException unreadable(Path file, RuntimeException e) {
+    /** Refuses a dataset whose bytes do not lie inside the file, before anything of its size is allocated. */
+    private static void checkExtent(Path file, HdfFile h, String name, Dataset ds, long n, int elementSize) {
+        if (n > MAX_ELEMENTS) {
+            throw new CryosiamUserException(file + ": dataset '" + name + "' has " + n + " elements, more than one "
+                    + "array can hold (2^31).");
+        }
+        long bytes = n * elementSize;
+        long size = h.size();
+        long address = ds instanceof ContiguousDataset ? ((ContiguousDataset) ds).getDataAddress() : -1;
+        if (address >= 0) { // (an undefined address, all bits set: never written, reads as the fill value)
+            long end = h.getHdfBackingStorage().getUserBlockSize() + address + bytes;
+            if (end < 0 || end > size) {
+                throw truncated(file, end < 0 ? Long.MAX_VALUE : end, size);
+            }
+        } else if (!ds.isScalar() && bytes > MAX_EXPANSION * size + EXPANSION_MARGIN) {
+            throw new CryosiamUserException(file + ": dataset '" + name + "' claims " + bytes + " bytes, more than "
+                    + "a file of " + size + " bytes can hold; the file is damaged.");
+        }
+        if (ds instanceof ChunkedDataset) { // jhdf allocates (and walks) whole chunks: their size is bounded too
+            long chunk = elementSize;
+            for (int c : ((ChunkedDataset) ds).getChunkDimensions()) {
+                if (c < 1) {
+                    throw new CryosiamUserException(file + ": dataset '" + name + "' has a chunk dimension of " + c
+                            + "; the file is damaged.");
+                }
+                chunk = Math.min(chunk * c, Long.MAX_VALUE / (1L << 32)); // c < 2^31: saturates, no overflow
+            }
+            if (chunk > MAX_EXPANSION * size + EXPANSION_MARGIN) {
+                throw new CryosiamUserException(file + ": dataset '" + name + "' claims chunks of " + chunk
+                        + " bytes, more than a file of " + size + " bytes can hold; the file is damaged.");
+            }
+        }
+    }
+
+    private static CryosiamUserException unreadable(Path file, Throwable e) {
         if (e instanceof CryosiamUserException) {
             return (CryosiamUserException) e;
         }
-        return new CryosiamUserException(file + ": not a readable HDF5 file (" + e.getMessage() + ").", e);
+        // jhdf's own messages say what it found; anything else (an index past a buffer...) is damage all the same
+        String why = e instanceof io.jhdf.exceptions.HdfException && e.getMessage() != null
+                ? e.getMessage().replaceAll("([a-z]+\\.)+[A-Za-z]*(Exception|Error): ", "").replaceAll("\\s+", " ")
+                : "its structure is damaged";
+        if (why.length() > 200 || why.contains("Exception") || why.contains("java.")) {
+            why = "its structure is damaged";
+        }
+        return new CryosiamUserException(file + ": not a readable HDF5 file (" + why.strip() + ").", e);
     }
 }

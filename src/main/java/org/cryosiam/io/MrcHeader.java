@@ -39,13 +39,14 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
         return m > 0 ? (float) ((double) cell / m) : 0f;
     }
 
-    /** Bytes of voxel data the header announces. Mode 101 packs two voxels per byte, each row padded to a byte. */
+    /**
+     * Bytes of voxel data the header announces (Long.MAX_VALUE when that overflows: dimensions no file can hold).
+     * Mode 101 packs two voxels per byte, each row padded to a byte.
+     */
     public long dataBytes() {
-        long rows = (long) ny * nz;
-        if (mode == 101) {
-            return rows * ((nx + 1L) / 2);
-        }
-        return rows * nx * bytesPerVoxel(mode);
+        long rows = (long) ny * nz; // both below 2^31: exact
+        long rowBytes = mode == 101 ? (nx + 1L) / 2 : (long) nx * bytesPerVoxel(mode);
+        return rowBytes != 0 && rows > Long.MAX_VALUE / rowBytes ? Long.MAX_VALUE : rows * rowBytes;
     }
 
     /** Bytes per voxel of a whole-byte mode. */
@@ -105,6 +106,18 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
         if (nsymbt < 0) {
             throw new CryosiamUserException(file + ": invalid MRC header (negative extended header size "
                     + nsymbt + ").");
+        }
+        if (!dimsPositive(b)) {
+            throw new CryosiamUserException(file + ": invalid MRC header (dimensions " + b.getInt(0) + " x "
+                    + b.getInt(4) + " x " + b.getInt(8) + ", all must be at least 1).");
+        }
+        // mapc/mapr/maps say which axis the columns, rows and sections run along: a permutation of 1, 2, 3
+        int[] map = {b.getInt(64), b.getInt(68), b.getInt(72)};
+        int[] sorted = map.clone();
+        java.util.Arrays.sort(sorted);
+        if (sorted[0] != 1 || sorted[1] != 2 || sorted[2] != 3) {
+            throw new CryosiamUserException(file + ": invalid MRC header (map order mapc, mapr, maps = " + map[0]
+                    + ", " + map[1] + ", " + map[2] + ", not a permutation of 1, 2, 3).");
         }
         return new MrcHeader(b.getInt(0), b.getInt(4), b.getInt(8), mode, b.getInt(28), b.getInt(32), b.getInt(36),
                 new float[] {b.getFloat(40), b.getFloat(44), b.getFloat(48)}, b.getFloat(76), b.getFloat(80),

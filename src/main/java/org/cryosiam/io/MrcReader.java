@@ -45,16 +45,11 @@ public final class MrcReader {
      */
     public static MrcData readData(Path file) {
         try (FileChannel ch = open(file)) {
-            MrcHeader h = header(file, ch);
+            MrcHeader h = header(file, ch); // its size agrees with the file's, so the product below cannot overflow
             long voxels = (long) h.nx() * h.ny() * h.nz();
             if (voxels > Integer.MAX_VALUE - 8) {
                 throw new CryosiamUserException(file + ": the volume has " + voxels + " voxels, more than one array "
                         + "can hold (2^31).");
-            }
-            long need = h.dataOffset() + h.dataBytes();
-            if (ch.size() < need) {
-                throw new CryosiamUserException(file + ": truncated MRC file (" + h.nx() + "x" + h.ny() + "x" + h.nz() + " voxels need "
-                        + need + " bytes, the file has " + ch.size() + ").");
             }
             int[] shape = {h.nz(), h.ny(), h.nx()};
             NdData data = h.mode() == 101 ? decode4Bit(ch, h, shape) : decodeWhole(ch, h, shape, (int) voxels);
@@ -82,7 +77,21 @@ public final class MrcReader {
                 break;
             }
         }
-        return MrcHeader.parse(file, raw);
+        MrcHeader h = MrcHeader.parse(file, raw);
+        // the dimensions must describe the file exactly: shorter is truncated, longer means nx/ny/nz are wrong
+        long need = h.dataOffset() + h.dataBytes();
+        long size = ch.size();
+        if (need < 0 || size < need) {
+            throw new CryosiamUserException(file + ": truncated MRC file (" + h.nx() + "x" + h.ny() + "x" + h.nz()
+                    + " voxels of mode " + h.mode() + " need " + (need < 0 ? "more than 2^63" : need)
+                    + " bytes, the file has " + size + ").");
+        }
+        if (size > need) {
+            throw new CryosiamUserException(file + ": invalid MRC header (" + h.nx() + "x" + h.ny() + "x" + h.nz()
+                    + " voxels of mode " + h.mode() + " fill " + need + " bytes, but the file has " + size
+                    + "; the dimensions do not match the data).");
+        }
+        return h;
     }
 
     /** Modes with whole-byte voxels: map consecutive pieces and bulk-copy them through typed views. */

@@ -14,7 +14,9 @@ import org.cryosiam.CryosiamUserException;
 
 /**
  * RELION STAR files. Reading: any number of {@code data_NAME} blocks, each a loop ({@code loop_}, {@code _rlnX #n}
- * headers, whitespace-separated rows, quoted values, {@code #} comments) or key-value pairs (a one-row table).
+ * headers, whitespace-separated rows of one line each, quoted values, {@code #} comments) or key-value pairs (a
+ * one-row table); a row with more or fewer values than the loop has columns is an error naming its line (a row cut
+ * short must not shift the values of the rows after it). A UTF-8 byte order mark is skipped.
  * Column names drop the leading underscore ({@code rlnCoordinateX}), as the Python {@code starfile} package does.
  * Writing: one unnamed {@code data_} block with one loop, laid out like {@code starfile.write} (the reference's
  * writer): a blank first line, tab-separated rows, a blank line at the end.
@@ -34,8 +36,13 @@ public final class StarFile {
                 throw new CryosiamUserException(file + ": file not found.");
             }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CryosiamUserException(file + ": not a text file in UTF-8 (" + e.getMessage() + ").", e);
         } catch (IOException e) {
             throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
+        }
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1)); // a byte order mark (editors on Windows write one)
         }
         return new Parser(file, lines).parse();
     }
@@ -161,27 +168,24 @@ public final class StarFile {
                     break;
                 }
             }
-            List<String> cells = new ArrayList<>();
-            int start = i + 1;
+            if (names.isEmpty()) {
+                throw error("loop_ without column names");
+            }
+            List<String[]> rows = new ArrayList<>();
             while (i < lines.size()) {
                 List<String> t = tokens(lines.get(i));
                 if (!t.isEmpty() && (t.get(0).startsWith("data_") || t.get(0).equalsIgnoreCase("loop_")
                         || t.get(0).startsWith("_"))) {
                     break;
                 }
-                cells.addAll(t);
+                if (!t.isEmpty()) {
+                    if (t.size() != names.size()) {
+                        throw error("the row has " + t.size() + " value" + (t.size() == 1 ? "" : "s")
+                                + ", the loop of data_" + block + " has " + names.size() + " columns");
+                    }
+                    rows.add(t.toArray(new String[0]));
+                }
                 i++;
-            }
-            if (names.isEmpty()) {
-                throw error("loop_ without column names");
-            }
-            if (cells.size() % names.size() != 0) {
-                throw new CryosiamUserException(file + ": the loop of data_" + block + " (from line " + start
-                        + ") has " + cells.size() + " values, not a multiple of its " + names.size() + " columns.");
-            }
-            List<String[]> rows = new ArrayList<>();
-            for (int r = 0; r < cells.size(); r += names.size()) {
-                rows.add(cells.subList(r, r + names.size()).toArray(new String[0]));
             }
             return Table.fromText(file.toString(), names, rows);
         }
@@ -193,7 +197,9 @@ public final class StarFile {
         }
 
         private CryosiamUserException error(String what) {
-            return new CryosiamUserException(file + ": line " + (i + 1) + ": " + what + ".");
+            String w = what.replaceAll("\\p{Cntrl}", "?"); // text from the file: one line, not too long
+            return new CryosiamUserException(file + ": line " + (i + 1) + ": " + (w.length() > 200
+                    ? w.substring(0, 200) + "…" : w) + ".");
         }
 
         /** Whitespace-separated tokens; a quote opens a value that ends at the same quote before whitespace. */

@@ -35,6 +35,11 @@ public final class Table {
         return new Builder(null, new LinkedHashMap<>());
     }
 
+    /** A new, empty table builder for a table made from the file {@code source} (named in messages), or null. */
+    public static Builder builder(String source) {
+        return new Builder(source, new LinkedHashMap<>());
+    }
+
     /** A builder holding this table's columns (arrays shared; setting a column replaces it in place). */
     public Builder toBuilder() {
         return new Builder(source, new LinkedHashMap<>(columns));
@@ -92,7 +97,7 @@ public final class Table {
             long[] out = new long[d.length];
             for (int i = 0; i < d.length; i++) {
                 if (d[i] != Math.rint(d[i]) || Double.isInfinite(d[i])) {
-                    throw new CryosiamUserException(where() + "column '" + name + "' holds " + PythonFloat.repr(d[i])
+                    throw new CryosiamUserException(where() + "column '" + printable(name) + "' holds " + PythonFloat.repr(d[i])
                             + " in row " + (i + 1) + ", expected whole numbers.");
                 }
                 out[i] = (long) d[i];
@@ -108,7 +113,7 @@ public final class Table {
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             if (l[i] != (int) l[i]) {
-                throw new CryosiamUserException(where() + "column '" + name + "' holds " + l[i] + " in row " + (i + 1)
+                throw new CryosiamUserException(where() + "column '" + printable(name) + "' holds " + l[i] + " in row " + (i + 1)
                         + ", too large for an int.");
             }
             out[i] = (int) l[i];
@@ -156,10 +161,16 @@ public final class Table {
     private Object column(String name) {
         Object c = columns.get(name);
         if (c == null) {
-            throw new CryosiamUserException(where() + "no column '" + name + "' (columns: "
-                    + String.join(", ", columns.keySet()) + ").");
+            String all = printable(String.join(", ", columns.keySet()));
+            throw new CryosiamUserException(where() + "no column '" + printable(name) + "' (columns: "
+                    + (all.length() > 300 ? all.substring(0, 300) + "…" : all) + ").");
         }
         return c;
+    }
+
+    /** Column names come from the file: control characters (a line break in a quoted name) would split a message. */
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     private String where() {
@@ -167,7 +178,7 @@ public final class Table {
     }
 
     private CryosiamUserException notNumeric(String name) {
-        return new CryosiamUserException(where() + "column '" + name + "' is not numeric.");
+        return new CryosiamUserException(where() + "column '" + printable(name) + "' is not numeric.");
     }
 
     /**
@@ -179,7 +190,7 @@ public final class Table {
         for (int c = 0; c < names.size(); c++) {
             String name = names.get(c);
             if (cols.containsKey(name)) {
-                throw new CryosiamUserException(source + ": column '" + name + "' appears twice.");
+                throw new CryosiamUserException(source + ": column '" + printable(name) + "' appears twice.");
             }
             cols.put(name, inferColumn(rows, c));
         }

@@ -117,7 +117,8 @@ public final class InstancePostprocessing {
      *
      * @param float32 whether {@code d} holds float32 values: thresholds are then rounded to float32 before comparing,
      *                as numpy does for a float32 array and a float64 scalar
-     * @return markers numbered 1..n
+     * @return markers numbered 1..n. The search stops at the first threshold above every distance (all later
+     *         steps change nothing), so a huge {@code hi} costs no more than the distances' range.
      */
     public static int[] findMarkers(double[] d, int nz, int ny, int nx, double lo, double hi, boolean float32) {
         int n = Slabs.size(d.length, nz, ny, nx);
@@ -166,6 +167,9 @@ public final class InstancePostprocessing {
             init = cur;
             initCount = curCount;
             initOffset = markerCount;
+            if (curCount == 0) {
+                break; // every later threshold is higher: its components are empty too, nothing changes any more
+            }
         }
         int[] last = init;
         int offset = initOffset;

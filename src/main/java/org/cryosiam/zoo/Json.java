@@ -126,9 +126,7 @@ final class Json {
 
     /** Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written). */
     static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = org.cryosiam.io.AtomicFile.temporary(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -42,6 +42,12 @@ class CheckpointTest {
             return this;
         }
 
+        /** A text argument of a protocol-0 opcode: the line and its newline. */
+        Pickle line(String s) {
+            out.writeBytes((s + "\n").getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
         Pickle str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             op('X');
@@ -222,9 +228,12 @@ class CheckpointTest {
     @Test
     void neverCallsArbitraryFunctions() throws IOException {
         // os.system('echo pwned') as a pickle: must come back as an inert placeholder
-        byte[] pkl = new Pickle().op(0x80, 2).op('}').str("x").global("os", "system").str("echo pwned").op(0x85)
-                .op('R').op('s').op('.').bytes();
-        Checkpoint c = Checkpoint.load(archive("evil", pkl, Map.of()));
+        Pickle p = new Pickle().op(0x80, 2).op('}').str("x").global("os", "system").str("echo pwned").op(0x85)
+                .op('R').op('s');
+        p.str("state_dict").op('}').str("w"); // a model checkpoint needs a state_dict
+        p.out.writeBytes(new Pickle().tensor("FloatStorage", "0", 2, 0, new int[] {2}, new int[] {1}).bytes());
+        byte[] pkl = p.op('s').op('s').op('.').bytes();
+        Checkpoint c = Checkpoint.load(archive("evil", pkl, Map.of("0", floats(1, 2))));
         PyObject o = assertInstanceOf(PyObject.class, c.raw().get("x"));
         assertEquals("os", o.module());
         assertEquals("system", o.name());

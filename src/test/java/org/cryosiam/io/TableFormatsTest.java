@@ -116,8 +116,7 @@ class TableFormatsTest {
                 + "_rlnClass #3\n"
                 + "10.5\t\"my tomo.mrc\"\t1\n"
                 + "  11  'it''s' 2   # trailing comment\n"
-                + "12.25 plain\n"
-                + "3\n\n"
+                + "12.25 plain 3\n\n"
                 + "data_empty\n\nloop_\n_rlnA #1\n_rlnB #2\n\n");
         Map<String, Table> blocks = StarFile.read(f);
         assertEquals(List.of("optics", "particles", "empty"), List.copyOf(blocks.keySet()));
@@ -130,6 +129,11 @@ class TableFormatsTest {
         assertArrayEquals(new int[] {1, 2, 3}, p.ints("rlnClass"));
         assertEquals(0, blocks.get("empty").rowCount());
         assertEquals(List.of("rlnA", "rlnB"), blocks.get("empty").columns());
+        // one row per line, as RELION and the starfile package read loops: a row split over two lines (or cut
+        // short) is an error naming its line, never values shifted into the next row
+        Files.writeString(f, Files.readString(f).replace("12.25 plain 3\n", "12.25 plain\n3\n"));
+        CryosiamUserException e = assertThrows(CryosiamUserException.class, () -> StarFile.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": line 15: the row has 2 values"), e.getMessage());
     }
 
     @Test
@@ -206,7 +210,7 @@ class TableFormatsTest {
         Path s = dir.resolve("bad.star");
         Files.writeString(s, "data_\nloop_\n_rlnA #1\n_rlnB #2\n1 2 3\n");
         e = assertThrows(CryosiamUserException.class, () -> StarFile.readTable(s));
-        assertTrue(e.getMessage().startsWith(s.toString()) && e.getMessage().contains("not a multiple"),
+        assertTrue(e.getMessage().startsWith(s.toString()) && e.getMessage().contains("line 5: the row has 3 values"),
                 e.getMessage());
         Path two = dir.resolve("two.star");
         Files.writeString(two, "data_a\n_rlnX 1\ndata_b\n_rlnX 2\n");
