@@ -263,11 +263,11 @@ public final class Checkpoint {
                             + numel * dtype.size() + " expected");
                 }
                 try {
-                    byte[] raw = readEntry(zip, e, numel * dtype.size());
+                    ByteBuffer raw = readStorage(zip, e, numel * dtype.size());
                     if (bigEndian) {
                         swapBytes(raw, dtype.size());
                     }
-                    ref = new StorageRef(dtype, numel, ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN));
+                    ref = new StorageRef(dtype, numel, raw);
                 } catch (IOException ex) {
                     throw new PickleException("storage " + key + ": " + ex.getMessage());
                 }
@@ -347,27 +347,26 @@ public final class Checkpoint {
             if (numel * es > Integer.MAX_VALUE) {
                 throw new PickleException("a tensor of " + numel + " elements is too large");
             }
+            if (isContiguous(shape, strides)) { // the usual case: a view of the storage, no copy
+                ByteBuffer view = s.data.duplicate();
+                view.position((int) (offset * es)).limit((int) ((offset + numel) * es));
+                return new Tensor(s.dtype, shape, view);
+            }
             ByteBuffer out = ByteBuffer.allocate((int) (numel * es)).order(ByteOrder.LITTLE_ENDIAN);
-            if (isContiguous(shape, strides)) {
-                ByteBuffer src = s.data.duplicate();
-                src.position((int) (offset * es)).limit((int) ((offset + numel) * es));
-                out.put(src);
-            } else {
-                int[] idx = new int[nd];
-                byte[] elem = new byte[es];
-                for (long k = 0; k < numel; k++) {
-                    long p = offset;
-                    for (int i = 0; i < nd; i++) {
-                        p += idx[i] * strides[i];
+            int[] idx = new int[nd];
+            byte[] elem = new byte[es];
+            for (long k = 0; k < numel; k++) {
+                long p = offset;
+                for (int i = 0; i < nd; i++) {
+                    p += idx[i] * strides[i];
+                }
+                s.data.get((int) (p * es), elem);
+                out.put(elem);
+                for (int i = nd - 1; i >= 0; i--) {
+                    if (++idx[i] < shape[i]) {
+                        break;
                     }
-                    s.data.get((int) (p * es), elem);
-                    out.put(elem);
-                    for (int i = nd - 1; i >= 0; i--) {
-                        if (++idx[i] < shape[i]) {
-                            break;
-                        }
-                        idx[i] = 0;
-                    }
+                    idx[i] = 0;
                 }
             }
             out.flip();
@@ -375,14 +374,36 @@ public final class Checkpoint {
         }
 
         /** Reverses each {@code size}-byte element in place (big-endian storages to our little-endian). */
-        private static void swapBytes(byte[] b, int size) {
-            for (int i = 0; i + size <= b.length; i += size) {
+        private static void swapBytes(ByteBuffer b, int size) {
+            for (int i = 0; i + size <= b.limit(); i += size) {
                 for (int a = i, z = i + size - 1; a < z; a++, z--) {
-                    byte t = b[a];
-                    b[a] = b[z];
-                    b[z] = t;
+                    byte t = b.get(a);
+                    b.put(a, b.get(z));
+                    b.put(z, t);
                 }
             }
+        }
+
+        /**
+         * A storage's bytes in native (off-heap) memory: the weights of a large model then never pass through the
+         * Java heap, which would otherwise grow by several times the checkpoint's size and keep that memory.
+         */
+        private static ByteBuffer readStorage(ZipFile zip, ZipEntry e, long bytes) throws IOException {
+            if (bytes > Integer.MAX_VALUE - 16) {
+                throw new IOException(e.getName() + " is too large (" + bytes + " bytes)");
+            }
+            ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] chunk = new byte[(int) Math.min(bytes, 1 << 20)];
+            try (InputStream s = zip.getInputStream(e)) {
+                while (out.hasRemaining()) {
+                    int n = s.read(chunk, 0, Math.min(chunk.length, out.remaining()));
+                    if (n < 0) {
+                        throw new IOException(e.getName() + " is truncated");
+                    }
+                    out.put(chunk, 0, n);
+                }
+            }
+            return out.flip();
         }
 
         private static boolean isContiguous(int[] shape, long[] strides) {

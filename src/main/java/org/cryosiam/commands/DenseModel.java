@@ -2,6 +2,7 @@ package org.cryosiam.commands;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.Main;
@@ -22,7 +23,9 @@ import ai.djl.Device;
  */
 final class DenseModel implements AutoCloseable {
     final Network network;
-    final Checkpoint checkpoint;
+    /** The checkpoint's file and hyper-parameters; its tensors are not kept once they are in the network. */
+    final Path checkpointFile;
+    final Map<String, Object> hyperParameters;
     final int[] patchSize;
     final int batchSize;
     final Preprocessing.Intensity intensity;
@@ -30,7 +33,8 @@ final class DenseModel implements AutoCloseable {
     private DenseModel(Network network, Checkpoint checkpoint, int[] patchSize, int batchSize,
             Preprocessing.Intensity intensity) {
         this.network = network;
-        this.checkpoint = checkpoint;
+        this.checkpointFile = checkpoint.file();
+        this.hyperParameters = checkpoint.hyperParameters();
         this.patchSize = patchSize;
         this.batchSize = batchSize;
         this.intensity = intensity;

@@ -61,7 +61,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
         try (DenseModel model = DenseModel.load(cfg, ModelKind.SEMANTIC, "semantic_predict")) {
             int classes = classes(model);
             if (cfg.get("parameters.network.out_channels") instanceof Number n) {
-                ModelChecks.warnClasses(cfg, n.intValue(), classes, model.checkpoint.file().getFileName().toString(),
+                ModelChecks.warnClasses(cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
                         "the model's number is used");
             }
             boolean hasDistance = model.network.outputNames().contains("distance");
@@ -161,10 +161,10 @@ public final class SemanticPredictCommand extends ConfigCommand {
 
     /** C: {@code hyper_parameters.config.parameters.network.out_channels} of the checkpoint, as the reference reads it. */
     static int classes(DenseModel model) {
-        Object c = model.checkpoint.hyperParameters().get("config");
+        Object c = model.hyperParameters.get("config");
         if (c instanceof Map) {
             @SuppressWarnings("unchecked")
-            Config task = Config.of((Map<String, Object>) c, model.checkpoint.file() + " (hyper_parameters.config)");
+            Config task = Config.of((Map<String, Object>) c, model.checkpointFile + " (hyper_parameters.config)");
             if (task.has("parameters.network.out_channels")) {
                 int n = task.integer("parameters.network.out_channels");
                 if (n >= 1) {
@@ -172,7 +172,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
                 }
             }
         }
-        throw new CryosiamUserException(model.checkpoint.file()
+        throw new CryosiamUserException(model.checkpointFile
                 + ": hyper_parameters.config.parameters.network.out_channels (the number of classes) is missing.");
     }
 

@@ -19,6 +19,10 @@ public final class NetworkPredictor implements PatchPredictor, AutoCloseable {
         NDArray of(Map<String, NDArray> outputs);
     }
 
+    /** A sample whose widest activation holds this much runs alone on the CPU (see {@link #samplesPerPass}). */
+    private static final long ONE_AT_A_TIME_BYTES = 64L << 20;
+
+    private final long oneAtATimeBytes;
     private final Network network;
     private final int channels;
     private final Maps maps;
@@ -28,6 +32,11 @@ public final class NetworkPredictor implements PatchPredictor, AutoCloseable {
      * @param channels how many channels {@code maps} returns per patch
      */
     public NetworkPredictor(Network network, int channels, Maps maps) {
+        this(network, channels, maps, ONE_AT_A_TIME_BYTES);
+    }
+
+    NetworkPredictor(Network network, int channels, Maps maps, long oneAtATimeBytes) {
+        this.oneAtATimeBytes = oneAtATimeBytes;
         this.network = network;
         this.channels = channels;
         this.maps = maps;
@@ -46,6 +55,33 @@ public final class NetworkPredictor implements PatchPredictor, AutoCloseable {
 
     @Override
     public float[] predict(float[] input, int batch, int[] patchSize) {
+        int step = samplesPerPass(batch, patchSize);
+        if (step == batch) {
+            return run(input, batch, patchSize);
+        }
+        int in = input.length / batch;
+        int out = channels * patchSize[0] * patchSize[1] * patchSize[2];
+        float[] maps = new float[batch * out];
+        for (int first = 0; first < batch; first += step) {
+            int n = Math.min(step, batch - first);
+            float[] part = run(java.util.Arrays.copyOfRange(input, first * in, (first + n) * in), n, patchSize);
+            System.arraycopy(part, 0, maps, first * out, part.length);
+        }
+        return maps;
+    }
+
+    /**
+     * How many of a batch's samples go through the network together. On the CPU a sample whose widest activation
+     * holds 64 MB or more keeps every core busy by itself, so the samples run one at a
+     * time: the same work, and the peak memory of one sample instead of the whole batch (the default-width denoiser at
+     * 64³: 2.5 GB instead of 4.3 GB at batch 2, within 3 % of the CPU time). GPUs take the batch as configured.
+     */
+    int samplesPerPass(int batch, int[] patchSize) {
+        boolean cpu = "cpu".equals(network.device().getDeviceType());
+        return cpu && network.sampleActivationBytes(patchSize) >= oneAtATimeBytes ? 1 : batch;
+    }
+
+    private float[] run(float[] input, int batch, int[] patchSize) {
         try (NDManager m = base.newSubManager()) {
             NDArray x = m.create(input, new Shape(batch, network.inChannels(), patchSize[0], patchSize[1], patchSize[2]));
             NDArray y = maps.of(network.forward(x, m));

@@ -150,6 +150,19 @@ public final class Network implements AutoCloseable {
         return bf16 == null ? Precision.FP32 : Precision.BF16;
     }
 
+    /**
+     * Bytes of one sample's widest activation for a patch of this size: the first encoder stage, float32 (0 for the
+     * embedding networks, which have no dense decoder). How much memory each further sample of a batch costs.
+     */
+    public long sampleActivationBytes(int[] patch) {
+        if (backbone == null) {
+            return 0;
+        }
+        ResNetEncoder.Spec e = backbone.spec().encoder();
+        long voxels = (long) patch[0] * patch[1] * patch[2] / (e.noMaxPool() ? 1 : 8);
+        return voxels * e.featureChannels(0) * Float.BYTES;
+    }
+
     /** {@link #forward(NDArray, NDManager)} with the outputs attached to the input's manager. */
     public Map<String, NDArray> forward(NDArray input) {
         return forward(input, input.getManager());

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.DType;
 import org.cryosiam.checkpoint.Tensor;
 
 import ai.djl.Device;
@@ -287,7 +288,10 @@ public final class Networks {
                     throw new CryosiamUserException(source + ": " + e.name() + " has element type " + t.dtype()
                             + ", expected a floating-point tensor");
                 }
-                v = manager.create(t.toFloatArray(), new Shape(want));
+                // float32 is used as stored, without a copy through the Java heap
+                v = t.dtype() == DType.FLOAT32
+                        ? manager.create(t.bytes(), new Shape(want), DataType.FLOAT32)
+                        : manager.create(t.toFloatArray(), new Shape(want));
             }
             e.param().set(v);
         }
