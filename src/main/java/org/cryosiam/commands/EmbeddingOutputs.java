@@ -2,7 +2,6 @@ package org.cryosiam.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,9 +11,6 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.zoo.RunRecord;
-
-import io.jhdf.HdfFile;
-import io.jhdf.api.Attribute;
 
 /**
  * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last: it is the
@@ -65,11 +61,8 @@ final class EmbeddingOutputs {
     /** The string attributes of a file's root group; empty when it cannot be read. */
     private static Map<String, String> attributes(Path file) {
         Map<String, String> out = new HashMap<>();
-        try (HdfFile h = new HdfFile(file)) {
-            for (Map.Entry<String, Attribute> e : h.getAttributes().entrySet()) {
-                Object v = e.getValue().getData();
-                out.put(e.getKey(), v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v));
-            }
+        try {
+            Hdf5.attributes(file).forEach((k, v) -> out.put(k, String.valueOf(v)));
         } catch (RuntimeException e) {
             return Map.of();
         }

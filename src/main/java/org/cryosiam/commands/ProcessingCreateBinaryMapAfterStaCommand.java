@@ -55,6 +55,11 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
     private static final String[] ANGLES = {"rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"};
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
         TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
@@ -95,7 +100,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
                         centre[i][0], centre[i][1], centre[i][2], (byte) 1);
             });
             Path out = outputDir.resolve(template.outputName(name));
-            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), voxel);
+            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), commandName());
             CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }

@@ -40,6 +40,11 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
     String tomoName;
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         int radius = Flags.integer("--sphere_radius", sphereRadius);
         if (radius < 0) {
@@ -48,7 +53,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
         Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
-        writeMasks(particles, classes, new int[] {radius}, tomogramPath, outputDir, tomoName);
+        writeMasks(particles, classes, new int[] {radius}, tomogramPath, outputDir, tomoName, commandName());
     }
 
     /**
@@ -57,7 +62,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
      * clipped at the volume border.
      */
     static void writeMasks(Particles particles, int[] classOfRow, int[] radii, Path tomogramPath, Path outputDir,
-                           String tomoName) {
+                           String tomoName, String command) {
         TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
@@ -81,7 +86,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
                         radii[c - 1], (byte) c);
             }
             Path out = outputDir.resolve(template.outputName(name));
-            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.voxelSize());
+            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), command);
             CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }

@@ -36,6 +36,11 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     String tomoName;
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         int[] radii = parseRadii(sphereRadius);
         Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
@@ -52,7 +57,8 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
                         + " (row " + (i + 1) + "); give one radius per class.");
             }
         }
-        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, tomogramPath, outputDir, tomoName);
+        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, tomogramPath, outputDir, tomoName,
+                commandName());
     }
 
     static int[] parseRadii(String text) {
