@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
@@ -73,10 +74,11 @@ final class EmbeddingOutputs {
      * @param embeddings {@code [dim][n]}
      * @param labels     the n region labels
      * @param regions    the n region rows for {@code <stem>_instance_regions.csv}
-     * @param star       the rows for {@code <stem>_instance_regions.star} (RELION names)
+     * @param star       the rows for {@code <stem>_instance_regions.star} (RELION names; RELION 5 blocks when the
+     *                   config's star_format says so, on the tomogram {@code data_folder/<stem>})
      */
     static void write(Path folder, String stem, double[][] embeddings, long[] labels, Table regions,
-            Csv.Dialect dialect, Table star) {
+            Csv.Dialect dialect, Table star, Config cfg) {
         int dim = embeddings.length;
         int n = labels.length;
         double[] flat = new double[dim * n];
@@ -88,7 +90,7 @@ final class EmbeddingOutputs {
         Path csv = folder.resolve(stem + "_instance_regions.csv");
         Csv.write(csv, regions, dialect);
         Path starFile = folder.resolve(stem + "_instance_regions.star");
-        StarFile.write(starFile, star);
+        ParticleGrids.writeStar(starFile, star, cfg, name -> ParticleGrids.tomogramGrid(cfg, name), stem);
         Path embeds = embedsFile(folder, stem);
         Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n));
         CommandLog.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "

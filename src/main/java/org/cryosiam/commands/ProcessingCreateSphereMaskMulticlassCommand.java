@@ -43,7 +43,8 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     @Override
     protected void run() {
         int[] radii = parseRadii(sphereRadius);
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
+        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", template::grid);
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];
@@ -57,7 +58,7 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
                         + " (row " + (i + 1) + "); give one radius per class.");
             }
         }
-        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, tomogramPath, outputDir, tomoName,
+        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, template, outputDir, tomoName,
                 commandName());
     }
 
