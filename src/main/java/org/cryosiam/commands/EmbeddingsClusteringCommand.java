@@ -41,7 +41,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
 
     @Override
     protected void run(Config cfg) {
-        ParticleGrids.check(cfg); // a bad star_format is reported before any work
+        ParticleGrids.checkWithTomograms(cfg); // a bad star_format is reported before any work
         Path folder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension", "");
         Config section = cfg.section("clustering_" + method());

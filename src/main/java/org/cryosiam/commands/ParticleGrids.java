@@ -42,6 +42,14 @@ final class ParticleGrids {
         return relion5(cfg);
     }
 
+    /** {@link #check}, for a command whose RELION 5 output needs the tomograms of {@code data_folder}. */
+    static void checkWithTomograms(Config cfg) {
+        if (check(cfg) && !cfg.has("data_folder")) {
+            throw new CryosiamUserException(cfg.source() + ": star_format: relion5 needs data_folder, the tomograms "
+                    + "whose centre and pixel size the coordinates are measured from.");
+        }
+    }
+
     static Relion5Particles.Optics optics(Config cfg) {
         return new Relion5Particles.Optics(optional(cfg, "voltage"), optional(cfg, "spherical_aberration"),
                 optional(cfg, "amplitude_contrast"));

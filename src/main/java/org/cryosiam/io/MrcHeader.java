@@ -28,6 +28,8 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
                         float dmax, float dmean, float rms, int nsymbt, int nversion, ByteOrder byteOrder,
                         float[] origin, int[] start) {
     public static final int SIZE = 1024;
+    /** Bytes of one header label. */
+    static final int LABEL_SIZE = 80;
     /** Modes this reader decodes. */
     public static final Set<Integer> READ_MODES = Set.of(0, 1, 2, 6, 12, 101);
     /** Modes the MRC2014 standard defines (3 and 4 are complex, not read here). */
@@ -191,7 +193,4 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
         }
         return b;
     }
-
-    /** Bytes of one header label. */
-    static final int LABEL_SIZE = 80;
 }

@@ -14,7 +14,6 @@ import org.cryosiam.Fixtures;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,14 +96,7 @@ class OutputMetadataTest {
 
     @Test
     void processingCommandsRefuseAnUnwritableOutputFolderBeforeAnyWork() throws IOException {
-        Path locked = Files.createDirectories(dir.resolve("locked"));
-        locked.toFile().setWritable(false, false);
-        Path out = locked.resolve("out");
-        if (Files.isWritable(locked)) { // root ignores permission bits; /sys is read-only for everyone
-            out = Path.of("/sys/cryosiam-test-output");
-            Assumptions.assumeFalse(canCreate(Path.of("/sys/cryosiam-probe")), "no folder that root cannot write");
-        }
-        String o = out.toString();
+        String o = ProcessingSupport.unwritableFolder(dir).toString();
         String absent = dir.resolve("absent").toString(); // no input exists: the folder is checked first
         List<String[]> runs = List.of(
                 new String[] {"processing_invert_scale", "--input_path", absent, "--output_path", o},
@@ -120,7 +112,6 @@ class OutputMetadataTest {
             String flag = args[0].equals("processing_invert_scale") ? "--output_path" : "--output_dir";
             ProcessingSupport.run(args).assertUserError(o + " (" + flag + "): permission denied, cannot write to ");
         }
-        locked.toFile().setWritable(true, false);
     }
 
     private static void writeStar(Path star) {
@@ -129,15 +120,6 @@ class OutputMetadataTest {
                     + "2 2 2\n");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean canCreate(Path file) {
-        try {
-            Files.delete(Files.createFile(file));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
