@@ -40,8 +40,13 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": centers_patch_size must be at least 1.");
         }
         Double pixelSize = ParticleGrids.configPixelSize(cfg);
-        Table centers = readCenters(cfg.path("centers_file"), outFolder, name -> {
+        Path centersFile = cfg.path("centers_file");
+        Table centers = readCenters(centersFile, outFolder, name -> {
             Path tomogram = dataFolder.resolve(name + ext); // RELION 5 centres are measured on this tomogram
+            if (!java.nio.file.Files.isRegularFile(tomogram)) {
+                throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
+                        + centersFile + " are measured from its centre and pixel size.");
+            }
             return ParticleGrids.grid(org.cryosiam.io.MrcReader.readHeader(tomogram), pixelSize, tomogram.toString());
         });
         String[] tomo = centers.strings("tomo");
@@ -60,7 +65,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     }
                 }
                 if (mine.isEmpty()) {
-                    CommandLog.info("no coordinates for " + name + " in " + cfg.path("centers_file"));
+                    CommandLog.info("no coordinates for " + name + " in " + centersFile);
                     continue;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));

@@ -98,6 +98,21 @@ class Relion5StarTest {
     }
 
     @Test
+    void embeddingsFromRelion5CentresMatchTheReference() throws IOException {
+        String name = "simsiam_embeddings_from_centers_predict configs/embeddings_centers.yaml";
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(name);
+        // the reference's centres rewritten as RELION 5 (its optics and particles blocks), in the same place
+        Path star = step.actual("particles/labels_2_particles.star");
+        Path tomograms = step.work.resolve("out/denoised");
+        StarFile.writeBlocks(star, Relion5Particles.fromPixels(StarFile.readTable(star), "rlnMicrographName",
+                t -> ParticleGrids.grid(MrcReader.readHeader(tomograms.resolve(t + ".mrc")), null, t),
+                Relion5Particles.Optics.NONE));
+        assertTrue(Relion5Particles.isCentred(StarFile.readTable(star)));
+        assertEquals(0, step.run("simsiam_embeddings_from_centers_predict", "configs/embeddings_centers.yaml"));
+        EmbeddingsPredictTest.checkOutputs(step, name);
+    }
+
+    @Test
     void configPixelSizeWinsAndAPlaceholderHeaderIsWarned() throws IOException {
         FixtureStep step = relion5Centers("pixel_size: 20\n");
         Table optics = StarFile.read(step.actual("particles/labels_2_particles.star")).get("optics");
