@@ -41,14 +41,10 @@ final class Hdf5Writer {
     private Hdf5Writer() {
     }
 
-    /** Writes the datasets (in map order) to {@code file}, replacing it. Names are plain ASCII without '/'. */
-    static void write(Path file, Map<String, NdData> datasets) throws IOException {
-        write(file, datasets, Map.of(), false);
-    }
-
     /**
-     * Same, with attributes on the root group: a {@code String} becomes a scalar variable-length UTF-8 string, a
-     * {@code float[]} a 1-D float32 array. Attribute names are plain ASCII.
+     * Writes the datasets (in map order) to {@code file}, replacing it, with attributes on the root group: a
+     * {@code String} becomes a scalar variable-length UTF-8 string, a {@code float[]} a 1-D float32 array. Dataset
+     * and attribute names are plain ASCII without '/'.
      *
      * @param float16 store float32 datasets as IEEE half precision (h5py reads float16), rounded to nearest
      */
