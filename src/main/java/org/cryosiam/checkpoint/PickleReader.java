@@ -508,7 +508,7 @@ final class PickleReader {
         switch (c) {
             case "f8": return b.getDouble();
             case "f4": return (double) b.getFloat();
-            case "f2": return (double) Tensor.halfToFloat(b.getShort());
+            case "f2": return (double) org.cryosiam.io.Float16.toFloat(b.getShort());
             case "i8": return b.getLong();
             case "u8": return toNumber(new BigInteger(1, reverseIfLittle(raw, b.order())));
             case "i4": return (long) b.getInt();

@@ -102,7 +102,7 @@ public final class Tensor {
         switch (dtype) {
             case FLOAT32: return b.getFloat(i * 4);
             case FLOAT64: return b.getDouble(i * 8);
-            case FLOAT16: return halfToFloat(b.getShort(i * 2));
+            case FLOAT16: return org.cryosiam.io.Float16.toFloat(b.getShort(i * 2));
             case BFLOAT16: return Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
             case INT64: return b.getLong(i * 8);
             case INT32: return b.getInt(i * 4);
@@ -112,22 +112,6 @@ public final class Tensor {
             case BOOL: return b.get(i) != 0 ? 1 : 0;
             default: throw new IllegalStateException(String.valueOf(dtype));
         }
-    }
-
-    /** IEEE 754 binary16 → float (Java 17 has no built-in conversion). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f; // subnormal (or zero)
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     @Override

@@ -72,6 +72,11 @@ public abstract class ConfigCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The command's name as typed, e.g. {@code denoise_predict} (what output labels and records name). */
+    protected final String commandName() {
+        return spec.name();
+    }
+
     /** Where the run record goes: {@code prediction_folder}, else {@code log_dir}, else nowhere (null). */
     private static Path recordFolder(Config cfg) {
         return cfg.has("prediction_folder") ? cfg.path("prediction_folder")

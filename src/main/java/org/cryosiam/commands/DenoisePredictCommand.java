@@ -8,6 +8,7 @@ import org.cryosiam.config.Config;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.MrcWriter;
@@ -26,11 +27,13 @@ public final class DenoisePredictCommand extends ConfigCommand {
         String ext = cfg.string("file_extension");
         boolean saveRaw = cfg.bool("save_raw_predictions", false);
         boolean scale = cfg.bool("scale_prediction", false);
+        boolean float16 = cfg.bool("save_float16", false);
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
         try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             for (String name : files) {
+                Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.denoise(tomogram, model.intensity);
                 Volume denoised = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
@@ -41,11 +44,17 @@ public final class DenoisePredictCommand extends ConfigCommand {
                 String stem = InputFiles.stem(name, ext);
                 if (saveRaw) {
                     Path h5 = outFolder.resolve(stem + "_preds.h5");
-                    Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()));
+                    Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()),
+                            new Hdf5.Options(geometry, float16));
                     CommandLog.info("wrote " + h5);
                 }
                 Path mrc = outFolder.resolve(stem + ext);
-                MrcWriter.write(mrc, denoised);
+                NdData volume = NdData.float32(denoised.data(), denoised.shape());
+                if (float16) {
+                    MrcWriter.writeFloat16(mrc, volume, geometry, commandName());
+                } else {
+                    MrcWriter.write(mrc, volume, geometry, commandName());
+                }
                 CommandLog.info("wrote " + mrc);
             }
         }

@@ -2,19 +2,16 @@ package org.cryosiam.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.zoo.RunRecord;
-
-import io.jhdf.HdfFile;
-import io.jhdf.api.Attribute;
 
 /**
  * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last: it is the
@@ -65,11 +62,8 @@ final class EmbeddingOutputs {
     /** The string attributes of a file's root group; empty when it cannot be read. */
     private static Map<String, String> attributes(Path file) {
         Map<String, String> out = new HashMap<>();
-        try (HdfFile h = new HdfFile(file)) {
-            for (Map.Entry<String, Attribute> e : h.getAttributes().entrySet()) {
-                Object v = e.getValue().getData();
-                out.put(e.getKey(), v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v));
-            }
+        try {
+            Hdf5.attributes(file).forEach((k, v) -> out.put(k, String.valueOf(v)));
         } catch (RuntimeException e) {
             return Map.of();
         }
@@ -80,10 +74,11 @@ final class EmbeddingOutputs {
      * @param embeddings {@code [dim][n]}
      * @param labels     the n region labels
      * @param regions    the n region rows for {@code <stem>_instance_regions.csv}
-     * @param star       the rows for {@code <stem>_instance_regions.star} (RELION names)
+     * @param star       the rows for {@code <stem>_instance_regions.star} (RELION names; RELION 5 blocks when the
+     *                   config's star_format says so, on the tomogram {@code data_folder/<stem>})
      */
     static void write(Path folder, String stem, double[][] embeddings, long[] labels, Table regions,
-            Csv.Dialect dialect, Table star) {
+            Csv.Dialect dialect, Table star, Config cfg) {
         int dim = embeddings.length;
         int n = labels.length;
         double[] flat = new double[dim * n];
@@ -95,7 +90,7 @@ final class EmbeddingOutputs {
         Path csv = folder.resolve(stem + "_instance_regions.csv");
         Csv.write(csv, regions, dialect);
         Path starFile = folder.resolve(stem + "_instance_regions.star");
-        StarFile.write(starFile, star);
+        ParticleGrids.writeStar(starFile, star, cfg, name -> ParticleGrids.tomogramGrid(cfg, name), stem);
         Path embeds = embedsFile(folder, stem);
         Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n));
         CommandLog.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "

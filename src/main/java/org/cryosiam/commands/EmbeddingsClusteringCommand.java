@@ -41,6 +41,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
 
     @Override
     protected void run(Config cfg) {
+        ParticleGrids.checkWithTomograms(cfg); // a bad star_format is reported before any work
         Path folder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension", "");
         Config section = cfg.section("clustering_" + method());
@@ -136,7 +137,8 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
             String base = stem + "_instance_regions_" + method() + "_clustered";
             Csv.write(folder.resolve(base + ".csv"), clustered);
-            StarFile.write(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES));
+            ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
+                    name -> ParticleGrids.tomogramGrid(cfg, name), stem);
             for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }

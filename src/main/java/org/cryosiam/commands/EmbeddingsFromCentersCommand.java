@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
@@ -11,6 +12,7 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.volume.Volume;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
 public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
+        ParticleGrids.check(cfg); // a bad star_format is reported before any work
         Path dataFolder = cfg.path("data_folder");
         Path outFolder = cfg.path("prediction_folder");
         String ext = cfg.string("file_extension");
@@ -36,7 +39,16 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         if (half < 1) {
             throw new CryosiamUserException(cfg.source() + ": centers_patch_size must be at least 1.");
         }
-        Table centers = readCenters(cfg.path("centers_file"), outFolder);
+        Double pixelSize = ParticleGrids.configPixelSize(cfg);
+        Path centersFile = cfg.path("centers_file");
+        Table centers = readCenters(centersFile, outFolder, name -> {
+            Path tomogram = dataFolder.resolve(name + ext); // RELION 5 centres are measured on this tomogram
+            if (!java.nio.file.Files.isRegularFile(tomogram)) {
+                throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
+                        + centersFile + " are measured from its centre and pixel size.");
+            }
+            return ParticleGrids.grid(org.cryosiam.io.MrcReader.readHeader(tomogram), pixelSize, tomogram.toString());
+        });
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
@@ -53,13 +65,13 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     }
                 }
                 if (mine.isEmpty()) {
-                    CommandLog.info("no coordinates for " + name + " in " + cfg.path("centers_file"));
+                    CommandLog.info("no coordinates for " + name + " in " + centersFile);
                     continue;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
-                embed(model, tomogram, rows, half, outFolder, stem);
+                embed(model, tomogram, rows, half, outFolder, stem, cfg);
             }
         }
     }
@@ -67,10 +79,11 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     /**
      * The centres as a regions table ({@code label}, {@code tomo}, {@code centroid-0..2}, optional {@code area},
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
+     * RELION 5 centres (centred Å) are converted to voxels on the grid {@code grids} gives for a tomogram name.
      */
-    static Table readCenters(Path file, Path outFolder) {
+    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids) {
         boolean star = file.toString().endsWith(".star");
-        Table t = star ? StarFile.readTable(file) : Csv.read(file);
+        Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
         Map<String, String> names = RegionTables.fromStarNames();
         if (star && !t.hasColumn("rlnMicrographName") && t.hasColumn("rlnTomoName")) {
@@ -81,7 +94,8 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         for (String c : List.of("tomo", "centroid-0", "centroid-1", "centroid-2")) {
             if (!named.hasColumn(c)) {
                 throw new CryosiamUserException(file + ": no column " + (star ? starName(c) : "'" + c + "'")
-                        + " (STAR: rlnMicrographName or rlnTomoName, rlnCoordinateZ/Y/X, optional rlnLabel; CSV: tomo, "
+                        + " (STAR: rlnMicrographName or rlnTomoName, rlnCoordinateZ/Y/X or RELION 5's "
+                        + "rlnCenteredCoordinateZ/Y/XAngst, optional rlnLabel; CSV: tomo, "
                         + "centroid-0..2, optional label).");
             }
         }
@@ -115,7 +129,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     }
 
     private static void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
-            String stem) {
+            String stem, Config cfg) {
         int n = rows.rowCount();
         long[] labels = rows.longs("label");
         double[][] c = {rows.doubles("centroid-0"), rows.doubles("centroid-1"), rows.doubles("centroid-2")};
@@ -138,6 +152,6 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         }
         Table csv = b.build();
         EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
-                csv.renamed(RegionTables.STAR_NAMES));
+                csv.renamed(RegionTables.STAR_NAMES), cfg);
     }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 public final class EmbeddingsPredictCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
+        ParticleGrids.check(cfg); // a bad star_format is reported before any work
         Path dataFolder = cfg.path("data_folder");
         Path masks = cfg.path("instances_mask_folder");
         Path outFolder = cfg.path("prediction_folder");
@@ -76,7 +77,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
                 Path regionsFile = masks.resolve(stem + "_instance_regions" + suffix + ".csv");
                 Table regions = Files.exists(regionsFile) ? typedRegions(Csv.read(regionsFile))
                         : computedRegions(expanded, shape);
-                embed(model, tomogram, expanded, regions, minSize, maxSize, masking, outFolder, stem);
+                embed(model, tomogram, expanded, regions, minSize, maxSize, masking, outFolder, stem, cfg);
             }
         }
     }
@@ -117,7 +118,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
     }
 
     private static void embed(EmbeddingModel model, Volume tomogram, int[] expanded, Table regions, long minSize,
-            long maxSize, int masking, Path outFolder, String stem) {
+            long maxSize, int masking, Path outFolder, String stem, Config cfg) {
         for (String c : List.of("label", "area", "bbox-0", "bbox-1", "bbox-2", "bbox-3", "bbox-4", "bbox-5")) {
             if (!regions.hasColumn(c)) {
                 throw new CryosiamUserException(regions.source() + ": no column '" + c + "'.");
@@ -168,6 +169,6 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         Table keptRegions = RegionTables.rows(regions, rows);
         Table csv = keptRegions.toBuilder().longs("hull_area", hullArea).build();
         Table star = keptRegions.renamed(RegionTables.STAR_NAMES);
-        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star);
+        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg);
     }
 }

@@ -15,6 +15,7 @@ import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Csv;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
@@ -57,6 +58,7 @@ public final class InstancePredictCommand extends ConfigCommand {
         InstancePostprocessing.Parameters params = parameters(cfg);
         OptionalDouble multicutBias = multicutBias(cfg);
         List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
+        boolean float16 = cfg.bool("save_float16", false);
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, "_preds.h5", "_instance_preds.h5",
                 "_instance_regions.csv");
@@ -72,11 +74,13 @@ public final class InstancePredictCommand extends ConfigCommand {
             for (String name : files) {
                 String stem = InputFiles.stem(name, ext);
                 Path raw = outFolder.resolve(stem + "_preds.h5");
+                Hdf5.Options derived; // the voxel size of the tomogram, or of the reused maps (the tomogram unread)
                 float[] foreground;
                 float[] distances;
                 float[] boundaries = null; // read only for the multicut
                 int[] shape;
                 if (Files.isRegularFile(raw)) {
+                    derived = Hdf5.Options.from(raw);
                     NdData fg = Hdf5.read(raw, "foreground");
                     NdData dist = Hdf5.read(raw, "distances");
                     shape = fg.shape();
@@ -106,6 +110,8 @@ public final class InstancePredictCommand extends ConfigCommand {
                         model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
                         predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
                     }
+                    Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
+                    derived = Hdf5.Options.of(geometry);
                     Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                     shape = tomogram.shape();
                     Preprocessing.standard(tomogram, model.intensity);
@@ -125,7 +131,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         ds.put("foreground", NdData.float32(foreground, shape));
                         ds.put("distances", NdData.float32(distances, shape));
                         ds.put("boundaries", NdData.float32(boundaries, shape));
-                        Hdf5.write(raw, ds);
+                        Hdf5.write(raw, ds, new Hdf5.Options(geometry, float16));
                         CommandLog.info("wrote " + raw);
                     }
                 }
@@ -146,7 +152,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                 CommandLog.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                         (System.nanoTime() - t0) / 1e9));
                 Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
-                Hdf5.write(h5, "instances", NdData.uint32(instances, shape));
+                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived);
                 CommandLog.info("wrote " + h5);
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
                 Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);

@@ -6,15 +6,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Csv;
-import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.Table;
 
 /**
  * A particle list of the processing commands: a STAR file (detected by its {@code .star} suffix; coordinates
- * {@code rlnCoordinateX/Y/Z}) or else a CSV file (coordinates {@code centroid-0..2} = z, y, x), each row with the
+ * {@code rlnCoordinateX/Y/Z} in voxels, or RELION 5's {@code rlnCenteredCoordinateX/Y/ZAngst}, converted on each
+ * row's tomogram) or else a CSV file (coordinates {@code centroid-0..2} = z, y, x), each row with the
  * name of its tomogram ({@code rlnTomoName}, else {@code rlnMicrographName}, else {@code tomo}). Coordinates are voxel
  * positions; {@link #voxel} truncates them as Python's {@code int()} does.
  */
@@ -42,14 +44,21 @@ final class Particles {
         return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".star");
     }
 
-    /** Reads the file; {@code flag} names the option it came from, for messages. */
-    static Particles read(Path file, String flag) {
-        return read(file, flag, isStar(file));
+    /**
+     * Reads the file; {@code flag} names the option it came from, for messages; {@code grids} gives the tomogram
+     * grid of a name, asked only for RELION 5 coordinates.
+     */
+    static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids) {
+        return read(file, flag, isStar(file), grids);
     }
 
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
-    static Particles read(Path file, String flag, boolean star) {
-        Table t = star ? StarFile.readTable(file) : Csv.read(file);
+    static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids) {
+        Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
+        if (star && !t.columns().containsAll(Relion5Particles.PIXEL)) {
+            throw new CryosiamUserException(file + " (" + flag + "): the STAR file has neither rlnCoordinateX/Y/Z "
+                    + "(RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst (RELION 5) columns.");
+        }
         String[] cols = star ? new String[] {"rlnCoordinateX", "rlnCoordinateY", "rlnCoordinateZ"}
                 : new String[] {"centroid-2", "centroid-1", "centroid-0"};
         requireColumns(t, file, flag, star ? "STAR" : "CSV", cols);

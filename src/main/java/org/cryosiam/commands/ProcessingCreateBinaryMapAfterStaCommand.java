@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
                         + "int(rlnCoordinate - rlnOrigin*Angst / voxel size) when origin columns exist."})
 public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand {
     @Option(names = {"--star_file", "--star-file"}, required = true, paramLabel = "FILE",
-            description = "STAR file with the particles after subtomogram averaging (rlnCoordinateX/Y/Z, "
-                    + "rlnAngleRot/Tilt/Psi, rlnTomoName or rlnMicrographName).")
+            description = "STAR file with the particles after subtomogram averaging (rlnCoordinateX/Y/Z or "
+                    + "RELION 5's rlnCenteredCoordinateX/Y/ZAngst, rlnAngleRot/Tilt/Psi, rlnTomoName or "
+                    + "rlnMicrographName).")
     Path starFile;
 
     @Option(names = {"--map_file", "--map-file"}, required = true, paramLabel = "FILE",
@@ -55,10 +56,15 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
     private static final String[] ANGLES = {"rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"};
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
         TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
-        Particles particles = Particles.read(starFile, "--star_file", true);
+        Particles particles = Particles.read(starFile, "--star_file", true, template::grid);
         Table t = particles.table;
         Particles.requireColumns(t, starFile, "--star_file", "STAR", ANGLES);
         double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
@@ -95,7 +101,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
                         centre[i][0], centre[i][1], centre[i][2], (byte) 1);
             });
             Path out = outputDir.resolve(template.outputName(name));
-            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), voxel);
+            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), commandName());
             CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }

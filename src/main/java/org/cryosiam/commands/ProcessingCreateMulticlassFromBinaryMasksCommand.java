@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
@@ -36,6 +37,11 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
     @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
             description = "Process only this mask file name (with its extension, e.g. TS_01.mrc).")
     String tomoName;
+
+    @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
 
     @Override
     protected void run() {
@@ -87,14 +93,14 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
     private void merge(List<Path> labels, String name) {
         byte[] out = null;
         int[] shape = null;
-        float[] voxel = null;
+        Geometry geometry = null;
         for (int l = 0; l < labels.size(); l++) {
             Path file = labels.get(l).resolve(name);
             requireMask(file, name);
             MrcReader.MrcData d = MrcReader.readData(file);
             if (out == null) {
                 shape = d.data().shape();
-                voxel = d.header().voxelSize();
+                geometry = d.header().geometry();
                 out = new byte[d.data().size()];
             } else if (!Arrays.equals(shape, d.data().shape())) {
                 throw new CryosiamUserException(file + ": shape " + Arrays.toString(d.data().shape()) + " (z, y, x) "
@@ -103,7 +109,7 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
             markPositive(d.data(), out, (byte) (l + 1));
         }
         Path target = outputDir.resolve(name);
-        MrcWriter.write(target, NdData.uint8(out, shape), voxel);
+        MrcWriter.write(target, NdData.uint8(out, shape), geometry, commandName());
         CommandLog.info("wrote " + target);
     }
 

@@ -16,8 +16,10 @@ import picocli.CommandLine.Option;
         header = "Binary masks with a sphere at every particle of a STAR/CSV file.",
         description = {"Create binary tomogram masks (uint8 MRC, 1 inside) with a sphere of the given radius at every "
                 + "particle of a STAR or CSV file; one mask per tomogram, D/<tomogram>.mrc.",
-                "STAR files (by the .star suffix) need rlnCoordinateX/Y/Z, CSV files centroid-0/1/2 (z, y, x); the "
-                        + "tomogram is named by rlnTomoName, rlnMicrographName or tomo."})
+                "STAR files (by the .star suffix) need rlnCoordinateX/Y/Z (voxels) or RELION 5's "
+                        + "rlnCenteredCoordinateX/Y/ZAngst (converted on each tomogram's size and voxel size), CSV "
+                        + "files centroid-0/1/2 (z, y, x); the tomogram is named by rlnTomoName, rlnMicrographName or "
+                        + "tomo."})
 public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
     @Option(names = {"--coordinates_file", "--coordinates-file"}, required = true, paramLabel = "FILE",
             description = "STAR file (rlnCoordinateX/Y/Z) or CSV file (centroid-0/1/2 = z, y, x) of particle centres.")
@@ -40,15 +42,21 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
     String tomoName;
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         int radius = Flags.integer("--sphere_radius", sphereRadius);
         if (radius < 0) {
             throw new CryosiamUserException("--sphere_radius " + radius + ": the radius must be 0 or more voxels.");
         }
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
+        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", template::grid);
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
-        writeMasks(particles, classes, new int[] {radius}, tomogramPath, outputDir, tomoName);
+        writeMasks(particles, classes, new int[] {radius}, template, outputDir, tomoName, commandName());
     }
 
     /**
@@ -56,9 +64,8 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
      * value {@code class} at {@code int(coordinate)} of each of its rows (so a later class wins where balls overlap),
      * clipped at the volume border.
      */
-    static void writeMasks(Particles particles, int[] classOfRow, int[] radii, Path tomogramPath, Path outputDir,
-                           String tomoName) {
-        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+    static void writeMasks(Particles particles, int[] classOfRow, int[] radii, TomogramTemplate template,
+                           Path outputDir, String tomoName, String command) {
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
         template.refuseOverwritingInputs(outputDir, groups.keySet(), particles.file);
@@ -81,7 +88,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
                         radii[c - 1], (byte) c);
             }
             Path out = outputDir.resolve(template.outputName(name));
-            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.voxelSize());
+            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), command);
             CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }

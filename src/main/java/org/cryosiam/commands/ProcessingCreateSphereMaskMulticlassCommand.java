@@ -36,9 +36,15 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     String tomoName;
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        return java.util.Map.of("--output_dir", outputDir);
+    }
+
+    @Override
     protected void run() {
         int[] radii = parseRadii(sphereRadius);
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file");
+        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", template::grid);
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];
@@ -52,7 +58,8 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
                         + " (row " + (i + 1) + "); give one radius per class.");
             }
         }
-        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, tomogramPath, outputDir, tomoName);
+        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, template, outputDir, tomoName,
+                commandName());
     }
 
     static int[] parseRadii(String text) {

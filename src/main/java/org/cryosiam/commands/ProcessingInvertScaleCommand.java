@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.NdData;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.OutputGuard;
 import org.cryosiam.volume.Volume;
@@ -49,6 +51,14 @@ public final class ProcessingInvertScaleCommand extends FlagCommand {
     private Double upper;
 
     @Override
+    protected java.util.Map<String, Path> outputFolders() {
+        // one tomogram into a file name: its folder is written
+        boolean toFile = Files.isRegularFile(inputPath) && !Files.isDirectory(outputPath);
+        Path folder = toFile ? outputPath.toAbsolutePath().getParent() : outputPath;
+        return java.util.Map.of("--output_path", folder);
+    }
+
+    @Override
     protected void run() {
         lower = Flags.number("--lower_end_percentage", lowerText);
         upper = Flags.number("--upper_end_percentage", upperText);
@@ -78,13 +88,14 @@ public final class ProcessingInvertScaleCommand extends FlagCommand {
     }
 
     private void process(Path in, Path out) {
+        Geometry geometry = MrcReader.readHeader(in).geometry();
         Volume v = MrcReader.read(in);
         float[] x = v.data();
         if (invert) {
             Preprocessing.invert(x);
         }
         scale(in, x, lower, upper);
-        MrcWriter.write(out, v);
+        MrcWriter.write(out, NdData.float32(x, v.shape()), geometry, commandName());
         CommandLog.info("wrote " + out);
     }
 

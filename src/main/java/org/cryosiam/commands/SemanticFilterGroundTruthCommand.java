@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
@@ -64,6 +65,7 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
         }
         OutputGuard.refuse(inputs, outputs);
         for (String file : files) {
+            Geometry geometry = MrcReader.readHeader(in.resolve(file)).geometry();
             Volume v = MrcReader.read(in.resolve(file));
             float[] d = v.data();
             int[] labels = new int[d.length];
@@ -77,7 +79,7 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
                 f[i] = grown[i];
             }
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
-            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), v.voxelSize());
+            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName());
             CommandLog.info("wrote " + target);
         }
     }

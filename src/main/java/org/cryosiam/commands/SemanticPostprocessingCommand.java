@@ -9,6 +9,7 @@ import org.cryosiam.config.Config;
 import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
@@ -70,7 +71,7 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
                             + "not a class label.");
                 }
                 removeSmall(values, s[0], s[1], s[2], sizes);
-                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s));
+                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s), Hdf5.Options.from(h5));
                 CommandLog.info("wrote " + h5);
                 continue;
             }
@@ -79,6 +80,7 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
                 throw new CryosiamUserException(h5 + ": not found (nor " + mrc.getFileName()
                         + "); prediction_folder must hold the semantic predictions of every input.");
             }
+            Geometry geometry = MrcReader.readHeader(mrc).geometry();
             Volume v = MrcReader.read(mrc);
             float[] d = v.data();
             int[] values = new int[d.length];
@@ -90,7 +92,7 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (byte) values[i];
             }
-            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), v.voxelSize());
+            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, commandName());
             CommandLog.info("wrote " + mrc);
         }
     }

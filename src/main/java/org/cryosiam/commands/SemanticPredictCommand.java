@@ -13,6 +13,7 @@ import org.cryosiam.inference.LamellaPostprocessing;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.MrcWriter;
@@ -50,6 +51,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
         boolean post3d = cfg.bool("parameters.network.3d_postprocessing", false);
         boolean internal = cfg.bool("save_internal_files", false);
         boolean asMrc = cfg.bool("save_original_file_extension", false);
+        boolean float16 = cfg.bool("save_float16", false);
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
         if (maskFolder != null) { // fail before hours of prediction, not after
@@ -70,9 +72,9 @@ public final class SemanticPredictCommand extends ConfigCommand {
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
                 for (String name : files) {
+                    Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                     Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                     int[] shape = tomogram.shape();
-                    float[] voxelSize = tomogram.voxelSize();
                     Preprocessing.standard(tomogram, model.intensity);
                     Volume[] maps = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
                             SlidingWindow.progress(name, tomogram, model.patchSize));
@@ -96,8 +98,8 @@ public final class SemanticPredictCommand extends ConfigCommand {
                             LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
                         }
                     }
-                    write(outFolder, stem, ext, maps, layout, labels, shape, voxelSize,
-                            internal, asMrc);
+                    write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
+                            float16);
                 }
             }
         }
@@ -185,8 +187,8 @@ public final class SemanticPredictCommand extends ConfigCommand {
         return out;
     }
 
-    private static void write(Path outFolder, String stem, String ext, Volume[] maps, Layout layout, byte[] labels,
-            int[] shape, float[] voxelSize, boolean internal, boolean asMrc) {
+    private void write(Path outFolder, String stem, String ext, Volume[] maps, Layout layout, byte[] labels,
+            int[] shape, Geometry geometry, boolean internal, boolean asMrc, boolean float16) {
         Path target;
         if (internal) {
             target = outFolder.resolve(stem + "_preds.h5");
@@ -199,13 +201,13 @@ public final class SemanticPredictCommand extends ConfigCommand {
                 float[] dist = new float[layout.classes * labels.length]; // no distance head: zeros
                 data.put("distances", NdData.float32(dist, layout.classes, shape[0], shape[1], shape[2]));
             }
-            Hdf5.write(target, data);
+            Hdf5.write(target, data, new Hdf5.Options(geometry, float16));
         } else if (asMrc) {
             target = outFolder.resolve(stem + ext);
-            MrcWriter.write(target, NdData.uint8(labels, shape), voxelSize);
+            MrcWriter.write(target, NdData.uint8(labels, shape), geometry, commandName());
         } else {
             target = outFolder.resolve(stem + "_preds.h5");
-            Hdf5.write(target, "labels", NdData.uint8(labels, shape));
+            Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry));
         }
         CommandLog.info("wrote " + target);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -13,8 +14,9 @@ import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.Table;
 import org.cryosiam.ops.BinaryErosion;
 import org.cryosiam.ops.ConnectedComponents;
@@ -45,6 +47,9 @@ public final class SemanticToCentersCommand extends ConfigCommand {
         int last = classes > 1 ? classes - 1 : 1;
         long[] minVoxels = minVoxels(cfg, Math.max(classes, 2));
         List<Path> files = predictions(folder);
+        boolean relion5 = ParticleGrids.check(cfg); // config mistakes before any work
+        Double pixelSize = ParticleGrids.configPixelSize(cfg);
+        Map<String, Relion5Particles.Grid> grids = new HashMap<>();
         List<List<Row>> rows = new ArrayList<>();
         for (int k = 0; k <= last; k++) {
             rows.add(new ArrayList<>());
@@ -60,6 +65,9 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             String name = file.getFileName().toString();
             int cut = name.indexOf("_preds.h5");
             String tomo = cut >= 0 ? name.substring(0, cut) : name;
+            if (relion5) {
+                grids.put(tomo, grid(cfg, file, tomo, s, pixelSize));
+            }
             for (int k = 1; k <= last; k++) {
                 byte[] mask = new byte[labels.length];
                 for (int i = 0; i < labels.length; i++) {
@@ -98,12 +106,28 @@ public final class SemanticToCentersCommand extends ConfigCommand {
                     .doubles("rlnCoordinateZ", cz).doubles("rlnCoordinateY", cy).doubles("rlnCoordinateX", cx)
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
-            StarFile.write(starFile, star);
+            ParticleGrids.writeStar(starFile, star, cfg, grids::get, null);
             CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
         }
     }
 
     private record Row(RegionProps.Region region, String tomo) {
+    }
+
+    /**
+     * The grid the labels of {@code file} lie on: their shape, and the pixel size of the config, else of the tomogram
+     * ({@code data_folder/<tomo><file_extension>}), else the {@code voxel_size} attribute the prediction carries.
+     */
+    private static Relion5Particles.Grid grid(Config cfg, Path file, String tomo, int[] zyx, Double pixelSize) {
+        int[] size = {zyx[2], zyx[1], zyx[0]};
+        if (pixelSize == null && cfg.has("data_folder") && cfg.has("file_extension")) {
+            Path t = cfg.path("data_folder").resolve(tomo + cfg.string("file_extension"));
+            if (Files.isRegularFile(t)) {
+                return ParticleGrids.grid(size, MrcReader.readHeader(t).voxelSize()[0], null, t.toString());
+            }
+        }
+        float[] attr = pixelSize == null ? Hdf5.voxelSize(file) : null;
+        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString());
     }
 
     /** Every {@code *.h5} of the folder, sorted by name. */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
@@ -94,13 +95,14 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                     }
                 }
                 String name = stem + "_z" + s[0] + "_y" + s[1] + "_x" + s[2];
-                float[] vs = {1f, 1f, 1f};
+                Geometry grid = Geometry.of(img.voxelSize()); // the tomogram's voxel size; a patch has its own origin
                 MrcWriter.write(patches.resolve("image").resolve(name + ext),
-                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), vs);
-                MrcWriter.write(patches.resolve("labels").resolve(name + ext), NdData.float32(lp, patch), vs);
+                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), grid, commandName());
+                MrcWriter.write(patches.resolve("labels").resolve(name + ext), NdData.float32(lp, patch), grid,
+                        commandName());
                 Hdf5.write(patches.resolve("distances").resolve(name + ".h5"), "data",
                         NdData.float32(TrainingData.crop(dist, classes, size, s, patch), classes, patch[0], patch[1],
-                                patch[2]));
+                                patch[2]), Hdf5.Options.of(grid));
                 written++;
             }
             total += written;

@@ -3,6 +3,7 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 
 import org.cryosiam.config.Config;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
@@ -35,6 +36,7 @@ public final class SemanticTrainPreprocessCommand extends ConfigCommand {
         Path out = cfg.path("temp_dir").resolve("distances");
         int classes = cfg.integer("parameters.network.out_channels");
         for (String file : TrainingFiles.labelFiles(cfg, labels)) {
+            Geometry geometry = MrcReader.readHeader(labels.resolve(file)).geometry();
             Volume v = MrcReader.read(labels.resolve(file));
             int[] lab = new int[v.data().length];
             for (int i = 0; i < lab.length; i++) {
@@ -42,7 +44,7 @@ public final class SemanticTrainPreprocessCommand extends ConfigCommand {
             }
             float[] d = TrainingData.distanceMaps(lab, v.nz(), v.ny(), v.nx(), classes);
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ".h5");
-            Hdf5.write(target, "data", NdData.float32(d, classes, v.nz(), v.ny(), v.nx()));
+            Hdf5.write(target, "data", NdData.float32(d, classes, v.nz(), v.ny(), v.nx()), Hdf5.Options.of(geometry));
             CommandLog.info("wrote " + target);
         }
     }

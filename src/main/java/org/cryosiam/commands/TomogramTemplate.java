@@ -65,6 +65,11 @@ final class TomogramTemplate {
         return MrcReader.readHeader(fileFor(name));
     }
 
+    /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
+    org.cryosiam.io.Relion5Particles.Grid grid(String name) {
+        return ParticleGrids.grid(header(name), null, fileFor(name).toString());
+    }
+
     /**
      * The headers of all the named tomograms (and their output names checked), so that a missing one stops the run
      * before anything is written.

@@ -3,6 +3,7 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.volume.Volume;
 
@@ -19,6 +20,11 @@ final class Tomograms {
         Volume v = MrcReader.read(file);
         refuseConstant(file, v.data());
         return v;
+    }
+
+    /** Where {@code file}'s grid lies (voxel size, origin, start), for the outputs derived from it. */
+    static Geometry geometry(Path file) {
+        return MrcReader.readHeader(file).geometry();
     }
 
     static void refuseConstant(Path file, float[] x) {

@@ -21,7 +21,8 @@ public final class ConfigKeys {
     private static final Set<String> KNOWN = Set.of(
             "data_folder", "prediction_folder", "trained_model", "pretrained_model", "file_extension", "test_files",
             "train_files", "val_files", "validation_ratio", "save_raw_predictions", "save_internal_files",
-            "save_original_file_extension", "scale_prediction", "mask_folder", "log_dir", "patches_folder",
+            "save_original_file_extension", "scale_prediction", "save_float16", "star_format", "pixel_size",
+            "voltage", "spherical_aberration", "amplitude_contrast", "mask_folder", "log_dir", "patches_folder",
             "temp_dir", "labels_folder", "labels_folder_for_filtering", "selected_labels", "continue_training",
             "semantic_predictions", "semantic_foreground_labels", "filtering_mask_folder",
             "filtering_mask_extension", "filtering_mask_labels", "filtering_mask_expand_voxels",

@@ -50,6 +50,10 @@ public final class FileInfo {
                 h.nx(), h.mode(), d.data().type().numpyName(),
                 h.byteOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? "little" : "big"));
         out.add(String.format(Locale.ROOT, "  voxel size (x, y, z): %s, %s, %s Å", vs[0], vs[1], vs[2]));
+        float[] o = h.origin();
+        int[] st = h.start();
+        out.add(String.format(Locale.ROOT, "  origin (x, y, z): %s, %s, %s Å  start: %d, %d, %d", o[0], o[1], o[2],
+                st[0], st[1], st[2]));
         out.add("  min " + num(mm[0]) + "  max " + num(mm[1]) + "  mean " + num(mean(d.data())));
         return out;
     }
@@ -62,6 +66,10 @@ public final class FileInfo {
         }
         List<String> out = new ArrayList<>();
         out.add(file + ": HDF5, " + names.size() + " dataset(s)");
+        float[] vs = Hdf5.voxelSize(file);
+        if (vs != null) {
+            out.add(String.format(Locale.ROOT, "  voxel size (x, y, z): %s, %s, %s Å", vs[0], vs[1], vs[2]));
+        }
         for (String n : names) {
             NdData d = Hdf5.read(file, n);
             double[] mm = d.minMax();

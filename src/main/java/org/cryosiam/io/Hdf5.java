@@ -103,9 +103,79 @@ public final class Hdf5 {
 
     /** Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian. */
     public static void write(Path file, Map<String, NdData> datasets) {
+        write(file, datasets, Options.NONE);
+    }
+
+    /** One dataset derived from a tomogram (see {@link Options}). */
+    public static void write(Path file, String name, NdData data, Options options) {
+        write(file, Map.of(name, data), options);
+    }
+
+    /**
+     * Writes the datasets as {@link #write(Path, Map)} does, with the run's string attributes and, for an output
+     * derived from a tomogram, its voxel size as the root attribute {@value #VOXEL_SIZE} (float32 {@code [z, y, x]}
+     * in Å, the order of the array axes).
+     */
+    public static void write(Path file, Map<String, NdData> datasets, Options options) {
         Supplier<Map<String, String>> a = rootAttributes;
-        Map<String, String> attributes = a == null ? Map.of() : a.get();
-        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes));
+        Map<String, Object> attributes = new LinkedHashMap<>(a == null ? Map.of() : a.get());
+        if (options.geometry() != null) {
+            attributes.put(VOXEL_SIZE, options.geometry().voxelSizeZyx());
+        }
+        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()));
+    }
+
+    /** The root attribute with the voxel size of an output derived from a tomogram. */
+    public static final String VOXEL_SIZE = "voxel_size";
+
+    /**
+     * How an output is written beyond its datasets.
+     *
+     * @param geometry the grid of the tomogram it derives from (null: none), for the {@value #VOXEL_SIZE} attribute
+     * @param float16  float32 datasets stored as float16 (half the disk, about three significant digits)
+     */
+    public record Options(Geometry geometry, boolean float16) {
+        public static final Options NONE = new Options(null, false);
+
+        /** Derived from a tomogram on {@code geometry}, float32 kept. */
+        public static Options of(Geometry geometry) {
+            return new Options(geometry, false);
+        }
+
+        /** Derived from another HDF5 output: its voxel size, when it has one, carries over. */
+        public static Options from(Path h5) {
+            float[] vs = voxelSize(h5);
+            return new Options(vs == null ? null : Geometry.of(vs), false);
+        }
+    }
+
+    /**
+     * The attributes of the root group: strings (fixed or variable length) as {@code String}, numeric arrays as
+     * jhdf gives them (a float32 array as {@code float[]}).
+     */
+    public static Map<String, Object> attributes(Path file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (HdfFile h = open(file)) {
+            for (Map.Entry<String, io.jhdf.api.Attribute> e : h.getAttributes().entrySet()) {
+                Object v = e.getValue().getData();
+                out.put(e.getKey(), v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v);
+            }
+            return out;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    /** The {@value #VOXEL_SIZE} attribute as {@code {x, y, z}} Å (as MRC headers order it), or null when absent. */
+    public static float[] voxelSize(Path file) {
+        Object v = attributes(file).get(VOXEL_SIZE);
+        if (v instanceof float[] f && f.length == 3) {
+            return new float[] {f[2], f[1], f[0]};
+        }
+        if (v instanceof double[] d && d.length == 3) { // written by another tool as float64
+            return new float[] {(float) d[2], (float) d[1], (float) d[0]};
+        }
+        return null;
     }
 
     private static HdfFile open(Path file) {
@@ -239,6 +309,8 @@ public final class Hdf5 {
     private static ElementType elementType(Path file, String name, DataType t) {
         if (t instanceof FloatingPoint) {
             switch (t.getSize()) {
+                case 2: // float16, widened as jhdf reads it
+                    return ElementType.FLOAT32;
                 case 4:
                     return ElementType.FLOAT32;
                 case 8:

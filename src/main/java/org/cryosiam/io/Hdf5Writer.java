@@ -21,7 +21,9 @@ import java.util.Map;
  * superblock, version-2 object headers (the root group with compact link storage, one header per dataset) and raw
  * data. jhdf is still what reads HDF5 (ours and h5py's).
  *
- * <p>Layout: superblock | root group header | dataset headers | data blocks (8-byte aligned).
+ * <p>Layout: superblock | root group header | dataset headers | global heap | data blocks (8-byte aligned). The
+ * global heap holds the text of the string attributes: variable-length UTF-8 strings, which h5py returns as
+ * {@code str} (fixed-length ones come back as {@code bytes}).
  */
 final class Hdf5Writer {
     private static final long UNDEFINED = -1L; // all bits set: "no address"
@@ -30,24 +32,33 @@ final class Hdf5Writer {
     private static final int OHDR_PREFIX = 10; // "OHDR", version, flags, 4-byte chunk size
     private static final int CHECKSUM = 4;
     private static final int COPY_CHUNK = 1 << 20; // elements per write when streaming data
+    private static final int HEAP_HEADER = 16; // "GCOL", version, 3 reserved, collection size
+    private static final int HEAP_OBJECT_HEADER = 16; // index, reference count, 4 reserved, object size
+    private static final int HEAP_MIN_SIZE = 4096; // the smallest collection the HDF5 library makes
+    private static final int VLEN_STRING_TYPE = 20; // variable-length datatype with its 1-byte base type
+    private static final int VLEN_REFERENCE = 16; // length, collection address, object index
 
     private Hdf5Writer() {
     }
 
-    /** Writes the datasets (in map order) to {@code file}, replacing it. Names are plain ASCII without '/'. */
-    static void write(Path file, Map<String, NdData> datasets) throws IOException {
-        write(file, datasets, Map.of());
-    }
-
     /**
-     * Same, with string attributes on the root group (fixed-length UTF-8, scalar: h5py reads them as bytes, jhdf as
-     * String). Attribute names are plain ASCII.
+     * Writes the datasets (in map order) to {@code file}, replacing it, with attributes on the root group: a
+     * {@code String} becomes a scalar variable-length UTF-8 string, a {@code float[]} a 1-D float32 array. Dataset
+     * and attribute names are plain ASCII without '/'.
+     *
+     * @param float16 store float32 datasets as IEEE half precision (h5py reads float16), rounded to nearest
      */
-    static void write(Path file, Map<String, NdData> datasets, Map<String, String> rootAttributes) throws IOException {
-        List<byte[][]> attributes = new ArrayList<>();
-        for (Map.Entry<String, String> e : rootAttributes.entrySet()) {
-            attributes.add(new byte[][] {e.getKey().getBytes(StandardCharsets.US_ASCII),
-                    e.getValue().getBytes(StandardCharsets.UTF_8)});
+    static void write(Path file, Map<String, NdData> datasets, Map<String, Object> rootAttributes, boolean float16)
+            throws IOException {
+        List<Attribute> attributes = new ArrayList<>();
+        int heapObjects = 0;
+        for (Map.Entry<String, Object> e : rootAttributes.entrySet()) {
+            Attribute a = new Attribute(e.getKey().getBytes(StandardCharsets.US_ASCII), e.getValue(),
+                    e.getValue() instanceof String ? ++heapObjects : 0);
+            if (!(e.getValue() instanceof String) && !(e.getValue() instanceof float[])) {
+                throw new IllegalArgumentException("attribute " + e.getKey() + ": a String or float[] is needed");
+            }
+            attributes.add(a);
         }
         List<String> names = new ArrayList<>(datasets.keySet());
         for (String n : names) {
@@ -60,8 +71,8 @@ final class Hdf5Writer {
         for (String n : names) {
             rootSize += MSG_HEADER + linkMessageSize(n);
         }
-        for (byte[][] a : attributes) {
-            rootSize += MSG_HEADER + attributeMessageSize(a[0], a[1]);
+        for (Attribute a : attributes) {
+            rootSize += MSG_HEADER + a.messageSize();
         }
         long[] headerAddr = new long[names.size()];
         long pos = SUPERBLOCK_SIZE + rootSize;
@@ -69,10 +80,17 @@ final class Hdf5Writer {
             headerAddr[i] = pos;
             pos += datasetHeaderSize(datasets.get(names.get(i)));
         }
+        ByteBuffer heap = heapObjects == 0 ? null : globalHeap(attributes);
+        long heapAddr = UNDEFINED;
+        if (heap != null) {
+            pos = align8(pos);
+            heapAddr = pos;
+            pos += heap.remaining();
+        }
         long[] dataAddr = new long[names.size()];
         for (int i = 0; i < names.size(); i++) {
             NdData d = datasets.get(names.get(i));
-            long bytes = (long) d.size() * d.type().bytes();
+            long bytes = (long) d.size() * bytesOf(d, storedType(d, float16));
             if (bytes == 0) {
                 dataAddr[i] = UNDEFINED; // what h5py writes for an empty dataset: no storage allocated
             } else {
@@ -87,25 +105,73 @@ final class Hdf5Writer {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer meta = le(SUPERBLOCK_SIZE + rootSize);
             superblock(meta, eof);
-            rootGroup(meta, rootSize, names, headerAddr, attributes);
+            rootGroup(meta, rootSize, names, headerAddr, attributes, heapAddr);
             meta.flip();
             writeFully(ch, meta, 0);
             for (int i = 0; i < names.size(); i++) {
                 NdData d = datasets.get(names.get(i));
                 ByteBuffer h = le(datasetHeaderSize(d));
-                datasetHeader(h, d, dataAddr[i]);
+                datasetHeader(h, d, storedType(d, float16), dataAddr[i]);
                 h.flip();
                 writeFully(ch, h, headerAddr[i]);
             }
+            if (heap != null) {
+                writeFully(ch, heap, heapAddr);
+            }
             for (int i = 0; i < names.size(); i++) {
                 if (dataAddr[i] != UNDEFINED) {
-                    writeData(ch, datasets.get(names.get(i)), dataAddr[i]);
+                    writeData(ch, datasets.get(names.get(i)), storedType(datasets.get(names.get(i)), float16),
+                            dataAddr[i]);
                 }
             }
             if (ch.size() < eof) { // alignment padding at the very end cannot happen, but keep EOF exact
                 writeFully(ch, ByteBuffer.allocate(1), eof - 1);
             }
         }
+    }
+
+    /** A root-group attribute: a string (its text is global-heap object {@code heapIndex}) or a float32 array. */
+    private record Attribute(byte[] name, Object value, int heapIndex) {
+        byte[] text() {
+            return ((String) value).getBytes(StandardCharsets.UTF_8);
+        }
+
+        int messageSize() {
+            int head = 9 + name.length + 1; // version, flags, three sizes, encoding, name with its NUL
+            if (value instanceof String) {
+                return head + VLEN_STRING_TYPE + 4 + VLEN_REFERENCE;
+            }
+            return head + 20 + 12 + 4 * ((float[]) value).length;
+        }
+    }
+
+    /**
+     * One global heap collection with the text of every string attribute, in order (object i+1 for the i-th string),
+     * then the free space as object 0, as the HDF5 library lays it out.
+     */
+    private static ByteBuffer globalHeap(List<Attribute> attributes) {
+        int used = HEAP_HEADER;
+        for (Attribute a : attributes) {
+            if (a.heapIndex() > 0) {
+                used += HEAP_OBJECT_HEADER + (int) align8(a.text().length);
+            }
+        }
+        // the free-space object gets 8 bytes beyond its header: jhdf 0.10 fails on a free object of header alone
+        int size = Math.max(HEAP_MIN_SIZE, (int) align8(used + HEAP_OBJECT_HEADER + 8));
+        ByteBuffer b = le(size);
+        b.put(new byte[] {'G', 'C', 'O', 'L', 1, 0, 0, 0}).putLong(size);
+        for (Attribute a : attributes) {
+            if (a.heapIndex() > 0) {
+                byte[] t = a.text();
+                b.putShort((short) a.heapIndex()).putShort((short) 1).putInt(0).putLong(t.length);
+                b.put(t);
+                b.position(b.position() + (int) (align8(t.length) - t.length));
+            }
+        }
+        // free space: its size counts its own header, as the library reads it
+        b.putShort((short) 0).putShort((short) 0).putInt(0).putLong(size - b.position());
+        b.position(0);
+        return b;
     }
 
     private static void superblock(ByteBuffer b, long eof) {
@@ -123,7 +189,7 @@ final class Hdf5Writer {
     }
 
     private static void rootGroup(ByteBuffer b, int size, List<String> names, long[] headerAddr,
-            List<byte[][]> attributes) {
+            List<Attribute> attributes, long heapAddr) {
         int start = beginHeader(b, size);
         message(b, 0x02, 18); // link info: "new style" group with links stored in this header
         b.put((byte) 0).put((byte) 0).putLong(UNDEFINED).putLong(UNDEFINED);
@@ -138,33 +204,41 @@ final class Hdf5Writer {
             b.put(name);
             b.putLong(headerAddr[i]);
         }
-        for (byte[][] a : attributes) {
-            attribute(b, a[0], a[1]);
+        for (Attribute a : attributes) {
+            attribute(b, a, heapAddr);
         }
         endHeader(b, start);
     }
 
-    private static int attributeMessageSize(byte[] name, byte[] value) {
-        return 9 + name.length + 1 + 8 + 4 + Math.max(1, value.length);
-    }
-
-    /** An attribute message (version 3): scalar fixed-length string, null-padded, UTF-8. */
-    private static void attribute(ByteBuffer b, byte[] name, byte[] value) {
-        int len = Math.max(1, value.length);
-        message(b, 0x0C, attributeMessageSize(name, value));
+    /**
+     * An attribute message (version 3): a scalar variable-length UTF-8 string (a reference to its global heap
+     * object) or a 1-D float32 array.
+     */
+    private static void attribute(ByteBuffer b, Attribute a, long heapAddr) {
+        boolean text = a.value() instanceof String;
+        message(b, 0x0C, a.messageSize());
         b.put((byte) 3).put((byte) 0); // version, flags
-        b.putShort((short) (name.length + 1)); // name size, with the null terminator
-        b.putShort((short) 8); // datatype size
-        b.putShort((short) 4); // dataspace size
+        b.putShort((short) (a.name().length + 1)); // name size, with the null terminator
+        b.putShort((short) (text ? VLEN_STRING_TYPE : 20)); // datatype size
+        b.putShort((short) (text ? 4 : 12)); // dataspace size
         b.put((byte) 0); // name encoding: ASCII
-        b.put(name).put((byte) 0);
-        b.put((byte) 0x13); // datatype version 1, class 3 (string)
-        b.put((byte) 0x11).put((byte) 0).put((byte) 0); // null pad, UTF-8
-        b.putInt(len);
-        b.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // dataspace version 2, rank 0, scalar
-        b.put(value);
-        if (value.length == 0) {
-            b.put((byte) 0);
+        b.put(a.name()).put((byte) 0);
+        if (text) {
+            byte[] t = a.text();
+            b.put((byte) 0x19); // datatype version 1, class 9 (variable length)
+            b.put((byte) 0x01).put((byte) 0x01).put((byte) 0); // a string, null-terminated, UTF-8
+            b.putInt(VLEN_REFERENCE); // size of one element in the attribute's data
+            b.put((byte) 0x10).put((byte) 0).put((byte) 0).put((byte) 0).putInt(1); // base: unsigned 8-bit
+            b.putShort((short) 0).putShort((short) 8);
+            b.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // dataspace version 2, rank 0, scalar
+            b.putInt(t.length).putLong(heapAddr).putInt(a.heapIndex());
+        } else {
+            float[] v = (float[]) a.value();
+            floatType(b, StoredType.FLOAT32);
+            b.put((byte) 2).put((byte) 1).put((byte) 0).put((byte) 1).putLong(v.length); // simple, rank 1
+            for (float f : v) {
+                b.putFloat(f);
+            }
         }
     }
 
@@ -179,7 +253,29 @@ final class Hdf5Writer {
         return OHDR_PREFIX + MSG_HEADER * 4 + dataspace + datatype + 2 + 18 + CHECKSUM;
     }
 
-    private static void datasetHeader(ByteBuffer b, NdData d, long dataAddr) {
+    /** How a dataset's elements are stored: its own type, or float32 as half precision. */
+    private enum StoredType {
+        OWN(0), FLOAT16(2), FLOAT32(4), FLOAT64(8);
+
+        final int bytes;
+
+        StoredType(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private static StoredType storedType(NdData d, boolean float16) {
+        switch (d.type()) {
+            case FLOAT32:
+                return float16 ? StoredType.FLOAT16 : StoredType.FLOAT32;
+            case FLOAT64:
+                return StoredType.FLOAT64;
+            default:
+                return StoredType.OWN;
+        }
+    }
+
+    private static void datasetHeader(ByteBuffer b, NdData d, StoredType stored, long dataAddr) {
         int start = beginHeader(b, datasetHeaderSize(d));
         int[] shape = d.shape();
         message(b, 0x01, 4 + 8 * shape.length); // dataspace, version 2
@@ -190,17 +286,7 @@ final class Hdf5Writer {
         ElementType t = d.type();
         if (t.floating()) {
             message(b, 0x03, 20);
-            b.put((byte) 0x11); // version 1, class 1 (floating point)
-            b.put((byte) 0x20); // little endian, no padding, mantissa normalisation: implied leading 1
-            b.put((byte) (t.bytes() * 8 - 1)); // sign bit position
-            b.put((byte) 0);
-            b.putInt(t.bytes());
-            b.putShort((short) 0).putShort((short) (t.bytes() * 8));
-            if (t.bytes() == 4) {
-                b.put((byte) 23).put((byte) 8).put((byte) 0).put((byte) 23).putInt(127);
-            } else {
-                b.put((byte) 52).put((byte) 11).put((byte) 0).put((byte) 52).putInt(1023);
-            }
+            floatType(b, stored);
         } else {
             message(b, 0x03, 12);
             b.put((byte) 0x10); // version 1, class 0 (fixed point)
@@ -212,8 +298,30 @@ final class Hdf5Writer {
         message(b, 0x05, 2); // fill value, version 3: allocated early, written if set, none defined
         b.put((byte) 3).put((byte) 0x09);
         message(b, 0x08, 18); // data layout, version 3, contiguous
-        b.put((byte) 3).put((byte) 1).putLong(dataAddr).putLong((long) d.size() * t.bytes());
+        b.put((byte) 3).put((byte) 1).putLong(dataAddr).putLong((long) d.size() * bytesOf(d, stored));
         endHeader(b, start);
+    }
+
+    private static int bytesOf(NdData d, StoredType stored) {
+        return stored == StoredType.OWN ? d.type().bytes() : stored.bytes;
+    }
+
+    /** An IEEE floating-point datatype (20 bytes): half, single or double precision, little endian. */
+    private static void floatType(ByteBuffer b, StoredType stored) {
+        int bytes = stored.bytes;
+        b.put((byte) 0x11); // version 1, class 1 (floating point)
+        b.put((byte) 0x20); // little endian, no padding, mantissa normalisation: implied leading 1
+        b.put((byte) (bytes * 8 - 1)); // sign bit position
+        b.put((byte) 0);
+        b.putInt(bytes);
+        b.putShort((short) 0).putShort((short) (bytes * 8));
+        if (bytes == 2) {
+            b.put((byte) 10).put((byte) 5).put((byte) 0).put((byte) 10).putInt(15);
+        } else if (bytes == 4) {
+            b.put((byte) 23).put((byte) 8).put((byte) 0).put((byte) 23).putInt(127);
+        } else {
+            b.put((byte) 52).put((byte) 11).put((byte) 0).put((byte) 52).putInt(1023);
+        }
     }
 
     private static int beginHeader(ByteBuffer b, int totalSize) {
@@ -233,15 +341,20 @@ final class Hdf5Writer {
         b.putInt(Lookup3.hash(b, start, b.position() - start));
     }
 
-    private static void writeData(FileChannel ch, NdData d, long addr) throws IOException {
+    private static void writeData(FileChannel ch, NdData d, StoredType stored, long addr) throws IOException {
         int n = d.size();
-        int w = d.type().bytes();
+        int w = bytesOf(d, stored);
         ByteBuffer buf = le(Math.min(n, COPY_CHUNK) * w);
         Object a = d.data();
         for (int off = 0; off < n; off += COPY_CHUNK) {
             int len = Math.min(COPY_CHUNK, n - off);
             buf.clear();
-            if (a instanceof byte[]) {
+            if (stored == StoredType.FLOAT16) {
+                float[] f = (float[]) a;
+                for (int i = 0; i < len; i++) {
+                    buf.putShort(2 * i, Float16.fromFloat(f[off + i]));
+                }
+            } else if (a instanceof byte[]) {
                 buf.put((byte[]) a, off, len);
             } else if (a instanceof short[]) {
                 buf.asShortBuffer().put((short[]) a, off, len);

@@ -21,10 +21,15 @@ import org.cryosiam.CryosiamUserException;
  * @param nsymbt    extended header length in bytes
  * @param nversion  format version (20140 for MRC2014)
  * @param byteOrder the file's byte order, from the machine stamp
+ * @param origin    origin in Å, {x, y, z} (words 50-52)
+ * @param start     nxstart, nystart, nzstart
  */
 public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz, float[] cella, float dmin,
-                        float dmax, float dmean, float rms, int nsymbt, int nversion, ByteOrder byteOrder) {
+                        float dmax, float dmean, float rms, int nsymbt, int nversion, ByteOrder byteOrder,
+                        float[] origin, int[] start) {
     public static final int SIZE = 1024;
+    /** Bytes of one header label. */
+    static final int LABEL_SIZE = 80;
     /** Modes this reader decodes. */
     public static final Set<Integer> READ_MODES = Set.of(0, 1, 2, 6, 12, 101);
     /** Modes the MRC2014 standard defines (3 and 4 are complex, not read here). */
@@ -33,6 +38,11 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
     /** Voxel size in Å, {x, y, z}: cella / mx per axis (0 where the sampling is not set, as mrcfile gives). */
     public float[] voxelSize() {
         return new float[] {ratio(cella[0], mx), ratio(cella[1], my), ratio(cella[2], mz)};
+    }
+
+    /** Voxel size, origin and start: what an output derived from this volume keeps. */
+    public Geometry geometry() {
+        return new Geometry(voxelSize(), origin, start);
     }
 
     private static float ratio(float cell, int m) {
@@ -121,7 +131,9 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
         }
         return new MrcHeader(b.getInt(0), b.getInt(4), b.getInt(8), mode, b.getInt(28), b.getInt(32), b.getInt(36),
                 new float[] {b.getFloat(40), b.getFloat(44), b.getFloat(48)}, b.getFloat(76), b.getFloat(80),
-                b.getFloat(84), b.getFloat(216), nsymbt, b.getInt(108), order);
+                b.getFloat(84), b.getFloat(216), nsymbt, b.getInt(108), order,
+                new float[] {b.getFloat(196), b.getFloat(200), b.getFloat(204)},
+                new int[] {b.getInt(16), b.getInt(20), b.getInt(24)});
     }
 
     private static boolean dimsPositive(ByteBuffer b) {
@@ -145,12 +157,18 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
                 + "machine stamp).");
     }
 
-    /** Writes a standard little-endian MRC2014 header for a volume without extended header. */
-    static ByteBuffer encode(int nx, int ny, int nz, int mode, float[] voxelSize, double dmin, double dmax,
+    /**
+     * Writes a standard little-endian MRC2014 header for a volume without extended header, placed as {@code g} says,
+     * with one label (at most 80 ASCII characters; null: no label).
+     */
+    static ByteBuffer encode(int nx, int ny, int nz, int mode, Geometry g, String label, double dmin, double dmax,
                              double dmean, double rms) {
+        float[] voxelSize = g.voxelSize();
+        int[] start = g.start();
+        float[] origin = g.origin();
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, nx).putInt(4, ny).putInt(8, nz).putInt(12, mode);
-        // nxstart, nystart, nzstart stay 0
+        b.putInt(16, start[0]).putInt(20, start[1]).putInt(24, start[2]);
         b.putInt(28, nx).putInt(32, ny).putInt(36, nz);
         b.putFloat(40, (float) ((double) voxelSize[0] * nx));
         b.putFloat(44, (float) ((double) voxelSize[1] * ny));
@@ -161,10 +179,18 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
         b.putInt(88, 1); // ispg 1: a single volume, as mrcfile writes for 3-D data
         b.putInt(92, 0); // nsymbt
         b.putInt(108, 20140); // nversion
+        b.putFloat(196, origin[0]).putFloat(200, origin[1]).putFloat(204, origin[2]);
         b.put(208, (byte) 'M').put(209, (byte) 'A').put(210, (byte) 'P').put(211, (byte) ' ');
         b.put(212, (byte) 0x44).put(213, (byte) 0x44); // little-endian machine stamp
         b.putFloat(216, (float) rms);
-        b.putInt(220, 0); // nlabl
+        if (label != null) {
+            // labels are 80 printable ASCII characters, space-padded (what IMOD and mrcfile write and show)
+            byte[] text = label.replaceAll("[^\\x20-\\x7e]", "?").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            b.putInt(220, 1);
+            for (int i = 0; i < LABEL_SIZE; i++) {
+                b.put(224 + i, i < text.length ? text[i] : (byte) ' ');
+            }
+        }
         return b;
     }
 }

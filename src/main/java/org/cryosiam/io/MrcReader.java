@@ -119,7 +119,7 @@ public final class MrcReader {
                 default: // 12: IEEE half precision
                     float[] f = (float[]) out;
                     for (int i = 0; i < len; i++) {
-                        f[done + i] = halfToFloat(m.getShort(2 * i));
+                        f[done + i] = Float16.toFloat(m.getShort(2 * i));
                     }
             }
             done += len;
@@ -157,25 +157,6 @@ public final class MrcReader {
             }
         }
         return NdData.uint8(out, shape);
-    }
-
-    /** IEEE 754 binary16 to float (Float.float16ToFloat arrives only in Java 20). */
-    static float halfToFloat(short bits) {
-        int h = bits & 0xFFFF;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >> 10) & 0x1F;
-        int mant = h & 0x3FF;
-        if (exp == 0x1F) { // inf or NaN
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            if (mant == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float v = mant * 0x1p-24f; // subnormal: mant * 2^-24, exact in float
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     private static CryosiamUserException cannotRead(Path file, IOException e) {

@@ -24,23 +24,51 @@ public final class MrcWriter {
     private MrcWriter() {
     }
 
-    /** A float volume, mode 2, with its voxel size. */
+    /** A float volume, mode 2, at the origin with its voxel size (no input tomogram to place it by). */
     public static void write(Path file, Volume v) {
-        write(file, NdData.float32(v.data(), v.nz(), v.ny(), v.nx()), v.voxelSize());
+        write(file, NdData.float32(v.data(), v.nz(), v.ny(), v.nx()), Geometry.of(v.voxelSize()), null);
+    }
+
+    /** {@link #write(Path, NdData, Geometry, String)} at the origin, without a command in the label. */
+    public static void write(Path file, NdData data, float[] voxelSize) {
+        write(file, data, Geometry.of(voxelSize), null);
     }
 
     /**
      * A 3-D array {@code (nz, ny, nx)} of float32, int8, int16, uint8 or uint16 (mode chosen as in the class comment).
      *
-     * @param voxelSize Å per voxel, {x, y, z} (copied from the input volume)
+     * @param geometry voxel size, origin and start, copied from the input tomogram so that the output overlays it
+     * @param command  the command that wrote it, for the header label (null: none named)
      */
-    public static void write(Path file, NdData data, float[] voxelSize) {
+    public static void write(Path file, NdData data, Geometry geometry, String command) {
+        write(file, data, modeOf(data.type()), geometry, command);
+    }
+
+    /**
+     * A float32 array stored as mode 12 (float16, as RELION and mrcfile write it): half the disk, about three
+     * significant digits, values beyond ±65504 become infinite.
+     */
+    public static void writeFloat16(Path file, NdData data, Geometry geometry, String command) {
+        if (data.type() != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("float16 MRC needs float32 data, got " + data.type().numpyName());
+        }
+        write(file, data, 12, geometry, command);
+    }
+
+    private static void write(Path file, NdData data, int mode, Geometry geometry, String command) {
         int[] s = data.shape();
         if (s.length != 3 || s[0] <= 0 || s[1] <= 0 || s[2] <= 0) {
             throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got " + data);
         }
-        int mode = modeOf(data.type());
-        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, voxelSize));
+        String label = label(command);
+        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, geometry, label));
+    }
+
+    /** "cryosiam-jvm VERSION COMMAND DATE": which tool, release and step made the file, as IMOD's labels say. */
+    static String label(String command) {
+        String when = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'"));
+        return "cryosiam-jvm " + org.cryosiam.ProductVersion.get() + (command == null ? "" : " " + command) + " " + when;
     }
 
     static int modeOf(ElementType t) {
@@ -59,7 +87,7 @@ public final class MrcWriter {
         }
     }
 
-    private static void writeTo(Path tmp, NdData data, int mode, float[] voxelSize) throws IOException {
+    private static void writeTo(Path tmp, NdData data, int mode, Geometry g, String label) throws IOException {
         int[] s = data.shape();
         int n = data.size();
         int w = MrcHeader.bytesPerVoxel(mode);
@@ -72,14 +100,18 @@ public final class MrcWriter {
             for (int off = 0; off < n; off += CHUNK) {
                 int len = Math.min(CHUNK, n - off);
                 buf.clear();
-                encode(data, off, len, buf, values);
+                if (mode == 12) {
+                    encodeFloat16(data.floats(), off, len, buf, values);
+                } else {
+                    encode(data, off, len, buf, values);
+                }
                 stats.add(values, len);
                 buf.position(0).limit(len * w);
                 writeFully(ch, buf, MrcHeader.SIZE + (long) off * w);
             }
             ByteBuffer h = stats.nan
-                    ? MrcHeader.encode(s[2], s[1], s[0], mode, voxelSize, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
-                    : MrcHeader.encode(s[2], s[1], s[0], mode, voxelSize, stats.min, stats.max, stats.mean, stats.std());
+                    ? MrcHeader.encode(s[2], s[1], s[0], mode, g, label, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                    : MrcHeader.encode(s[2], s[1], s[0], mode, g, label, stats.min, stats.max, stats.mean, stats.std());
             writeFully(ch, h, 0);
         }
     }
@@ -127,6 +159,15 @@ public final class MrcWriter {
                     values[i] = a[off + i] & 0xFFFF;
                 }
             }
+        }
+    }
+
+    /** Rounds to float16; the statistics are those of the stored (rounded) values, which mrcfile checks. */
+    private static void encodeFloat16(float[] a, int off, int len, ByteBuffer buf, double[] values) {
+        for (int i = 0; i < len; i++) {
+            short h = Float16.fromFloat(a[off + i]);
+            buf.putShort(2 * i, h);
+            values[i] = Float16.toFloat(h);
         }
     }
 

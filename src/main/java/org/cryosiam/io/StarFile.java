@@ -63,25 +63,44 @@ public final class StarFile {
 
     /** Writes the table as one {@code data_} block with one loop. */
     public static void write(Path file, Table table) {
+        write(file, Map.of("", table), false);
+    }
+
+    /**
+     * Writes several blocks ({@code data_NAME}, one loop each) in map order, each after the line
+     * {@code # version 50001} that RELION 5 puts before its blocks.
+     */
+    public static void writeBlocks(Path file, Map<String, Table> blocks) {
+        write(file, blocks, true);
+    }
+
+    private static void write(Path file, Map<String, Table> blocks, boolean relionVersion) {
         AtomicFile.write(file, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                List<String> cols = table.columns();
-                w.write("\ndata_\n\nloop_\n");
-                for (int c = 0; c < cols.size(); c++) {
-                    w.write("_" + cols.get(c) + " #" + (c + 1) + "\n");
+                for (Map.Entry<String, Table> block : blocks.entrySet()) {
+                    w.write(relionVersion ? "\n# version 50001\n" : "");
+                    writeBlock(w, block.getKey(), block.getValue());
                 }
-                for (int r = 0; r < table.rowCount(); r++) {
-                    for (int c = 0; c < cols.size(); c++) {
-                        if (c > 0) {
-                            w.write('\t');
-                        }
-                        w.write(quote(table.cell(r, cols.get(c))));
-                    }
-                    w.write('\n');
-                }
-                w.write('\n');
             }
         });
+    }
+
+    private static void writeBlock(BufferedWriter w, String name, Table table) throws IOException {
+        List<String> cols = table.columns();
+        w.write("\ndata_" + name + "\n\nloop_\n");
+        for (int c = 0; c < cols.size(); c++) {
+            w.write("_" + cols.get(c) + " #" + (c + 1) + "\n");
+        }
+        for (int r = 0; r < table.rowCount(); r++) {
+            for (int c = 0; c < cols.size(); c++) {
+                if (c > 0) {
+                    w.write('\t');
+                }
+                w.write(quote(table.cell(r, cols.get(c))));
+            }
+            w.write('\n');
+        }
+        w.write('\n');
     }
 
     /** A value that would not survive whitespace splitting (empty, spaces, a leading quote or #) is quoted. */

@@ -140,7 +140,8 @@ class ProcessingSphereMaskTest {
         Path noCoords = Files.writeString(dir.resolve("bad.star"), "data_\nloop_\n_rlnTomoName\n_rlnAngleRot\nTS_01 3\n");
         run("processing_create_sphere_mask", "--coordinates_file", noCoords.toString(), "--sphere_radius", "2",
                 "--output_dir", out.toString(), "--tomogram_path", tomos.toString())
-                .assertUserError("no rlnCoordinateX, rlnCoordinateY, rlnCoordinateZ columns");
+                .assertUserError("neither rlnCoordinateX/Y/Z (RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst "
+                        + "(RELION 5) columns");
         // a CSV without centroids
         Path csv = Files.writeString(dir.resolve("bad.csv"), "x,y,z,tomo\n1,2,3,TS_01\n");
         run("processing_create_sphere_mask", "--coordinates_file", csv.toString(), "--sphere_radius", "2",

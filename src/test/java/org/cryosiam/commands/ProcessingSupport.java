@@ -50,6 +50,31 @@ final class ProcessingSupport {
         }
     }
 
+    /**
+     * A folder path under {@code dir} that this process cannot create or write: inside a read-only folder, or, for
+     * root (which permission bits do not stop), under read-only /sys; skips the test where neither denies. The
+     * read-only folder stays empty, so the temporary directory can still be deleted.
+     */
+    static Path unwritableFolder(Path dir) throws java.io.IOException {
+        Path locked = java.nio.file.Files.createDirectories(dir.resolve("locked"));
+        locked.toFile().setWritable(false, false);
+        if (!java.nio.file.Files.isWritable(locked)) {
+            return locked.resolve("out");
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(canCreate(Path.of("/sys/cryosiam-probe")),
+                "no folder that root cannot write");
+        return Path.of("/sys/cryosiam-test-output");
+    }
+
+    private static boolean canCreate(Path file) {
+        try {
+            java.nio.file.Files.delete(java.nio.file.Files.createFile(file));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** An all-zero float tomogram of the given size and voxel size (Å). */
     static Path tomogram(Path file, int nz, int ny, int nx, float voxel) {
         MrcWriter.write(file, Volume.zeros(nz, ny, nx, new float[] {voxel, voxel, voxel}));

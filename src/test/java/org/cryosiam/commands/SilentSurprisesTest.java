@@ -19,7 +19,6 @@ import org.cryosiam.config.ConfigKeys;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -52,15 +51,6 @@ class SilentSurprisesTest {
     /** An all-zero copy of the first tomogram: every network command refuses it after loading its model. */
     private static void zeroTomogram(Path file) {
         ProcessingSupport.tomogram(file, 8, 8, 8, 1f);
-    }
-
-    private static boolean canCreate(Path file) {
-        try {
-            Files.delete(Files.createFile(file));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static long lines(String err, String part) {
@@ -210,18 +200,10 @@ class SilentSurprisesTest {
     @Test
     void anUnwritableOutputFolderIsRefusedBeforeAnyWork() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir);
-        Path locked = Files.createDirectories(dir.resolve("locked"));
-        locked.toFile().setWritable(false, false);
-        Path out = locked.resolve("denoised");
-        if (Files.isWritable(locked)) { // root ignores permission bits; /sys is read-only for everyone
-            out = Path.of("/sys/cryosiam-test-output");
-            Assumptions.assumeFalse(canCreate(Path.of("/sys/cryosiam-probe")), "no folder that root cannot write");
-        }
-        Path target = out;
+        Path target = ProcessingSupport.unwritableFolder(dir);
         edit(step, "configs/denoise.yaml", y -> y.put("prediction_folder", target.toString()));
         ProcessingSupport.Result r = run(step, "denoise_predict", "configs/denoise.yaml");
         r.assertUserError("(prediction_folder): permission denied, cannot write to ");
         assertFalse(r.err().contains("model"), "refused before the model was loaded: " + r.err());
-        locked.toFile().setWritable(true, false);
     }
 }

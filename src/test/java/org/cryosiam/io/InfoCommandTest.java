@@ -65,6 +65,20 @@ class InfoCommandTest {
     }
 
     @Test
+    void showsWhereAVolumeLies() {
+        Path mrc = dir.resolve("placed.mrc");
+        MrcWriter.write(mrc, NdData.float32(new float[] {1, 2}, 1, 1, 2), new Geometry(new float[] {2.5f, 2.5f, 3f},
+                new float[] {-10f, 0.5f, 7f}, new int[] {3, 0, -1}), "denoise_predict");
+        Path h5 = dir.resolve("preds.h5");
+        Hdf5.write(h5, "preds", NdData.float32(new float[] {1, 2}, 1, 1, 2),
+                Hdf5.Options.of(Geometry.of(new float[] {2.5f, 2.5f, 3f})));
+        Result r = run("info", mrc.toString(), h5.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("origin (x, y, z): -10.0, 0.5, 7.0 Å  start: 3, 0, -1"), r.out());
+        assertTrue(r.out().contains("HDF5, 1 dataset(s)\n  voxel size (x, y, z): 2.5, 2.5, 3.0 Å"), r.out());
+    }
+
+    @Test
     void truncatedMrc() throws IOException {
         Path p = dir.resolve("cut.mrc");
         byte[] full = MrcTest.rawMrc(ByteOrder.LITTLE_ENDIAN, 8, 8, 8, 2, 0, new float[] {1, 1, 1}, new byte[2048]);

@@ -123,7 +123,8 @@ class ModelNamesAndRunRecordTest {
             assertEquals(sha, f.getAttribute("cryosiam_model_sha256").getData());
         }
         String py = "import h5py,sys\nf=h5py.File(sys.argv[1],'r')\n"
-                + "print(f.attrs['cryosiam_model'].decode(), f.attrs['cryosiam_version'].decode(), f['preds'].shape)\n";
+                + "assert isinstance(f.attrs['cryosiam_model'], str)\n" // variable-length UTF-8, not bytes
+                + "print(f.attrs['cryosiam_model'], f.attrs['cryosiam_version'], f['preds'].shape)\n";
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         Process h = new ProcessBuilder(python, "-c", py, h5.toString()).redirectErrorStream(true).start();
         String hOut = new String(h.getInputStream().readAllBytes()).trim();

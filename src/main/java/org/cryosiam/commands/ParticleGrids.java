@@ -1,0 +1,138 @@
+package org.cryosiam.commands;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Function;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.config.Config;
+import org.cryosiam.io.MrcHeader;
+import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.Relion5Particles;
+import org.cryosiam.io.StarFile;
+import org.cryosiam.io.Table;
+
+/**
+ * The tomogram grids that RELION 5 particle coordinates are measured on, and the config keys that choose and
+ * describe RELION 5 output: {@code star_format} ({@code reference}, the default, or {@code relion5}),
+ * {@code pixel_size} (Å; wins over the tomogram's header), {@code voltage} (kV), {@code spherical_aberration} (mm)
+ * and {@code amplitude_contrast} (optional, for the optics block).
+ */
+final class ParticleGrids {
+    static final String REFERENCE = "reference";
+    static final String RELION5 = "relion5";
+
+    private ParticleGrids() {
+    }
+
+    /** Whether the config asks for RELION 5 particle STAR files. */
+    static boolean relion5(Config cfg) {
+        String f = cfg.string("star_format", REFERENCE).toLowerCase(Locale.ROOT);
+        if (!f.equals(REFERENCE) && !f.equals(RELION5)) {
+            throw new CryosiamUserException(cfg.source() + ": star_format must be " + REFERENCE + " or " + RELION5
+                    + ", found '" + cfg.string("star_format") + "'.");
+        }
+        return f.equals(RELION5);
+    }
+
+    /** Checks the STAR keys before any work; whether RELION 5 output is asked for. */
+    static boolean check(Config cfg) {
+        optics(cfg);
+        configPixelSize(cfg);
+        return relion5(cfg);
+    }
+
+    /** {@link #check}, for a command whose RELION 5 output needs the tomograms of {@code data_folder}. */
+    static void checkWithTomograms(Config cfg) {
+        if (check(cfg) && !cfg.has("data_folder")) {
+            throw new CryosiamUserException(cfg.source() + ": star_format: relion5 needs data_folder, the tomograms "
+                    + "whose centre and pixel size the coordinates are measured from.");
+        }
+    }
+
+    static Relion5Particles.Optics optics(Config cfg) {
+        return new Relion5Particles.Optics(optional(cfg, "voltage"), optional(cfg, "spherical_aberration"),
+                optional(cfg, "amplitude_contrast"));
+    }
+
+    /** {@code pixel_size} of the config, or null; a value not above 0 is an error. */
+    static Double configPixelSize(Config cfg) {
+        Double p = optional(cfg, "pixel_size");
+        if (p != null && !(p > 0)) {
+            throw new CryosiamUserException(cfg.source() + ": pixel_size must be above 0 Å, found " + p + ".");
+        }
+        return p;
+    }
+
+    private static Double optional(Config cfg, String key) {
+        return cfg.has(key) ? cfg.number(key) : null;
+    }
+
+    /**
+     * The grid of a tomogram of {@code size} voxels ({@code x, y, z}): the config's pixel size when given, else the
+     * header's (x axis). A header of 0 Å (not set) or 1 Å (often a placeholder) is warned about, since the
+     * coordinates would not be in Ångström; 0 is taken as 1.
+     *
+     * @param source what the header belongs to, for the warning
+     */
+    static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source) {
+        if (configPixelSize != null) {
+            return new Relion5Particles.Grid(size, configPixelSize);
+        }
+        // cella / mx in float: 13.48 comes back as 13.479999 or 13.480001 depending on the size; 1e-5 Å keeps
+        // every meaningful digit and gives one optics group to tomograms of one pixel size
+        double header = Math.rint(headerPixelSize * 1e5) / 1e5;
+        if (header == 0 || header == 1) {
+            CommandLog.warn(source + ": the pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
+                    + "placeholder") + ", so RELION 5 coordinates would not be in Ångström; set pixel_size in the "
+                    + "config (or the voxel size in the header)" + (header == 0 ? "; 1 Å is used." : "."));
+            header = 1;
+        }
+        return new Relion5Particles.Grid(size, header);
+    }
+
+    static Relion5Particles.Grid grid(MrcHeader h, Double configPixelSize, String source) {
+        return grid(new int[] {h.nx(), h.ny(), h.nz()}, h.voxelSize()[0], configPixelSize, source);
+    }
+
+    /**
+     * A particle STAR file's table with voxel coordinates: RELION 3/4 files as they are, RELION 5 files (centred Å,
+     * told apart by their columns) converted on the grid of each row's tomogram.
+     */
+    static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids) {
+        Table t = StarFile.readTable(file);
+        return Relion5Particles.isCentred(t) ? Relion5Particles.withPixels(file, t, grids) : t;
+    }
+
+    /**
+     * The grid of the tomogram {@code <data_folder>/<name>} ({@code file_extension} added when the name lacks it):
+     * its header's size and voxel size, the config's {@code pixel_size} winning.
+     */
+    static Relion5Particles.Grid tomogramGrid(Config cfg, String name) {
+        String ext = cfg.string("file_extension");
+        Path t = cfg.path("data_folder").resolve(name.endsWith(ext) ? name : name + ext);
+        return grid(MrcReader.readHeader(t), configPixelSize(cfg), t.toString());
+    }
+
+    /**
+     * Writes a particle table in the reference's layout (voxel {@code rlnCoordinateX/Y/Z}, the tomogram in
+     * {@code rlnMicrographName}, else every row {@code defaultName}) as it is, or, with {@code star_format:
+     * relion5}, as RELION 5 blocks on the grids of its tomograms.
+     */
+    static void writeStar(Path file, Table t, Config cfg, Function<String, Relion5Particles.Grid> grids,
+                          String defaultName) {
+        if (!relion5(cfg)) {
+            StarFile.write(file, t);
+            return;
+        }
+        Table named = t;
+        if (!t.hasColumn(NAME)) {
+            String[] names = new String[t.rowCount()];
+            java.util.Arrays.fill(names, defaultName);
+            named = t.toBuilder().strings(NAME, names).build();
+        }
+        StarFile.writeBlocks(file, Relion5Particles.fromPixels(named, NAME, grids, optics(cfg)));
+    }
+
+    private static final String NAME = "rlnMicrographName";
+}

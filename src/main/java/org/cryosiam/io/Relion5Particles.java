@@ -1,0 +1,163 @@
+package org.cryosiam.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.cryosiam.CryosiamUserException;
+
+/**
+ * RELION 5 tomography particles: a {@code data_optics} block and a {@code data_particles} block whose positions are
+ * {@code rlnCenteredCoordinateX/Y/ZAngst}, Ångström from the tomogram's centre, per {@code rlnTomoName}.
+ *
+ * <p>Centred coordinate = (0-based voxel coordinate − size / 2) × pixel size, per axis, with size / 2 a real number
+ * (so a 5-voxel axis has its centre at 2.5, a 4-voxel axis at 2.0): how RELION 5 centres a tomogram and how
+ * pytom-match-pick's RELION 5 mode and copick convert. The inverse gives voxel coordinates back on any tomogram of
+ * the same field of view, whatever its binning, since the Ångström values do not depend on the pixel size.
+ */
+public final class Relion5Particles {
+    public static final String TOMO_NAME = "rlnTomoName";
+    /** The centred columns, x, y, z. */
+    public static final List<String> CENTRED = List.of("rlnCenteredCoordinateXAngst", "rlnCenteredCoordinateYAngst",
+            "rlnCenteredCoordinateZAngst");
+    /** The pixel columns of RELION 3/4 (and the reference), x, y, z. */
+    public static final List<String> PIXEL = List.of("rlnCoordinateX", "rlnCoordinateY", "rlnCoordinateZ");
+
+    private Relion5Particles() {
+    }
+
+    /**
+     * What the conversion needs of one tomogram: its size in voxels and its pixel size in Å.
+     *
+     * @param size {@code {nx, ny, nz}}
+     */
+    public record Grid(int[] size, double pixelSize) {
+    }
+
+    /** Microscope values of the optics block, each written only when given (null: not given). */
+    public record Optics(Double voltage, Double sphericalAberration, Double amplitudeContrast) {
+        public static final Optics NONE = new Optics(null, null, null);
+    }
+
+    public static double centredAngst(double voxel, int size, double pixelSize) {
+        return (voxel - size / 2.0) * pixelSize;
+    }
+
+    /**
+     * The voxel coordinate back, rounded to 1e-6 voxel: the division leaves noise in the last bits (12 may come back
+     * as 11.999999999999998), and the commands truncate coordinates to voxels, so noise must not cross an integer.
+     */
+    public static double voxel(double centredAngst, int size, double pixelSize) {
+        return Math.rint((centredAngst / pixelSize + size / 2.0) * 1e6) / 1e6;
+    }
+
+    /** Whether a particle table gives RELION 5 centred coordinates and no pixel coordinates. */
+    public static boolean isCentred(Table t) {
+        return t.columns().containsAll(CENTRED) && !t.columns().containsAll(PIXEL);
+    }
+
+    /**
+     * A particle table in the reference's layout (voxel {@code rlnCoordinateX/Y/Z}, the tomogram's name in
+     * {@code nameColumn}) as RELION 5 blocks: {@code optics} (one group per distinct pixel size, in order of first
+     * use) and {@code particles} ({@code rlnTomoName}, the centred coordinates, {@code rlnOpticsGroup}, then every
+     * other column as it was).
+     */
+    public static Map<String, Table> fromPixels(Table t, String nameColumn, Function<String, Grid> grids,
+                                                Optics optics) {
+        int n = t.rowCount();
+        String[] names = t.strings(nameColumn);
+        double[][] pixel = {t.doubles(PIXEL.get(0)), t.doubles(PIXEL.get(1)), t.doubles(PIXEL.get(2))};
+        double[][] centred = new double[3][n];
+        long[] group = new long[n];
+        List<Double> pixelSizes = new ArrayList<>();
+        Map<String, Grid> seen = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Grid g = seen.computeIfAbsent(names[i], grids);
+            for (int a = 0; a < 3; a++) {
+                centred[a][i] = centredAngst(pixel[a][i], g.size()[a], g.pixelSize());
+            }
+            if (!pixelSizes.contains(g.pixelSize())) {
+                pixelSizes.add(g.pixelSize());
+            }
+            group[i] = pixelSizes.indexOf(g.pixelSize()) + 1;
+        }
+        Table.Builder p = Table.builder(t.source()).strings(TOMO_NAME, names);
+        for (int a = 0; a < 3; a++) {
+            p.doubles(CENTRED.get(a), centred[a]);
+        }
+        p.longs("rlnOpticsGroup", group);
+        for (String c : t.columns()) {
+            if (!PIXEL.contains(c) && !c.equals(nameColumn) && !c.equals(TOMO_NAME) && !c.equals("rlnOpticsGroup")) {
+                copy(t, c, p);
+            }
+        }
+        Map<String, Table> blocks = new LinkedHashMap<>();
+        blocks.put("optics", optics(pixelSizes, optics));
+        blocks.put("particles", p.build());
+        return blocks;
+    }
+
+    private static Table optics(List<Double> pixelSizes, Optics o) {
+        int g = pixelSizes.size();
+        long[] ids = new long[g];
+        String[] names = new String[g];
+        double[] sizes = new double[g];
+        for (int i = 0; i < g; i++) {
+            ids[i] = i + 1;
+            names[i] = "opticsGroup" + (i + 1);
+            sizes[i] = pixelSizes.get(i);
+        }
+        Table.Builder b = Table.builder().longs("rlnOpticsGroup", ids).strings("rlnOpticsGroupName", names)
+                .doubles("rlnTomoTiltSeriesPixelSize", sizes);
+        constant(b, "rlnVoltage", o.voltage(), g);
+        constant(b, "rlnSphericalAberration", o.sphericalAberration(), g);
+        constant(b, "rlnAmplitudeContrast", o.amplitudeContrast(), g);
+        return b.build();
+    }
+
+    private static void constant(Table.Builder b, String name, Double value, int rows) {
+        if (value != null) {
+            double[] v = new double[rows];
+            java.util.Arrays.fill(v, value);
+            b.doubles(name, v);
+        }
+    }
+
+    /**
+     * A RELION 5 particle table with voxel {@code rlnCoordinateX/Y/Z} added (each row converted on the grid of its
+     * {@code rlnTomoName}), so that the commands read it as they read RELION 3/4 files.
+     */
+    public static Table withPixels(Path file, Table t, Function<String, Grid> grids) {
+        if (!t.hasColumn(TOMO_NAME)) {
+            throw new CryosiamUserException(file + ": RELION 5 centred coordinates (rlnCenteredCoordinateX/Y/ZAngst) "
+                    + "need rlnTomoName to tell which tomogram's centre they are measured from.");
+        }
+        int n = t.rowCount();
+        String[] names = t.strings(TOMO_NAME);
+        double[][] centred = {t.doubles(CENTRED.get(0)), t.doubles(CENTRED.get(1)), t.doubles(CENTRED.get(2))};
+        double[][] pixel = new double[3][n];
+        Map<String, Grid> seen = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Grid g = seen.computeIfAbsent(names[i], grids);
+            for (int a = 0; a < 3; a++) {
+                pixel[a][i] = voxel(centred[a][i], g.size()[a], g.pixelSize());
+            }
+        }
+        Table.Builder b = t.toBuilder();
+        for (int a = 0; a < 3; a++) {
+            b.doubles(PIXEL.get(a), pixel[a]);
+        }
+        return b.build();
+    }
+
+    private static void copy(Table t, String c, Table.Builder b) {
+        switch (t.type(c)) {
+            case LONG -> b.longs(c, t.longs(c));
+            case DOUBLE -> b.doubles(c, t.doubles(c));
+            default -> b.strings(c, t.strings(c));
+        }
+    }
+}
