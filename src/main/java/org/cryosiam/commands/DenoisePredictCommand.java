@@ -10,7 +10,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
@@ -45,7 +44,7 @@ public final class DenoisePredictCommand extends ConfigCommand {
                     CommandLog.info("wrote " + h5);
                 }
                 Path mrc = outFolder.resolve(stem + ext);
-                MrcWriter.write(mrc, denoised);
+                Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), denoised.voxelSize());
                 CommandLog.info("wrote " + mrc);
             }
         }

@@ -15,7 +15,6 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
 
@@ -202,7 +201,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
             Hdf5.write(target, data);
         } else if (asMrc) {
             target = outFolder.resolve(stem + ext);
-            MrcWriter.write(target, NdData.uint8(labels, shape), voxelSize);
+            Tomograms.write(target, NdData.uint8(labels, shape), voxelSize);
         } else {
             target = outFolder.resolve(stem + "_preds.h5");
             Hdf5.write(target, "labels", NdData.uint8(labels, shape));

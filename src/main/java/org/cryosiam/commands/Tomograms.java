@@ -4,9 +4,13 @@ import java.nio.file.Path;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import org.cryosiam.io.zarr.Downsample;
+import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
 
-/** Reading a tomogram that a network will see. */
+/** Reading a tomogram that a network will see: an MRC file, or an OME-Zarr folder ({@code .zarr}). */
 final class Tomograms {
     private Tomograms() {
     }
@@ -16,9 +20,23 @@ final class Tomograms {
      * reconstruction) would be scaled by 0/0 and give an all-NaN output; one with NaN voxels spreads NaN the same way.
      */
     static Volume read(Path file) {
-        Volume v = MrcReader.read(file);
+        Volume v = OmeZarr.isZarr(file) ? OmeZarr.read(file) : MrcReader.read(file);
         refuseConstant(file, v.data());
         return v;
+    }
+
+    /**
+     * Writes a volume derived from a tomogram under the input's own extension: OME-Zarr for a {@code .zarr} name
+     * (integer types downsampled by mode, floats by mean), MRC otherwise.
+     */
+    static void write(Path target, NdData data, float[] voxelSize) {
+        if (OmeZarr.isZarr(target)) {
+            String name = target.getFileName().toString();
+            OmeZarr.write(target, data, voxelSize, 0, Downsample.modeByDefault(data.type()),
+                    name.substring(0, name.length() - ".zarr".length()));
+        } else {
+            MrcWriter.write(target, data, voxelSize);
+        }
     }
 
     static void refuseConstant(Path file, float[] x) {
