@@ -53,10 +53,7 @@ public final class AtomicFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            Consumer<Path> o = observer;
-            if (o != null) {
-                o.accept(target);
-            }
+            completed(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -85,10 +82,7 @@ public final class AtomicFile {
                 Files.move(target, old);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            Consumer<Path> o = observer;
-            if (o != null) {
-                o.accept(target);
-            }
+            completed(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -98,6 +92,14 @@ public final class AtomicFile {
             } catch (IOException ignored) {
                 // best effort, as for files
             }
+        }
+    }
+
+    /** Tells the observer (the run record) that {@code target} is complete. */
+    private static void completed(Path target) {
+        Consumer<Path> o = observer;
+        if (o != null) {
+            o.accept(target);
         }
     }
 

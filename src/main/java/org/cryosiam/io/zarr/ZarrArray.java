@@ -147,19 +147,7 @@ public final class ZarrArray {
             first[d] = offset[d] / chunks[d];
             last[d] = (offset[d] + size[d] - 1) / chunks[d];
         }
-        int[] c = first.clone();
-        while (true) {
-            copyChunk(c, offset, size, out);
-            int d = rank - 1;
-            while (d >= 0 && c[d] == last[d]) {
-                c[d] = first[d];
-                d--;
-            }
-            if (d < 0) {
-                break;
-            }
-            c[d]++;
-        }
+        Boxes.each(first, last, c -> copyChunk(c, offset, size, out));
         return new NdData(dtype.type(), size, out);
     }
 
@@ -175,8 +163,7 @@ public final class ZarrArray {
         }
         byte[] raw = chunk(c);
         int run = hi[rank - 1] - lo[rank - 1];
-        int[] idx = lo.clone();
-        while (true) {
+        Boxes.rows(lo, hi, idx -> {
             long src = 0;
             long dst = 0;
             for (int d = 0; d < rank; d++) {
@@ -188,16 +175,7 @@ public final class ZarrArray {
             } else {
                 dtype.decode(raw, (int) src * dtype.itemSize(), out, (int) dst, run);
             }
-            int d = rank - 2;
-            while (d >= 0 && idx[d] == hi[d] - 1) {
-                idx[d] = lo[d];
-                d--;
-            }
-            if (d < 0) {
-                return;
-            }
-            idx[d]++;
-        }
+        });
     }
 
     /** The decoded bytes of chunk {@code c}, or null when its file does not exist. */

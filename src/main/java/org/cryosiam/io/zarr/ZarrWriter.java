@@ -100,19 +100,7 @@ public final class ZarrWriter {
             first[d] = offset[d] / chunks[d];
             last[d] = (end - 1) / chunks[d];
         }
-        int[] c = first.clone();
-        while (true) {
-            writeChunk(c, offset, block);
-            int d = rank - 1;
-            while (d >= 0 && c[d] == last[d]) {
-                c[d] = first[d];
-                d--;
-            }
-            if (d < 0) {
-                return;
-            }
-            c[d]++;
-        }
+        Boxes.each(first, last, c -> writeChunk(c, offset, block));
     }
 
     private void writeChunk(int[] c, int[] offset, NdData block) throws IOException {
@@ -133,8 +121,7 @@ public final class ZarrWriter {
             hi[d] = Math.min(lo[d] + chunks[d], shape[d]);
         }
         int run = hi[rank - 1] - lo[rank - 1];
-        int[] idx = lo.clone();
-        while (true) {
+        Boxes.rows(lo, hi, idx -> {
             long src = 0;
             long dst = 0;
             for (int d = 0; d < rank; d++) {
@@ -142,16 +129,7 @@ public final class ZarrWriter {
                 dst = dst * chunks[d] + (idx[d] - lo[d]);
             }
             dtype.encode(block.data(), (int) src, run, raw, (int) dst * dtype.itemSize());
-            int d = rank - 2;
-            while (d >= 0 && idx[d] == hi[d] - 1) {
-                idx[d] = lo[d];
-                d--;
-            }
-            if (d < 0) {
-                break;
-            }
-            idx[d]++;
-        }
+        });
         StringBuilder key = new StringBuilder();
         for (int d = 0; d < rank; d++) {
             key.append(d == 0 ? "" : "/").append(c[d]);
