@@ -97,6 +97,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     }
                     write(outFolder, stem, ext, maps, layout, labels, shape, voxelSize,
                             internal, asMrc);
+                    Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape), voxelSize);
                 }
             }
         }

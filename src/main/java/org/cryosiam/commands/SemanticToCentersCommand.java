@@ -100,6 +100,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
             StarFile.write(starFile, star);
             CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
+            Copick.writePicks(cfg, k, files, tomo, cz, cy, cx);
         }
     }
 
