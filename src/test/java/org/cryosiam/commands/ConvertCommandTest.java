@@ -57,6 +57,11 @@ class ConvertCommandTest {
                 .code());
         assertEquals(3, countLevels(dir.resolve("p.zarr")));
         assertArrayEquals(new int[] {3, 18, 17}, OmeZarr.open(dir.resolve("p.zarr"), 2).shape());
+        Cli info = Cli.run("info", dir.resolve("p.zarr").toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("OME-Zarr 0.4 (Zarr v2), 3 level(s)"), info.out());
+        assertTrue(info.out().contains("level 2  shape (z, y, x) (3, 18, 17)  float32  chunks (3, 18, 17)  voxel "
+                + "size (x, y, z): 53.92, 53.92, 53.92 Å"), info.out());
     }
 
     private static int countLevels(Path zarr) {

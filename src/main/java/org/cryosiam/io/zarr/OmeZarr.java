@@ -52,12 +52,19 @@ public final class OmeZarr {
         private final int[] spatial; // array axis of z, y, x
         private final float[] voxelSize; // x, y, z in Å
         private final String version;
+        private final int levels;
 
-        private Image(ZarrArray array, int[] spatial, float[] voxelSize, String version) {
+        private Image(ZarrArray array, int[] spatial, float[] voxelSize, String version, int levels) {
             this.array = array;
             this.spatial = spatial;
             this.voxelSize = voxelSize;
             this.version = version;
+            this.levels = levels;
+        }
+
+        /** How many levels the image has (1 for a bare array). */
+        public int levels() {
+            return levels;
         }
 
         /** {@code (nz, ny, nx)}. */
@@ -119,7 +126,7 @@ public final class OmeZarr {
                 throw new CryosiamUserException(root + ": a Zarr array of rank " + a.rank() + " "
                         + Arrays.toString(a.shape()) + " without OME metadata; a tomogram needs (z, y, x).");
             }
-            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null);
+            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null, 1);
         }
         Path attrsFile;
         Map<String, Object> attrs;
@@ -197,7 +204,7 @@ public final class OmeZarr {
             int ax = spatial[2 - a]; // x, y, z
             voxel[a] = (float) (scale[ax] * outer[ax] * angstromsPer(meta, units.get(ax)));
         }
-        return new Image(array, spatial, voxel, version);
+        return new Image(array, spatial, voxel, version, datasets.size());
     }
 
     /** The product of the {@code scale} transformations in a list (ones when there are none). */
