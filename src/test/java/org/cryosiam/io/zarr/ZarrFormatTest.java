@@ -224,6 +224,24 @@ class ZarrFormatTest {
         assertTrue(Float.isNaN(f[4]) && Float.isNaN(f[5]), "missing chunk -> NaN fill");
     }
 
+    /** A hand-written v3 array with the v2 chunk key encoding ('.' keys, no "c" prefix) and the zstd codec. */
+    @Test
+    void handMadeV3WithV2KeysAndZstd() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("v3v2.zarr"));
+        Files.writeString(a.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\", "
+                + "\"shape\": [2, 3], \"data_type\": \"uint16\", \"chunk_grid\": {\"name\": \"regular\", "
+                + "\"configuration\": {\"chunk_shape\": [1, 3]}}, \"chunk_key_encoding\": {\"name\": \"v2\", "
+                + "\"configuration\": {\"separator\": \".\"}}, \"fill_value\": 9, \"codecs\": ["
+                + "{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, "
+                + "{\"name\": \"zstd\", \"configuration\": {\"level\": 0, \"checksum\": false}}]}");
+        ByteBuffer c = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+        c.putShort((short) 1).putShort((short) 65535).putShort((short) 300);
+        Files.write(a.resolve("1.0"), new ChunkCodec.ZstdCodec(3).encode(c.array()));
+        NdData d = ZarrArray.open(a).readAll();
+        assertEquals(ElementType.UINT16, d.type());
+        assertArrayEquals(new double[] {9, 9, 9, 1, 65535, 300}, d.toDoubleArray(), "row 0 missing: fill 9");
+    }
+
     @Test
     void badMetadataIsOneSentenceNamingTheFile() throws IOException {
         Path a = Files.createDirectories(dir.resolve("bad.zarr"));
