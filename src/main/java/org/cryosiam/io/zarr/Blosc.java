@@ -307,14 +307,15 @@ record Blosc(String cname, int clevel, int shuffle, int typesize) implements Chu
             return;
         }
         int row = count / 8;
-        java.util.Arrays.fill(dst, 0, count * ts, (byte) 0);
-        for (int i = 0; i < count; i++) {
+        for (int g = 0; g < row; g++) {
             for (int j = 0; j < ts; j++) {
-                int v = src[srcOff + i * ts + j];
-                for (int k = 0; k < 8; k++) {
-                    if ((v >> k & 1) != 0) {
-                        dst[(8 * j + k) * row + (i >> 3)] |= (byte) (1 << (i & 7));
-                    }
+                long x = 0;
+                for (int m = 0; m < 8; m++) { // byte j of elements 8g .. 8g+7
+                    x |= (src[srcOff + (8 * g + m) * ts + j] & 0xFFL) << (8 * m);
+                }
+                x = transpose8(x);
+                for (int k = 0; k < 8; k++) { // bit k of those bytes: byte g of row 8j+k
+                    dst[(8 * j + k) * row + g] = (byte) (x >>> (8 * k));
                 }
             }
         }
@@ -328,15 +329,31 @@ record Blosc(String cname, int clevel, int shuffle, int typesize) implements Chu
             return;
         }
         int row = count / 8;
-        for (int i = 0; i < count; i++) {
+        for (int g = 0; g < row; g++) {
             for (int j = 0; j < ts; j++) {
-                int v = 0;
-                for (int k = 0; k < 8; k++) {
-                    v |= (src[(8 * j + k) * row + (i >> 3)] >> (i & 7) & 1) << k;
+                long x = 0;
+                for (int k = 0; k < 8; k++) { // byte g of rows 8j .. 8j+7: bit k of byte j of 8 elements
+                    x |= (src[(8 * j + k) * row + g] & 0xFFL) << (8 * k);
                 }
-                dst[dstOff + i * ts + j] = (byte) v;
+                x = transpose8(x);
+                for (int m = 0; m < 8; m++) {
+                    dst[dstOff + (8 * g + m) * ts + j] = (byte) (x >>> (8 * m));
+                }
             }
         }
         System.arraycopy(src, count * ts, dst, dstOff + count * ts, bsize - count * ts);
+    }
+
+    /**
+     * Transposes the 8×8 bit matrix whose row r is byte r of {@code x} (bit c of it = column c): bit {@code 8r + c}
+     * moves to {@code 8c + r}. Three swaps of ever larger blocks (Hacker's Delight, "transpose8").
+     */
+    static long transpose8(long x) {
+        long t = (x ^ (x >>> 7)) & 0x00AA00AA00AA00AAL;
+        x = x ^ t ^ (t << 7);
+        t = (x ^ (x >>> 14)) & 0x0000CCCC0000CCCCL;
+        x = x ^ t ^ (t << 14);
+        t = (x ^ (x >>> 28)) & 0x00000000F0F0F0F0L;
+        return x ^ t ^ (t << 28);
     }
 }
