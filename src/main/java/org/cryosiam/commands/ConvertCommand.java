@@ -116,9 +116,6 @@ public final class ConvertCommand extends FlagCommand {
         if (!sameHdf5File) { // another dataset of the same file is safe: the file is rewritten from memory
             OutputGuard.refuse(List.of(src.path()), List.of(dst.path()));
         }
-        if (src.kind() == Kind.HDF5 && src.dataset().equals(dst.dataset()) && sameFile(src.path(), dst.path())) {
-            throw new CryosiamUserException(out + ": refusing to write an output over the input " + in + ".");
-        }
 
         float[] voxelSize = new float[] {1f, 1f, 1f};
         NdData data;

@@ -136,6 +136,8 @@ class ConvertCommandTest {
         UserErrors.assertOneSentence(Cli.run("convert", big + ":instances", dir.resolve("big.mrc").toString(),
                 "--voxel-size", "2"),
                 "big.mrc", "16-bit");
+        UserErrors.assertOneSentence(Cli.run("convert", big + ":instances", big + ":instances", "--voxel-size", "2"),
+                "big.h5", "refusing");
     }
 
     /** The lamella step of the golden case, reading the denoised tomograms as OME-Zarr: the same labels. */
