@@ -34,10 +34,12 @@ import picocli.CommandLine.Parameters;
                         + "fit 16 bits are written as int16/uint16, larger ones are refused; float64 becomes "
                         + "float32."})
 public final class ConvertCommand extends FlagCommand {
-    @Parameters(index = "0", paramLabel = "IN", description = "The volume to read: FILE.mrc, DIR.zarr or FILE.h5:NAME.")
+    @Parameters(index = "0", paramLabel = "IN",
+            description = "The volume to read: FILE.mrc, DIR.zarr or FILE.h5:NAME.")
     String in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The volume to write: FILE.mrc, DIR.zarr or FILE.h5:NAME.")
+    @Parameters(index = "1", paramLabel = "OUT",
+            description = "The volume to write: FILE.mrc, DIR.zarr or FILE.h5:NAME.")
     String out;
 
     @Option(names = "--levels", paramLabel = "N",

@@ -26,6 +26,18 @@ class ZarrFormatTest {
     @TempDir
     Path dir;
 
+    /**
+     * A v3 array's zarr.json: a regular grid, the given chunk key encoding and codecs (JSON text), no attributes.
+     *
+     * @param keys the chunk_key_encoding object, e.g. {@code {"name": "default"}}
+     */
+    static String v3Array(String shape, String dataType, String chunkShape, String keys, String fill, String codecs) {
+        return "{\"zarr_format\": 3, \"node_type\": \"array\", \"shape\": " + shape + ", \"data_type\": \""
+                + dataType + "\", \"chunk_grid\": {\"name\": \"regular\", \"configuration\": {\"chunk_shape\": "
+                + chunkShape + "}}, \"chunk_key_encoding\": " + keys + ", \"fill_value\": " + fill
+                + ", \"codecs\": " + codecs + "}";
+    }
+
     /** A Blosc 1 header: version 2, compressor version 1. */
     private static ByteBuffer frame(int size, int flags, int typesize, int nbytes, int blocksize) {
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
@@ -204,14 +216,11 @@ class ZarrFormatTest {
     @Test
     void handMadeV3() throws IOException {
         Path a = Files.createDirectories(dir.resolve("v3.zarr"));
-        Files.writeString(a.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\", "
-                + "\"shape\": [3, 2], \"data_type\": \"float32\", \"chunk_grid\": {\"name\": \"regular\", "
-                + "\"configuration\": {\"chunk_shape\": [2, 2]}}, \"chunk_key_encoding\": {\"name\": \"default\", "
-                + "\"configuration\": {\"separator\": \"/\"}}, \"fill_value\": \"NaN\", \"codecs\": ["
-                + "{\"name\": \"transpose\", \"configuration\": {\"order\": [0, 1]}}, "
+        Files.writeString(a.resolve("zarr.json"), v3Array("[3, 2]", "float32", "[2, 2]",
+                "{\"name\": \"default\", \"configuration\": {\"separator\": \"/\"}}", "\"NaN\"",
+                "[{\"name\": \"transpose\", \"configuration\": {\"order\": [0, 1]}}, "
                 + "{\"name\": \"bytes\", \"configuration\": {\"endian\": \"big\"}}, "
-                + "{\"name\": \"gzip\", \"configuration\": {\"level\": 5}}, {\"name\": \"crc32c\"}], "
-                + "\"attributes\": {\"a\": 1}}");
+                + "{\"name\": \"gzip\", \"configuration\": {\"level\": 5}}, {\"name\": \"crc32c\"}]"));
         ByteBuffer c = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN);
         c.putFloat(1.5f).putFloat(-2f).putFloat(0.25f).putFloat(1e6f);
         byte[] enc = new ChunkCodec.Crc32cCodec().encode(new ChunkCodec.GzipCodec(5).encode(c.array()));
@@ -228,12 +237,10 @@ class ZarrFormatTest {
     @Test
     void handMadeV3WithV2KeysAndZstd() throws IOException {
         Path a = Files.createDirectories(dir.resolve("v3v2.zarr"));
-        Files.writeString(a.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\", "
-                + "\"shape\": [2, 3], \"data_type\": \"uint16\", \"chunk_grid\": {\"name\": \"regular\", "
-                + "\"configuration\": {\"chunk_shape\": [1, 3]}}, \"chunk_key_encoding\": {\"name\": \"v2\", "
-                + "\"configuration\": {\"separator\": \".\"}}, \"fill_value\": 9, \"codecs\": ["
-                + "{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, "
-                + "{\"name\": \"zstd\", \"configuration\": {\"level\": 0, \"checksum\": false}}]}");
+        Files.writeString(a.resolve("zarr.json"), v3Array("[2, 3]", "uint16", "[1, 3]",
+                "{\"name\": \"v2\", \"configuration\": {\"separator\": \".\"}}", "9",
+                "[{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, "
+                + "{\"name\": \"zstd\", \"configuration\": {\"level\": 0, \"checksum\": false}}]"));
         ByteBuffer c = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
         c.putShort((short) 1).putShort((short) 65535).putShort((short) 300);
         Files.write(a.resolve("1.0"), new ChunkCodec.ZstdCodec(3).encode(c.array()));
@@ -261,10 +268,8 @@ class ZarrFormatTest {
         UserErrors.assertNames(assertThrows(CryosiamUserException.class, () -> ZarrArray.open(a).readAll()),
                 a.resolve("0"), "damaged Zarr chunk");
         Path v3 = Files.createDirectories(dir.resolve("t.zarr"));
-        Files.writeString(v3.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\", \"shape\": [2, 2],"
-                + " \"data_type\": \"uint8\", \"chunk_grid\": {\"name\": \"regular\", \"configuration\": "
-                + "{\"chunk_shape\": [2, 2]}}, \"fill_value\": 0, \"codecs\": [{\"name\": \"transpose\", "
-                + "\"configuration\": {\"order\": [1, 0]}}, {\"name\": \"bytes\"}]}");
+        Files.writeString(v3.resolve("zarr.json"), v3Array("[2, 2]", "uint8", "[2, 2]", "{\"name\": \"default\"}", "0",
+                "[{\"name\": \"transpose\", \"configuration\": {\"order\": [1, 0]}}, {\"name\": \"bytes\"}]"));
         UserErrors.assertNames(assertThrows(CryosiamUserException.class, () -> ZarrArray.open(v3)),
                 v3.resolve("zarr.json"), "transpose");
     }

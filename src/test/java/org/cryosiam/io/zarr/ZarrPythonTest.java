@@ -151,13 +151,11 @@ class ZarrPythonTest {
                 + "{\"name\": \"x\", \"type\": \"space\", \"unit\": \"nanometer\"}], \"datasets\": [{\"path\": \"s0\","
                 + " \"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [1, 1.2, 1.1, 1.0]}]}]}]}}}");
         Path arr = Files.createDirectories(root.resolve("s0"));
-        Files.writeString(arr.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\", "
-                + "\"shape\": [1, 3, 20, 24], \"data_type\": \"int16\", \"chunk_grid\": {\"name\": \"regular\", "
-                + "\"configuration\": {\"chunk_shape\": [1, 2, 16, 16]}}, \"chunk_key_encoding\": {\"name\": "
-                + "\"default\", \"configuration\": {\"separator\": \"/\"}}, \"fill_value\": 0, \"codecs\": ["
-                + "{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, {\"name\": \"blosc\", "
+        Files.writeString(arr.resolve("zarr.json"), ZarrFormatTest.v3Array("[1, 3, 20, 24]", "int16", "[1, 2, 16, 16]",
+                "{\"name\": \"default\", \"configuration\": {\"separator\": \"/\"}}", "0",
+                "[{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, {\"name\": \"blosc\", "
                 + "\"configuration\": {\"cname\": \"zstd\", \"clevel\": 5, \"shuffle\": \"bitshuffle\", "
-                + "\"typesize\": 2, \"blocksize\": 0}}], \"dimension_names\": [\"c\", \"z\", \"y\", \"x\"]}");
+                + "\"typesize\": 2, \"blocksize\": 0}}]"));
         // chunk (0, i, j, k) holds value 1000 * i + 100 * j + 10 * k + position % 7 at every voxel
         assertEquals("ok", Python.run(String.join("\n",
                 "import sys, os, numpy as np",
