@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.ModelsCommand.class,
                 org.cryosiam.commands.CheckpointInfoCommand.class,
                 org.cryosiam.commands.InfoCommand.class,
+                org.cryosiam.commands.ConvertCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
         })
 public final class Main {

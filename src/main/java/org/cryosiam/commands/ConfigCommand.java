@@ -42,7 +42,8 @@ public abstract class ConfigCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         long start = System.nanoTime();
-        Config cfg = Config.load(configFile);
+        // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
+        Config cfg = Copick.inputs(Config.load(configFile), takesFilename());
         warnAboutKeys(cfg);
         if (arrayTask) {
             String id = System.getenv("SLURM_ARRAY_TASK_ID");

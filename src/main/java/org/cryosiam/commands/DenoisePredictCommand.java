@@ -11,7 +11,6 @@ import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
@@ -49,12 +48,8 @@ public final class DenoisePredictCommand extends ConfigCommand {
                     CommandLog.info("wrote " + h5);
                 }
                 Path mrc = outFolder.resolve(stem + ext);
-                NdData volume = NdData.float32(denoised.data(), denoised.shape());
-                if (float16) {
-                    MrcWriter.writeFloat16(mrc, volume, geometry, commandName());
-                } else {
-                    MrcWriter.write(mrc, volume, geometry, commandName());
-                }
+                Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), geometry, commandName(),
+                        float16);
                 CommandLog.info("wrote " + mrc);
             }
         }

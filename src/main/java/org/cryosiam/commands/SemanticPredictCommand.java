@@ -16,7 +16,6 @@ import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
-import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.volume.Volume;
 
@@ -100,6 +99,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     }
                     write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
                             float16);
+                    Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
                 }
             }
         }
@@ -204,7 +204,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
             Hdf5.write(target, data, new Hdf5.Options(geometry, float16));
         } else if (asMrc) {
             target = outFolder.resolve(stem + ext);
-            MrcWriter.write(target, NdData.uint8(labels, shape), geometry, commandName());
+            Tomograms.write(target, NdData.uint8(labels, shape), geometry, commandName(), false);
         } else {
             target = outFolder.resolve(stem + "_preds.h5");
             Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry));

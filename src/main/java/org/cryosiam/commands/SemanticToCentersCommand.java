@@ -108,6 +108,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
             ParticleGrids.writeStar(starFile, star, cfg, grids::get, null);
             CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
+            Copick.writePicks(cfg, k, files, tomo, cz, cy, cx);
         }
     }
 

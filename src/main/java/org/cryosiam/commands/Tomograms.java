@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.MrcWriter;
+import org.cryosiam.io.NdData;
+import org.cryosiam.io.zarr.Downsample;
+import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
 
-/** Reading a tomogram that a network will see. */
+/** Reading a tomogram that a network will see: an MRC file, or an OME-Zarr folder ({@code .zarr}). */
 final class Tomograms {
     private Tomograms() {
     }
@@ -17,14 +21,31 @@ final class Tomograms {
      * reconstruction) would be scaled by 0/0 and give an all-NaN output; one with NaN voxels spreads NaN the same way.
      */
     static Volume read(Path file) {
-        Volume v = MrcReader.read(file);
+        Volume v = OmeZarr.isZarr(file) ? OmeZarr.read(file) : MrcReader.read(file);
         refuseConstant(file, v.data());
         return v;
     }
 
     /** Where {@code file}'s grid lies (voxel size, origin, start), for the outputs derived from it. */
     static Geometry geometry(Path file) {
-        return MrcReader.readHeader(file).geometry();
+        return OmeZarr.isZarr(file) ? Geometry.of(OmeZarr.open(file).voxelSize()) : MrcReader.readHeader(file).geometry();
+    }
+
+    /**
+     * Writes a volume derived from a tomogram under the input's own extension: OME-Zarr for a {@code .zarr} name
+     * (integer types downsampled by mode, floats by mean; float32 kept), MRC otherwise (float16 on request, the
+     * input's origin and a label naming {@code command}).
+     */
+    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16) {
+        if (OmeZarr.isZarr(target)) {
+            String name = target.getFileName().toString();
+            OmeZarr.write(target, data, geometry.voxelSize(), 0, Downsample.modeByDefault(data.type()),
+                    name.substring(0, name.length() - ".zarr".length()));
+        } else if (float16) {
+            MrcWriter.writeFloat16(target, data, geometry, command);
+        } else {
+            MrcWriter.write(target, data, geometry, command);
+        }
     }
 
     static void refuseConstant(Path file, float[] x) {

@@ -61,7 +61,9 @@ public final class ConfigKeys {
             "parameters.transforms.flip",
             "hyper_parameters", "hyper_parameters.batch_size", "hyper_parameters.lr",
             "hyper_parameters.max_epochs", "hyper_parameters.val_interval", "hyper_parameters.momentum",
-            "hyper_parameters.optimizer", "hyper_parameters.weight_decay");
+            "hyper_parameters.optimizer", "hyper_parameters.weight_decay",
+            "copick_config", "copick_voxel_spacing", "copick_tomo_type", "copick_user_id", "copick_session_id",
+            "copick_segmentation_name");
 
     /** Keys the Python tool reads that this tool deliberately ignores (GPU/cluster set-up, evaluation, noisy input). */
     private static final Set<String> IGNORED = Set.of("parameters.gpu_devices", "parameters.nodes",

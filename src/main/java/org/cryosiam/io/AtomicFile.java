@@ -53,10 +53,7 @@ public final class AtomicFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            Consumer<Path> o = observer;
-            if (o != null) {
-                o.accept(target);
-            }
+            completed(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -66,6 +63,59 @@ public final class AtomicFile {
                 // best effort: the temporary name is hidden and never mistaken for an output
             }
         }
+    }
+
+    /**
+     * Writes a folder output (a Zarr store) the same way: {@code writer} fills a hidden temporary folder, which then
+     * replaces {@code target}. An existing target is first renamed aside and deleted after the swap, so at no time
+     * does a half-written folder carry the target's name.
+     */
+    public static void writeDirectory(Path target, Writer writer) {
+        Path tmp = temporary(target);
+        Path old = tmp.resolveSibling(tmp.getFileName() + "-old");
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            writer.write(tmp);
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                deleteTree(old);
+                Files.move(target, old);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            completed(target);
+        } catch (IOException e) {
+            throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
+        } finally {
+            try {
+                deleteTree(tmp);
+                deleteTree(old);
+            } catch (IOException ignored) {
+                // best effort, as for files
+            }
+        }
+    }
+
+    /** Tells the observer (the run record) that {@code target} is complete. */
+    private static void completed(Path target) {
+        Consumer<Path> o = observer;
+        if (o != null) {
+            o.accept(target);
+        }
+    }
+
+    /** Deletes a file or a folder with its content (symbolic links themselves, never their targets). */
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(p)) {
+                for (Path c : children) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     /**
@@ -94,7 +144,7 @@ public final class AtomicFile {
                 }
                 long pid = Long.parseLong(m.group(1));
                 if (pid != ProcessHandle.current().pid() && !writerAlive(pid, f)) {
-                    Files.deleteIfExists(f);
+                    deleteTree(f); // a folder output (Zarr) leaves a folder
                 }
             }
         } catch (IOException | RuntimeException ignored) {

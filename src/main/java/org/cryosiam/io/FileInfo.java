@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.zarr.OmeZarr;
 
 /**
  * A short human-readable description of one of our files, chosen by extension: MRC shape, mode, voxel size and value
- * range; HDF5 datasets with shape, dtype and range; STAR/CSV columns and row count. Reading the whole file is the
+ * range; HDF5 datasets with shape, dtype and range; OME-Zarr levels; STAR/CSV columns and row count. Reading the whole file is the
  * point: a file that describes without error is one the commands can read.
  */
 public final class FileInfo {
@@ -30,13 +31,17 @@ public final class FileInfo {
         if (name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".hdf")) {
             return hdf5(file, requiredDataset);
         }
+        if (OmeZarr.isZarr(file)) {
+            return zarr(file);
+        }
         if (name.endsWith(".star")) {
             return table(file, StarFile.readTable(file), "STAR");
         }
         if (name.endsWith(".csv")) {
             return table(file, Csv.read(file), "CSV");
         }
-        throw new CryosiamUserException(file + ": unknown file type (expected .mrc, .rec, .map, .h5, .star or .csv).");
+        throw new CryosiamUserException(file + ": unknown file type (expected .mrc, .rec, .map, .h5, .zarr, .star or "
+                + ".csv).");
     }
 
     private static List<String> mrc(Path file) {
@@ -86,6 +91,25 @@ public final class FileInfo {
             // a column of an empty table has no type to speak of
             out.add("  " + c + (t.rowCount() == 0 ? "" : "  " + t.type(c).name().toLowerCase(Locale.ROOT)));
         }
+        return out;
+    }
+
+    /** Every level of an OME-Zarr image; the values of the full-resolution one. */
+    private static List<String> zarr(Path file) {
+        OmeZarr.Image full = OmeZarr.open(file);
+        List<String> out = new ArrayList<>();
+        out.add(file + ": " + (full.version() == null ? "Zarr array" : "OME-Zarr " + full.version()) + " (Zarr v"
+                + full.array().zarrFormat() + "), " + full.levels() + " level(s)");
+        for (int l = 0; l < full.levels(); l++) {
+            OmeZarr.Image img = l == 0 ? full : OmeZarr.open(file, l);
+            float[] vs = img.voxelSize();
+            out.add(String.format(Locale.ROOT, "  level %d  shape (z, y, x) %s  %s  chunks %s  voxel size (x, y, z): "
+                    + "%s, %s, %s Å", l, shape(img.shape()), img.type().numpyName(), shape(img.array().chunks()),
+                    vs[0], vs[1], vs[2]));
+        }
+        NdData d = full.readAll();
+        double[] mm = d.minMax();
+        out.add("  min " + num(mm[0]) + "  max " + num(mm[1]) + "  mean " + num(mean(d)));
         return out;
     }
 

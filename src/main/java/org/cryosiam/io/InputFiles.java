@@ -12,8 +12,9 @@ import org.cryosiam.CryosiamUserException;
 /**
  * The reference's rule for which inputs a command processes: {@code test_files} when given, else every file in the
  * data folder ending with the extension, sorted by name; {@code --filename} narrows it to one file: a name, a path
- * to a file directly inside the data folder (any spelling), or a 1-based index into the list (ours). A path
- * elsewhere is refused: outputs are named after the input, and a path taken as a name once wrote over the input.
+ * to a file directly inside the data folder (any spelling), or (ours) a 1-based index into the list or a name without
+ * the extension. A path elsewhere is refused: outputs are named after the input, and a path taken as a name once
+ * wrote over the input.
  */
 public final class InputFiles {
     private InputFiles() {
@@ -50,6 +51,9 @@ public final class InputFiles {
         }
         if (filename == null) {
             return names;
+        }
+        if (!filename.matches("[0-9]+") && !names.contains(filename) && names.contains(filename + extension)) {
+            return List.of(filename + extension); // the stem alone, e.g. a copick run's name
         }
         if (filename.matches("[0-9]+") && !names.contains(filename)) {
             int i = Integer.parseInt(filename);

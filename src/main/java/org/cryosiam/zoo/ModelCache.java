@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.io.Json;
 
 /**
  * A folder of downloaded models and its {@code manifest.json}: for each file the size and SHA-256 recorded when it

@@ -18,6 +18,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.ProductVersion;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.Json;
 
 /**
  * The reproducibility record of one run of a config-driven command, appended to

@@ -48,6 +48,11 @@ class ParserFuzzTest {
     Path dir;
 
     private void campaign(Campaign.Target t) throws Exception {
+        campaign(t, dir);
+    }
+
+    /** Runs the campaign of {@code t} in {@code dir}; fails listing the first inputs that break the property. */
+    static void campaign(Campaign.Target t, Path dir) throws Exception {
         Campaign.Result r = Campaign.run(t, INPUTS, SEED, dir, FAILURES);
         System.out.println(r);
         assertTrue(r.failures().isEmpty(), r + "\n" + String.join("\n", r.failures().subList(0,

@@ -17,6 +17,7 @@ import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.Main;
 import org.cryosiam.ProductVersion;
+import org.cryosiam.io.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import io.jhdf.HdfFile;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.io.Json;
 import org.cryosiam.io.NdData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.cryosiam.zoo;
+package org.cryosiam.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,16 +16,16 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The little JSON the zoo keeps (the manifest, {@code cryosiam_run.json}). Written by hand (maps, lists, strings,
+ * The little JSON we keep (the zoo manifest, {@code cryosiam_run.json}, Zarr metadata). Written by hand (maps, lists, strings,
  * numbers, booleans, null); read back with SnakeYAML, already a dependency for configs: JSON as we write it is valid
  * YAML (every string double-quoted, non-ASCII control characters escaped), so no JSON library is needed.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
     /** Pretty-printed JSON of a tree of maps, collections, strings, numbers, booleans and nulls. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder s = new StringBuilder();
         write(s, value, 0);
         return s.append('\n').toString();
@@ -117,7 +117,7 @@ final class Json {
     }
 
     /** Parses JSON text (maps come back as LinkedHashMaps, arrays as lists); throws on malformed text. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(Integer.MAX_VALUE);
         options.setAllowDuplicateKeys(true);
@@ -125,7 +125,7 @@ final class Json {
     }
 
     /** Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written). */
-    static void writeAtomically(Path target, String text) throws IOException {
+    public static void writeAtomically(Path target, String text) throws IOException {
         Path tmp = org.cryosiam.io.AtomicFile.temporary(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -144,7 +144,7 @@ final class Json {
     }
 
     /** An update of one file that must not race with another process doing the same (read, change, replace). */
-    interface Update<T> {
+    public interface Update<T> {
         T run() throws IOException;
     }
 
@@ -160,7 +160,7 @@ final class Json {
      * existence, created atomically and deleted afterwards, so no empty file is left in the user's folder. (A held
      * {@code FileLock} on a file that is then deleted would let a waiting process lock a file nobody else sees.)
      */
-    static <T> T locked(Path target, Update<T> update) throws IOException {
+    public static <T> T locked(Path target, Update<T> update) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path lock = dir.resolve("." + target.getFileName() + ".lock");

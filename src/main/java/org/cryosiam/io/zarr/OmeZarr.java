@@ -1,0 +1,374 @@
+package org.cryosiam.io.zarr;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.ElementType;
+import org.cryosiam.io.NdData;
+import org.cryosiam.volume.Volume;
+
+/**
+ * OME-Zarr images (OME-NGFF): v0.4 on Zarr v2 ({@code .zattrs} {@code multiscales}) and v0.5 on Zarr v3
+ * ({@code zarr.json} {@code attributes.ome.multiscales}), read at the full-resolution level (the first dataset) by
+ * default; a bare Zarr array of rank 3 is read too (voxel size 1 Å). The voxel size comes from the level's
+ * {@code scale} transformation (times the multiscale's own, if any) in the axes' units, converted to Å.
+ * Axes other than z, y, x (time, channel) must have size 1.
+ *
+ * <p>We write v0.4 on Zarr v2, which most readers take today: axes z, y, x in {@code angstrom}, {@code scale} = the
+ * voxel size, 64³ chunks, and a pyramid of levels halving until the smallest side is below 64 (each with the
+ * {@code translation} that puts its voxel centres at the centre of the block they average).
+ */
+public final class OmeZarr {
+    /** Chunk side we write: 1 MiB of float32, small enough for slab reads, large enough for few files. */
+    public static final int CHUNK = 64;
+    /** A level is halved again while its smallest side is at least this. */
+    public static final int MIN_SIDE = 64;
+    private static final int MAX_LEVELS = 12;
+
+    private OmeZarr() {
+    }
+
+    /** Whether {@code p} is to be read as Zarr: a name ending in {@code .zarr}, or a folder holding Zarr metadata. */
+    public static boolean isZarr(Path p) {
+        Path name = p.getFileName();
+        if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".zarr")) {
+            return true;
+        }
+        return Files.isDirectory(p) && (Files.isRegularFile(p.resolve(".zgroup"))
+                || Files.isRegularFile(p.resolve(".zarray")) || Files.isRegularFile(p.resolve("zarr.json")));
+    }
+
+    /** One level of an image, with its z, y, x axes located among the array's axes. */
+    public static final class Image {
+        private final ZarrArray array;
+        private final int[] spatial; // array axis of z, y, x
+        private final float[] voxelSize; // x, y, z in Å
+        private final String version;
+        private final int levels;
+
+        private Image(ZarrArray array, int[] spatial, float[] voxelSize, String version, int levels) {
+            this.array = array;
+            this.spatial = spatial;
+            this.voxelSize = voxelSize;
+            this.version = version;
+            this.levels = levels;
+        }
+
+        /** How many levels the image has (1 for a bare array). */
+        public int levels() {
+            return levels;
+        }
+
+        /** {@code (nz, ny, nx)}. */
+        public int[] shape() {
+            int[] s = array.shape();
+            return new int[] {s[spatial[0]], s[spatial[1]], s[spatial[2]]};
+        }
+
+        /** Å per voxel, {x, y, z} as MRC headers give it. */
+        public float[] voxelSize() {
+            return voxelSize.clone();
+        }
+
+        public ElementType type() {
+            return array.type();
+        }
+
+        /** The OME-NGFF version of the metadata ("0.4", "0.5"), or null for a bare array. */
+        public String version() {
+            return version;
+        }
+
+        public ZarrArray array() {
+            return array;
+        }
+
+        /** The box {@code [offset, offset + size)} in {@code (z, y, x)}, e.g. one slab of z. */
+        public NdData read(int[] offset, int[] size) {
+            int rank = array.rank();
+            int[] o = new int[rank];
+            int[] s = new int[rank];
+            Arrays.fill(s, 1);
+            for (int a = 0; a < 3; a++) {
+                o[spatial[a]] = offset[a];
+                s[spatial[a]] = size[a];
+            }
+            NdData d = array.read(o, s);
+            return new NdData(d.type(), size.clone(), d.data()); // the other axes have size 1: same order
+        }
+
+        public NdData readAll() {
+            return read(new int[3], shape());
+        }
+    }
+
+    /** The full-resolution level of the image at {@code root}. */
+    public static Image open(Path root) {
+        return open(root, 0);
+    }
+
+    /** Level {@code level} (0 = full resolution) of the image at {@code root}. */
+    public static Image open(Path root, int level) {
+        if (!Files.isDirectory(root)) {
+            throw new CryosiamUserException(root + ": no such OME-Zarr folder.");
+        }
+        if (ZarrArray.isArray(root)) {
+            ZarrArray a = ZarrArray.open(root);
+            if (a.rank() != 3) {
+                throw new CryosiamUserException(root + ": a Zarr array of rank " + a.rank() + " "
+                        + Arrays.toString(a.shape()) + " without OME metadata; a tomogram needs (z, y, x).");
+            }
+            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null, 1);
+        }
+        Path attrsFile;
+        Map<String, Object> attrs;
+        String version;
+        if (Files.isRegularFile(root.resolve(".zattrs"))) {
+            attrsFile = root.resolve(".zattrs");
+            attrs = ZarrArray.jsonObject(attrsFile);
+            version = null;
+        } else if (Files.isRegularFile(root.resolve("zarr.json"))) {
+            attrsFile = root.resolve("zarr.json");
+            Map<String, Object> group = ZarrArray.jsonObject(attrsFile);
+            ZarrArray.Meta meta = new ZarrArray.Meta(attrsFile, group);
+            Map<String, Object> a = group.get("attributes") == null ? Map.of()
+                    : meta.object(group.get("attributes"), "attributes");
+            attrs = a.get("ome") == null ? a : meta.object(a.get("ome"), "attributes.ome");
+            version = attrs.get("version") == null ? null : String.valueOf(attrs.get("version"));
+        } else {
+            throw new CryosiamUserException(root + ": not an OME-Zarr image (no .zattrs, zarr.json or .zarray).");
+        }
+        ZarrArray.Meta meta = new ZarrArray.Meta(attrsFile, attrs);
+        if (!(attrs.get("multiscales") instanceof List<?> ms) || ms.isEmpty()) {
+            throw meta.bad("no 'multiscales' metadata, so this is not an OME-Zarr image");
+        }
+        Map<String, Object> m = meta.object(ms.get(0), "multiscales[0]");
+        if (version == null && m.get("version") != null) {
+            version = String.valueOf(m.get("version"));
+        }
+        if (!(m.get("datasets") instanceof List<?> datasets) || datasets.isEmpty()) {
+            throw meta.bad("multiscales[0] has no datasets");
+        }
+        if (level < 0 || level >= datasets.size()) {
+            throw meta.bad("the image has " + datasets.size() + " level(s), level " + level + " does not exist");
+        }
+        Map<String, Object> ds = meta.object(datasets.get(level), "datasets[" + level + "]");
+        if (!(ds.get("path") instanceof String path) || path.isEmpty() || path.contains("..")) {
+            throw meta.bad("datasets[" + level + "] has no valid path");
+        }
+        ZarrArray array = ZarrArray.open(root.resolve(path));
+        int rank = array.rank();
+        List<String> names = new ArrayList<>();
+        List<String> units = new ArrayList<>();
+        if (m.get("axes") instanceof List<?> axes) {
+            for (Object ax : axes) {
+                if (ax instanceof Map<?, ?> am) {
+                    names.add(String.valueOf(am.get("name")));
+                    units.add(am.get("unit") == null ? null : String.valueOf(am.get("unit")));
+                } else {
+                    names.add(String.valueOf(ax)); // v0.3 listed names only
+                    units.add(null);
+                }
+            }
+        } else if (rank == 3) {
+            names.addAll(List.of("z", "y", "x"));
+            units.addAll(Arrays.asList(null, null, null));
+        }
+        if (names.size() != rank) {
+            throw meta.bad("the axes " + names + " do not match the rank " + rank + " of " + array.path());
+        }
+        int[] spatial = {names.indexOf("z"), names.indexOf("y"), names.indexOf("x")};
+        if (spatial[0] < 0 || spatial[1] < 0 || spatial[2] < 0 || spatial[0] > spatial[1]
+                || spatial[1] > spatial[2]) {
+            throw meta.bad("the axes " + names + " are not z, y, x in that order");
+        }
+        int[] shape = array.shape();
+        for (int a = 0; a < rank; a++) {
+            if (a != spatial[0] && a != spatial[1] && a != spatial[2] && shape[a] != 1) {
+                throw meta.bad("the axis '" + names.get(a) + "' has size " + shape[a] + "; a tomogram has only z, "
+                        + "y, x (other axes must have size 1)");
+            }
+        }
+        double[] scale = scale(meta, ds.get("coordinateTransformations"), rank);
+        double[] outer = scale(meta, m.get("coordinateTransformations"), rank);
+        float[] voxel = new float[3];
+        for (int a = 0; a < 3; a++) {
+            int ax = spatial[2 - a]; // x, y, z
+            voxel[a] = (float) (scale[ax] * outer[ax] * angstromsPer(meta, units.get(ax)));
+        }
+        return new Image(array, spatial, voxel, version, datasets.size());
+    }
+
+    /** The product of the {@code scale} transformations in a list (ones when there are none). */
+    private static double[] scale(ZarrArray.Meta meta, Object transforms, int rank) {
+        double[] s = new double[rank];
+        Arrays.fill(s, 1.0);
+        if (!(transforms instanceof List<?> list)) {
+            return s;
+        }
+        for (Object t : list) {
+            if (t instanceof Map<?, ?> tm && "scale".equals(tm.get("type"))) {
+                if (!(tm.get("scale") instanceof List<?> v) || v.size() != rank) {
+                    throw meta.bad("a scale transformation " + tm.get("scale") + " that does not have " + rank
+                            + " values");
+                }
+                for (int a = 0; a < rank; a++) {
+                    s[a] *= number(meta, v.get(a));
+                }
+            }
+        }
+        return s;
+    }
+
+    private static double number(ZarrArray.Meta meta, Object v) {
+        try {
+            double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw meta.bad("the scale value " + v + " is not a positive number");
+    }
+
+    private static double angstromsPer(ZarrArray.Meta meta, String unit) {
+        if (unit == null) {
+            return 1; // unitless: taken as Å, what cryo-ET files mean
+        }
+        switch (unit) {
+            case "angstrom":
+                return 1;
+            case "picometer":
+                return 0.01;
+            case "nanometer":
+                return 10;
+            case "micrometer":
+                return 1e4;
+            case "millimeter":
+                return 1e7;
+            default:
+                throw meta.bad("the unit '" + unit + "' is not a length unit we convert to Å (angstrom, nanometer, "
+                        + "micrometer, picometer, millimeter)");
+        }
+    }
+
+    /** The full-resolution level as a float32 volume with its voxel size. */
+    public static Volume read(Path root) {
+        Image img = open(root);
+        int[] s = img.shape();
+        return new Volume(img.readAll().toFloatArray(), s[0], s[1], s[2], img.voxelSize());
+    }
+
+    /** Levels written for a shape when none are asked for: halving until the smallest side is below 64. */
+    public static int autoLevels(int[] shape) {
+        int[] s = shape.clone();
+        int levels = 1;
+        while (Math.min(s[0], Math.min(s[1], s[2])) >= MIN_SIDE && levels < MAX_LEVELS) {
+            for (int a = 0; a < 3; a++) {
+                s[a] = (s[a] + 1) / 2;
+            }
+            levels++;
+        }
+        return levels;
+    }
+
+    /**
+     * Writes {@code data} {@code (z, y, x)} as an OME-Zarr v0.4 image on Zarr v2 at {@code root}, atomically (a
+     * temporary folder renamed when complete).
+     *
+     * @param voxelSize Å per voxel {x, y, z}
+     * @param levels    pyramid levels, 0 for {@link #autoLevels}
+     * @param mode      downsample by mode (labels) instead of mean
+     * @param name      the image's name in the metadata
+     */
+    public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name) {
+        int[] shape = data.shape();
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("OME-Zarr tomograms are (z, y, x), got " + data);
+        }
+        int n = levels > 0 ? levels : autoLevels(shape);
+        AtomicFile.writeDirectory(root, tmp -> {
+            ZarrWriter.group(tmp, Map.of("multiscales", List.of(multiscale(n, voxelSize, mode, name))));
+            NdData level = data;
+            for (int l = 0; l < n; l++) {
+                if (l > 0) {
+                    level = Downsample.halve(level, mode);
+                }
+                int[] s = level.shape();
+                int[] chunks = {Math.min(CHUNK, Math.max(1, s[0])), Math.min(CHUNK, Math.max(1, s[1])),
+                        Math.min(CHUNK, Math.max(1, s[2]))};
+                ZarrWriter w = ZarrWriter.create(tmp.resolve(String.valueOf(l)), s, chunks, level.type(), Map.of());
+                w.write(new int[3], level);
+            }
+        });
+    }
+
+    /** The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation. */
+    static Map<String, Object> multiscale(int levels, float[] voxelSize, boolean mode, String name) {
+        List<Object> axes = new ArrayList<>();
+        for (String a : new String[] {"z", "y", "x"}) {
+            Map<String, Object> ax = new LinkedHashMap<>();
+            ax.put("name", a);
+            ax.put("type", "space");
+            ax.put("unit", "angstrom");
+            axes.add(ax);
+        }
+        double[] zyx = {voxelSize[2], voxelSize[1], voxelSize[0]};
+        List<Object> datasets = new ArrayList<>();
+        for (int l = 0; l < levels; l++) {
+            double f = Math.pow(2, l);
+            List<Object> scale = new ArrayList<>();
+            List<Object> shift = new ArrayList<>();
+            for (double v : zyx) {
+                scale.add(exact(v * f));
+                shift.add(exact(v * (f - 1) / 2));
+            }
+            List<Object> transforms = new ArrayList<>();
+            transforms.add(transform("scale", scale));
+            if (l > 0) {
+                transforms.add(transform("translation", shift));
+            }
+            Map<String, Object> ds = new LinkedHashMap<>();
+            ds.put("path", String.valueOf(l));
+            ds.put("coordinateTransformations", transforms);
+            datasets.add(ds);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", "0.4");
+        m.put("name", name);
+        m.put("axes", axes);
+        m.put("datasets", datasets);
+        m.put("type", mode ? "mode" : "mean");
+        return m;
+    }
+
+    /** {@code {"type": T, T: values}}, in the order the spec's examples show. */
+    private static Map<String, Object> transform(String type, List<Object> values) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("type", type);
+        t.put(type, values);
+        return t;
+    }
+
+    /** A float voxel size as the decimal a user typed (13.48, not 13.479999542236328). */
+    private static double exact(double v) {
+        return Double.parseDouble(Float.toString((float) v));
+    }
+
+    /** {@code root} as an output path: refuses a name that would not be read back as Zarr. */
+    public static void requireZarrName(Path root) {
+        if (!root.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zarr")) {
+            throw new CryosiamUserException(root + ": an OME-Zarr output needs a name ending in .zarr.");
+        }
+    }
+
+}
