@@ -35,9 +35,11 @@ public abstract class ConfigCommand implements Callable<Integer> {
             description = "Process only this input file (a name from the list, or its 1-based index).")
     protected String filename;
 
-    @Option(names = {"--array-task", "--array_task"},
-            description = "Process the input whose 1-based index is $SLURM_ARRAY_TASK_ID (one tomogram per array task).")
-    protected boolean arrayTask;
+    // 0-based, as Slurm counts array tasks (#SBATCH --array=0-(N-1)); an explicit value reruns one task by hand
+    @Option(names = {"--array-task", "--array_task"}, arity = "0..1", fallbackValue = "", paramLabel = "INDEX",
+            description = "Process only the input whose 0-based index in the sorted input list is INDEX, by default "
+                    + "$SLURM_ARRAY_TASK_ID (one tomogram per task of a Slurm job array; see `cryosiam slurm`).")
+    protected String arrayTask;
 
     @Override
     public final Integer call() throws Exception {
@@ -45,12 +47,8 @@ public abstract class ConfigCommand implements Callable<Integer> {
         // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
         Config cfg = Copick.inputs(Config.load(configFile), takesFilename());
         warnAboutKeys(cfg);
-        if (arrayTask) {
-            String id = System.getenv("SLURM_ARRAY_TASK_ID");
-            if (id == null || !id.matches("[0-9]+")) {
-                throw new CryosiamUserException("--array-task: SLURM_ARRAY_TASK_ID is not set to a number.");
-            }
-            filename = id;
+        if (arrayTask != null && filename != null) {
+            throw new CryosiamUserException("give --filename or --array-task, not both.");
         }
         Path recordFolder = recordFolder(cfg);
         if (recordFolder != null) {
@@ -124,10 +122,45 @@ public abstract class ConfigCommand implements Callable<Integer> {
     /** Does the command's work. */
     protected abstract void run(Config cfg) throws Exception;
 
-    /** The input file names of {@code data_folder}/{@code file_extension}/{@code test_files} and {@code --filename}. */
+    /**
+     * The input file names of {@code data_folder}/{@code file_extension}/{@code test_files}, narrowed to one by
+     * {@code --filename} or {@code --array-task}.
+     */
     protected List<String> inputFiles(Config cfg, String folderKey) {
+        if (arrayTask == null) {
+            return InputFiles.select(cfg.path(folderKey), cfg.string("file_extension"),
+                    cfg.stringListOrNull("test_files"), filename);
+        }
+        return List.of(arrayTaskInput(cfg, folderKey, arrayTask, System.getenv("SLURM_ARRAY_TASK_ID")));
+    }
+
+    /** Every input the config selects, in the order the commands (and a Slurm array's task ids) take them. */
+    public static List<String> allInputs(Config cfg, String folderKey) {
         return InputFiles.select(cfg.path(folderKey), cfg.string("file_extension"),
-                cfg.stringListOrNull("test_files"), filename);
+                cfg.stringListOrNull("test_files"), null);
+    }
+
+    /**
+     * The input of one array task: {@code value} (from {@code --array-task INDEX}) or, when it is empty,
+     * {@code slurmTaskId}, as a 0-based index into {@link #allInputs}.
+     */
+    static String arrayTaskInput(Config cfg, String folderKey, String value, String slurmTaskId) {
+        String source = value.isEmpty() ? "SLURM_ARRAY_TASK_ID" : "INDEX";
+        String id = value.isEmpty() ? slurmTaskId : value;
+        if (id == null || !id.strip().matches("[0-9]{1,9}")) {
+            throw new CryosiamUserException("--array-task: " + (id == null ? "SLURM_ARRAY_TASK_ID is not set (run "
+                    + "inside a Slurm job array, or give the index as --array-task=N)"
+                    : source + " '" + id + "' is not a task index (0, 1, 2, …)") + ".");
+        }
+        List<String> all = allInputs(cfg, folderKey);
+        int i = Integer.parseInt(id.strip());
+        if (i >= all.size()) {
+            String where = cfg.stringListOrNull("test_files") != null ? "test_files of " + cfg.source()
+                    : cfg.path(folderKey).toString();
+            throw new CryosiamUserException("--array-task: " + source + " " + i + " is outside 0.." + (all.size() - 1)
+                    + " (" + Words.count(all.size(), "tomogram") + " in " + where + ").");
+        }
+        return all.get(i);
     }
 
     /**
