@@ -119,6 +119,15 @@ public abstract class ConfigCommand implements Callable<Integer> {
         return true;
     }
 
+    /**
+     * The config key of the folder under which {@code cryosiam slurm} puts this command's job script and logs
+     * ({@code <folder>/slurm}): the prediction folder of commands that take one tomogram per array task; null for
+     * commands that are no Slurm job of their own (they work on a whole folder at once).
+     */
+    public String slurmFolderKey() {
+        return takesFilename() ? "prediction_folder" : null;
+    }
+
     /** Does the command's work. */
     protected abstract void run(Config cfg) throws Exception;
 
