@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
@@ -12,6 +13,7 @@ import org.cryosiam.config.ConfigKeys;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.OutputFolders;
 import org.cryosiam.io.OutputGuard;
+import org.cryosiam.zoo.ModelResolver;
 import org.cryosiam.zoo.RunRecord;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,6 +42,11 @@ public abstract class ConfigCommand implements Callable<Integer> {
             description = "Process only the input whose 0-based index in the sorted input list is INDEX, by default "
                     + "$SLURM_ARRAY_TASK_ID (one tomogram per task of a Slurm job array; see `cryosiam slurm`).")
     protected String arrayTask;
+
+    @Option(names = "--overwrite",
+            description = "Recompute every tomogram. Without it, a tomogram whose outputs are complete and were made "
+                    + "by this command with the same config text and model is skipped.")
+    protected boolean overwrite;
 
     @Override
     public final Integer call() throws Exception {
@@ -73,7 +80,8 @@ public abstract class ConfigCommand implements Callable<Integer> {
 
     /** The command's name as typed, e.g. {@code denoise_predict} (what output labels and records name). */
     protected final String commandName() {
-        return spec.name();
+        // spec is null when another command runs this one directly (benchmark)
+        return spec != null ? spec.name() : getClass().getAnnotation(picocli.CommandLine.Command.class).name();
     }
 
     /** Where the run record goes: {@code prediction_folder}, else {@code log_dir}, else nowhere (null). */
@@ -117,6 +125,79 @@ public abstract class ConfigCommand implements Callable<Integer> {
      */
     public boolean takesFilename() {
         return true;
+    }
+
+    /** Whether the command skips tomograms whose outputs are up to date (and so offers {@code --overwrite}). */
+    public boolean skipsFinished() {
+        return false;
+    }
+
+    /**
+     * The inputs still to do: all with {@code --overwrite}, else those whose outputs are not complete and made by
+     * this command with this config and model ({@link Reruns}); each one skipped is named. Call it once the model is
+     * noted in the run record (resolved), so that its SHA-256 can be compared.
+     *
+     * @param outputsOf the output files of an input file name
+     */
+    protected List<String> unfinished(List<String> files, String ext, Function<String, List<Path>> outputsOf) {
+        if (overwrite) {
+            return files;
+        }
+        List<String> todo = new ArrayList<>();
+        for (String name : files) {
+            if (!Reruns.upToDate(InputFiles.stem(name, ext), outputsOf.apply(name))) {
+                todo.add(name);
+            }
+        }
+        if (todo.isEmpty()) {
+            CommandLog.info("nothing to do: every output is up to date (--overwrite recomputes)");
+        }
+        return todo;
+    }
+
+    /**
+     * Notes {@code trained_model} (its SHA-256) in the run record before any network is built, for
+     * {@link #unfinished}. A model that cannot be resolved is reported where it is loaded, if it is needed at all
+     * (instance_predict reusing raw maps needs none); here it only means that no output counts as up to date.
+     */
+    protected static void noteModel(Config cfg) {
+        try {
+            ModelResolver.resolve(cfg, "trained_model");
+        } catch (CryosiamUserException e) {
+            // see above
+        }
+    }
+
+    /** The work on one input file. */
+    @FunctionalInterface
+    protected interface InputTask {
+        void run(String name);
+    }
+
+    /**
+     * Runs {@code task} on each input. A user error on one input (a damaged file, a missing mask) is reported and the
+     * others still run; the run then ends with one user error that names the inputs that failed. A single input's
+     * error is passed on as it is. Other errors (bugs, memory) end the run at once.
+     */
+    protected static void forEachInput(List<String> files, InputTask task) {
+        if (files.size() == 1) {
+            task.run(files.get(0));
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        for (String name : files) {
+            try {
+                task.run(name);
+            } catch (CryosiamUserException e) {
+                failed.add(name);
+                String msg = String.valueOf(e.getMessage()).strip();
+                System.err.println("error: " + name + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new CryosiamUserException(failed.size() + " of " + Words.count(files.size(), "tomogram")
+                    + " failed (" + String.join(", ", failed) + "; the reasons are above), the others were done");
+        }
     }
 
     /**
