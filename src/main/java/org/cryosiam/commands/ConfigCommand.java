@@ -51,8 +51,7 @@ public abstract class ConfigCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         long start = System.nanoTime();
-        // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
-        Config cfg = Copick.inputs(Config.load(configFile), takesFilename());
+        Config cfg = loadConfig(configFile);
         warnAboutKeys(cfg);
         if (arrayTask != null && filename != null) {
             throw new CryosiamUserException("give --filename or --array-task, not both.");
@@ -76,6 +75,12 @@ public abstract class ConfigCommand implements Callable<Integer> {
         }
         CommandLog.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return 0;
+    }
+
+    /** This command's view of a config file (what {@code cryosiam slurm} counts the tomograms of, too). */
+    public Config loadConfig(Path file) throws java.io.IOException {
+        // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
+        return Copick.inputs(Config.load(file), takesFilename());
     }
 
     /** The command's name as typed, e.g. {@code denoise_predict} (what output labels and records name). */

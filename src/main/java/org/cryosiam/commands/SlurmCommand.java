@@ -64,10 +64,10 @@ public final class SlurmCommand implements Callable<Integer> {
     boolean submit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         JobScript.Resources resources = new JobScript.Resources(partition, time, gpus, cpus, mem);
         ConfigCommand target = target();
-        Config cfg = Config.load(configFile);
+        Config cfg = target.loadConfig(configFile);
         String key = target.slurmFolderKey();
         Path folder = cfg.path(key).resolve("slurm");
         OutputFolders.checkWritable(folder, key);

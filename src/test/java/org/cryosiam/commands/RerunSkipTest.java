@@ -26,12 +26,7 @@ class RerunSkipTest {
     Path dir;
 
     private static ProcessingSupport.Result run(FixtureStep step, String... extra) {
-        String[] args = new String[3 + extra.length];
-        args[0] = "denoise_predict";
-        args[1] = "--config_file";
-        args[2] = step.work.resolve("configs/denoise.yaml").toString();
-        System.arraycopy(extra, 0, args, 3, extra.length);
-        return ProcessingSupport.run(args);
+        return ProcessingSupport.run(step, "denoise_predict", "denoise.yaml", extra);
     }
 
     private static String skipped(String stem) {
@@ -101,5 +96,32 @@ class RerunSkipTest {
         rerun.assertOk();
         assertTrue(rerun.err().contains(skipped("TS_02")), rerun.err());
         assertTrue(rerun.err().contains("wrote " + step.actual("denoised/TS_01.mrc")), rerun.err());
+    }
+
+    @Test
+    void instancePredictSkipsOnItsOwnOutputsAndStillReusesRawMapsForNewThresholds() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("instance_predict configs/instance.yaml");
+        String cfg = step.work.resolve("configs/instance.yaml").toString();
+        ProcessingSupport.run("instance_predict", "--config_file", cfg).assertOk();
+        ProcessingSupport.Result again = ProcessingSupport.run("instance_predict", "--config_file", cfg);
+        again.assertOk();
+        assertTrue(again.err().contains(skipped("TS_01")) && again.err().contains(skipped("TS_02")), again.err());
+
+        // new thresholds: the raw maps (made with the old config) are reused, the instances recomputed ...
+        Path file = Path.of(cfg);
+        Files.writeString(file, Files.readString(file).replace("max_center_distance: 2", "max_center_distance: 3"));
+        ProcessingSupport.Result changed = ProcessingSupport.run("instance_predict", "--config_file", cfg);
+        changed.assertOk();
+        assertTrue(changed.err().contains("reusing the raw predictions"), changed.err());
+        assertFalse(changed.err().contains("model instance.ckpt"), "no network: " + changed.err());
+        // ... and the next run with that config skips, though the raw maps still carry the old config
+        ProcessingSupport.Result same = ProcessingSupport.run("instance_predict", "--config_file", cfg);
+        assertTrue(same.err().contains(skipped("TS_01")), same.err());
+
+        ProcessingSupport.Result overwrite = ProcessingSupport.run("instance_predict", "--config_file", cfg,
+                "--overwrite");
+        overwrite.assertOk();
+        assertFalse(overwrite.err().contains("reusing the raw predictions"), "--overwrite predicts again: "
+                + overwrite.err());
     }
 }
