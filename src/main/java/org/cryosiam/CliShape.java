@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Removes the options a command would offer but ignore, so that its {@code --help} tells the truth: {@code --device}
- * (an inherited global option) on commands that run no network, and {@code --filename}/{@code --array-task} on
- * config commands that do not process one input at a time.
+ * (an inherited global option) on commands that run no network, {@code --filename}/{@code --array-task} on
+ * config commands that do not process one input at a time, and {@code --overwrite} on those that skip nothing.
  */
 final class CliShape {
     /** The commands that run a network on the chosen device. */
@@ -31,6 +31,9 @@ final class CliShape {
             if (sub.getCommand() instanceof ConfigCommand c && !c.takesFilename()) {
                 remove(spec, "--filename");
                 remove(spec, "--array-task");
+            }
+            if (sub.getCommand() instanceof ConfigCommand c && !c.skipsFinished()) {
+                remove(spec, "--overwrite");
             }
         }
     }

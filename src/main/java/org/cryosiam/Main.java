@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
                 org.cryosiam.commands.InfoCommand.class,
                 org.cryosiam.commands.ConvertCommand.class,
                 org.cryosiam.commands.BenchmarkCommand.class,
+                org.cryosiam.commands.SlurmCommand.class,
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
@@ -12,6 +13,7 @@ import org.cryosiam.config.ConfigKeys;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.OutputFolders;
 import org.cryosiam.io.OutputGuard;
+import org.cryosiam.zoo.ModelResolver;
 import org.cryosiam.zoo.RunRecord;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,22 +37,24 @@ public abstract class ConfigCommand implements Callable<Integer> {
             description = "Process only this input file (a name from the list, or its 1-based index).")
     protected String filename;
 
-    @Option(names = {"--array-task", "--array_task"},
-            description = "Process the input whose 1-based index is $SLURM_ARRAY_TASK_ID (one tomogram per array task).")
-    protected boolean arrayTask;
+    // 0-based, as Slurm counts array tasks (#SBATCH --array=0-(N-1)); an explicit value reruns one task by hand
+    @Option(names = {"--array-task", "--array_task"}, arity = "0..1", fallbackValue = "", paramLabel = "INDEX",
+            description = "Process only the input whose 0-based index in the sorted input list is INDEX, by default "
+                    + "$SLURM_ARRAY_TASK_ID (one tomogram per task of a Slurm job array; see `cryosiam slurm`).")
+    protected String arrayTask;
+
+    @Option(names = "--overwrite",
+            description = "Recompute every tomogram. Without it, a tomogram whose outputs are complete and were made "
+                    + "by this command with the same config text and model is skipped.")
+    protected boolean overwrite;
 
     @Override
     public final Integer call() throws Exception {
         long start = System.nanoTime();
-        // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
-        Config cfg = Copick.inputs(Config.load(configFile), takesFilename());
+        Config cfg = loadConfig(configFile);
         warnAboutKeys(cfg);
-        if (arrayTask) {
-            String id = System.getenv("SLURM_ARRAY_TASK_ID");
-            if (id == null || !id.matches("[0-9]+")) {
-                throw new CryosiamUserException("--array-task: SLURM_ARRAY_TASK_ID is not set to a number.");
-            }
-            filename = id;
+        if (arrayTask != null && filename != null) {
+            throw new CryosiamUserException("give --filename or --array-task, not both.");
         }
         Path recordFolder = recordFolder(cfg);
         if (recordFolder != null) {
@@ -73,9 +77,16 @@ public abstract class ConfigCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** This command's view of a config file (what {@code cryosiam slurm} counts the tomograms of, too). */
+    public Config loadConfig(Path file) throws java.io.IOException {
+        // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
+        return Copick.inputs(Config.load(file), takesFilename());
+    }
+
     /** The command's name as typed, e.g. {@code denoise_predict} (what output labels and records name). */
     protected final String commandName() {
-        return spec.name();
+        // spec is null when another command runs this one directly (benchmark)
+        return spec != null ? spec.name() : getClass().getAnnotation(picocli.CommandLine.Command.class).name();
     }
 
     /** Where the run record goes: {@code prediction_folder}, else {@code log_dir}, else nowhere (null). */
@@ -121,13 +132,130 @@ public abstract class ConfigCommand implements Callable<Integer> {
         return true;
     }
 
+    /** Whether the command skips tomograms whose outputs are up to date (and so offers {@code --overwrite}). */
+    public boolean skipsFinished() {
+        return false;
+    }
+
+    /**
+     * The inputs still to do: all with {@code --overwrite}, else those whose outputs are not complete and made by
+     * this command with this config and model ({@link Reruns}); each one skipped is named. Call it once the model is
+     * noted in the run record (resolved), so that its SHA-256 can be compared.
+     *
+     * @param outputsOf the output files of an input file name
+     */
+    protected List<String> unfinished(List<String> files, String ext, Function<String, List<Path>> outputsOf) {
+        if (overwrite) {
+            return files;
+        }
+        List<String> todo = new ArrayList<>();
+        for (String name : files) {
+            if (!Reruns.upToDate(InputFiles.stem(name, ext), outputsOf.apply(name))) {
+                todo.add(name);
+            }
+        }
+        if (todo.isEmpty()) {
+            CommandLog.info("nothing to do: every output is up to date (--overwrite recomputes)");
+        }
+        return todo;
+    }
+
+    /**
+     * Notes {@code trained_model} (its SHA-256) in the run record before any network is built, for
+     * {@link #unfinished}. A model that cannot be resolved is reported where it is loaded, if it is needed at all
+     * (instance_predict reusing raw maps needs none); here it only means that no output counts as up to date.
+     */
+    protected static void noteModel(Config cfg) {
+        try {
+            ModelResolver.resolve(cfg, "trained_model");
+        } catch (CryosiamUserException e) {
+            // see above
+        }
+    }
+
+    /** The work on one input file. */
+    @FunctionalInterface
+    protected interface InputTask {
+        void run(String name);
+    }
+
+    /**
+     * Runs {@code task} on each input. A user error on one input (a damaged file, a missing mask) is reported and the
+     * others still run; the run then ends with one user error that names the inputs that failed. A single input's
+     * error is passed on as it is. Other errors (bugs, memory) end the run at once.
+     */
+    protected static void forEachInput(List<String> files, InputTask task) {
+        if (files.size() == 1) {
+            task.run(files.get(0));
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        for (String name : files) {
+            try {
+                task.run(name);
+            } catch (CryosiamUserException e) {
+                failed.add(name);
+                String msg = String.valueOf(e.getMessage()).strip();
+                System.err.println("error: " + name + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new CryosiamUserException(failed.size() + " of " + Words.count(files.size(), "tomogram")
+                    + " failed (" + String.join(", ", failed) + "; the reasons are above), the others were done");
+        }
+    }
+
+    /**
+     * The config key of the folder under which {@code cryosiam slurm} puts this command's job script and logs
+     * ({@code <folder>/slurm}): the prediction folder of commands that take one tomogram per array task; null for
+     * commands that are no Slurm job of their own (they work on a whole folder at once).
+     */
+    public String slurmFolderKey() {
+        return takesFilename() ? "prediction_folder" : null;
+    }
+
     /** Does the command's work. */
     protected abstract void run(Config cfg) throws Exception;
 
-    /** The input file names of {@code data_folder}/{@code file_extension}/{@code test_files} and {@code --filename}. */
+    /**
+     * The input file names of {@code data_folder}/{@code file_extension}/{@code test_files}, narrowed to one by
+     * {@code --filename} or {@code --array-task}.
+     */
     protected List<String> inputFiles(Config cfg, String folderKey) {
+        if (arrayTask == null) {
+            return InputFiles.select(cfg.path(folderKey), cfg.string("file_extension"),
+                    cfg.stringListOrNull("test_files"), filename);
+        }
+        return List.of(arrayTaskInput(cfg, folderKey, arrayTask, System.getenv("SLURM_ARRAY_TASK_ID")));
+    }
+
+    /** Every input the config selects, in the order the commands (and a Slurm array's task ids) take them. */
+    public static List<String> allInputs(Config cfg, String folderKey) {
         return InputFiles.select(cfg.path(folderKey), cfg.string("file_extension"),
-                cfg.stringListOrNull("test_files"), filename);
+                cfg.stringListOrNull("test_files"), null);
+    }
+
+    /**
+     * The input of one array task: {@code value} (from {@code --array-task INDEX}) or, when it is empty,
+     * {@code slurmTaskId}, as a 0-based index into {@link #allInputs}.
+     */
+    static String arrayTaskInput(Config cfg, String folderKey, String value, String slurmTaskId) {
+        String source = value.isEmpty() ? "SLURM_ARRAY_TASK_ID" : "INDEX";
+        String id = value.isEmpty() ? slurmTaskId : value;
+        if (id == null || !id.strip().matches("[0-9]{1,9}")) {
+            throw new CryosiamUserException("--array-task: " + (id == null ? "SLURM_ARRAY_TASK_ID is not set (run "
+                    + "inside a Slurm job array, or give the index as --array-task=N)"
+                    : source + " '" + id + "' is not a task index (0, 1, 2, …)") + ".");
+        }
+        List<String> all = allInputs(cfg, folderKey);
+        int i = Integer.parseInt(id.strip());
+        if (i >= all.size()) {
+            String where = cfg.stringListOrNull("test_files") != null ? "test_files of " + cfg.source()
+                    : cfg.path(folderKey).toString();
+            throw new CryosiamUserException("--array-task: " + source + " " + i + " is outside 0.." + (all.size() - 1)
+                    + " (" + Words.count(all.size(), "tomogram") + " in " + where + ").");
+        }
+        return all.get(i);
     }
 
     /**

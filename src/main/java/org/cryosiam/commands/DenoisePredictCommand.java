@@ -1,6 +1,7 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.cryosiam.checkpoint.ModelKind;
@@ -27,11 +28,23 @@ public final class DenoisePredictCommand extends ConfigCommand {
         boolean saveRaw = cfg.bool("save_raw_predictions", false);
         boolean scale = cfg.bool("scale_prediction", false);
         boolean float16 = cfg.bool("save_float16", false);
-        List<String> files = inputFiles(cfg, "data_folder");
-        refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
+        List<String> all = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, all, ext, outFolder, ext, "_preds.h5");
+        noteModel(cfg);
+        List<String> files = unfinished(all, ext, name -> {
+            String stem = InputFiles.stem(name, ext);
+            List<Path> out = new ArrayList<>(List.of(outFolder.resolve(stem + ext)));
+            if (saveRaw) {
+                out.add(0, outFolder.resolve(stem + "_preds.h5"));
+            }
+            return out;
+        });
+        if (files.isEmpty()) {
+            return;
+        }
         try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
-            for (String name : files) {
+            forEachInput(files, name -> {
                 Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.denoise(tomogram, model.intensity);
@@ -51,8 +64,13 @@ public final class DenoisePredictCommand extends ConfigCommand {
                 Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), geometry, commandName(),
                         float16);
                 CommandLog.info("wrote " + mrc);
-            }
+            });
         }
+    }
+
+    @Override
+    public boolean skipsFinished() {
+        return true;
     }
 
     /** {@code (x - min) / (max - min)} over the whole volume, in float32 as the reference's numpy does. */

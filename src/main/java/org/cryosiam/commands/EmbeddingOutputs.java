@@ -1,9 +1,8 @@
 package org.cryosiam.commands;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
@@ -11,12 +10,10 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
-import org.cryosiam.zoo.RunRecord;
 
 /**
- * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last: it is the
- * marker a resumed run skips on, so a run interrupted between files redoes the tomogram instead of leaving it
- * without its tables.
+ * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last, so a run
+ * interrupted between files leaves no embeddings that a rerun would take for finished ({@link Reruns}).
  */
 final class EmbeddingOutputs {
     /** The names of the four files after the tomogram's stem. */
@@ -30,42 +27,11 @@ final class EmbeddingOutputs {
         return folder.resolve(stem + "_embeds.h5");
     }
 
-    /** What must be equal for an earlier output to stand for this run's. */
-    private static final String[] SAME = {"cryosiam_command", "cryosiam_config_sha256", "cryosiam_model_sha256"};
-
-    /**
-     * True (and says so) when the tomogram was done by an earlier run of the same command with the same config text
-     * and model, as the attributes of its {@code <stem>_embeds.h5} record ({@link RunRecord}): then it is reused, as
-     * the reference does for resumability. An output of another command, config or model (or of an older version,
-     * without those attributes) is recomputed.
-     */
-    static boolean alreadyDone(Path folder, String stem) {
-        Path f = embedsFile(folder, stem);
-        if (!Files.exists(f)) {
-            return false;
-        }
-        RunRecord run = RunRecord.current();
-        Map<String, String> now = run == null ? Map.of() : run.hdf5Attributes();
-        Map<String, String> then = attributes(f);
-        for (String key : SAME) {
-            if (now.get(key) == null || !now.get(key).equals(then.get(key))) {
-                CommandLog.info("recomputing " + stem + ": " + f + " was made by "
-                        + (then.get(key) == null ? "an older or unknown run"
-                        : "another " + key.replace("cryosiam_", "").replace("_sha256", "")));
-                return false;
-            }
-        }
-        CommandLog.info("reusing " + f + ": made by the same command, config and model (delete it to recompute)");
-        return true;
-    }
-
-    /** The string attributes of a file's root group; empty when it cannot be read. */
-    private static Map<String, String> attributes(Path file) {
-        Map<String, String> out = new HashMap<>();
-        try {
-            Hdf5.attributes(file).forEach((k, v) -> out.put(k, String.valueOf(v)));
-        } catch (RuntimeException e) {
-            return Map.of();
+    /** The four files of a tomogram, {@code <stem>_embeds.h5} first (a rerun names the first that differs). */
+    static List<Path> files(Path folder, String stem) {
+        List<Path> out = new ArrayList<>();
+        for (String suffix : SUFFIXES) {
+            out.add(folder.resolve(stem + suffix));
         }
         return out;
     }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
 @Command(name = "simsiam_embeddings_from_centers_predict", mixinStandardHelpOptions = true,
         description = "Embed the subtomogram around every particle centre of a STAR/CSV file with a SimSiam "
                 + "checkpoint (<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
-                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
-                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
+                + " A tomogram whose four files are there and were made by this command with the same config file "
+                + "text and model is skipped (--overwrite recomputes it).")
 public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
@@ -53,11 +53,10 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_from_centers_predict")) {
-            for (String name : files) {
+            List<String> todo = unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
+                    InputFiles.stem(name, ext)));
+            forEachInput(todo, name -> {
                 String stem = InputFiles.stem(name, ext);
-                if (EmbeddingOutputs.alreadyDone(outFolder, stem)) {
-                    continue;
-                }
                 List<Integer> mine = new ArrayList<>();
                 for (int i = 0; i < tomo.length; i++) {
                     if (tomo[i].equals(stem)) {
@@ -66,14 +65,19 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                 }
                 if (mine.isEmpty()) {
                     CommandLog.info("no coordinates for " + name + " in " + centersFile);
-                    continue;
+                    return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
                 embed(model, tomogram, rows, half, outFolder, stem, cfg);
-            }
+            });
         }
+    }
+
+    @Override
+    public boolean skipsFinished() {
+        return true;
     }
 
     /**

@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
 @Command(name = "simsiam_embeddings_predict", mixinStandardHelpOptions = true,
         description = "Embed every instance of the instance masks with a SimSiam checkpoint "
                 + "(<stem>_embeds.h5, _instance_labels.h5, _instance_regions.csv/.star)."
-                + " An existing <stem>_embeds.h5 is reused (its tomogram skipped) only when this command wrote it with the same "
-                + "config file text and model (its HDF5 attributes say so); otherwise the tomogram is recomputed.")
+                + " A tomogram whose four files are there and were made by this command with the same config file "
+                + "text and model is skipped (--overwrite recomputes it).")
 public final class EmbeddingsPredictCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
@@ -43,24 +43,20 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
             throw new CryosiamUserException(cfg.source() + ": masking_type must be 0, 1 or 2, not " + masking + ".");
         }
         double expand = cfg.number("expand_labels", 0);
-        String suffix = "";
-        if (cfg.has("instances")) {
-            suffix = "_min-" + yamlScalar(cfg.get("instances.min_center_distance")) + "_max-"
-                    + yamlScalar(cfg.get("instances.max_center_distance"));
-        }
+        String suffix = !cfg.has("instances") ? "" : "_min-" + yamlScalar(cfg.get("instances.min_center_distance"))
+                + "_max-" + yamlScalar(cfg.get("instances.max_center_distance"));
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         refuseWhenNoMasks(files, ext, masks, suffix);
         try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_predict")) {
-            for (String name : files) {
+            List<String> todo = unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
+                    InputFiles.stem(name, ext)));
+            forEachInput(todo, name -> {
                 String stem = InputFiles.stem(name, ext);
-                if (EmbeddingOutputs.alreadyDone(outFolder, stem)) {
-                    continue;
-                }
                 Path instancesFile = masks.resolve(stem + "_instance_preds" + suffix + ".h5");
                 if (!Files.exists(instancesFile)) {
                     CommandLog.warn("skipping " + name + ": no instance masks " + instancesFile);
-                    continue;
+                    return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
@@ -78,8 +74,13 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
                 Table regions = Files.exists(regionsFile) ? typedRegions(Csv.read(regionsFile))
                         : computedRegions(expanded, shape);
                 embed(model, tomogram, expanded, regions, minSize, maxSize, masking, outFolder, stem, cfg);
-            }
+            });
         }
+    }
+
+    @Override
+    public boolean skipsFinished() {
+        return true;
     }
 
     /** A run in which every tomogram would be skipped for want of its instance masks does nothing: refuse it. */

@@ -2,6 +2,7 @@ package org.cryosiam.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,8 @@ import picocli.CommandLine.Command;
                 + "distance and boundary maps, then markers by distance thresholds and a watershed; with "
                 + "postprocessing: true and boundary_bias < 1, watershed regions merged by a multicut on the "
                 + "boundary map.",
-                "An existing <stem>_preds.h5 in prediction_folder is reused instead of running the network, so "
-                        + "re-running with new thresholds is quick."})
+                "An existing <stem>_preds.h5 in prediction_folder is reused instead of running the network (not "
+                        + "with --overwrite), so re-running with new thresholds is quick."})
 public final class InstancePredictCommand extends ConfigCommand {
     @Override
     protected void run(Config cfg) {
@@ -59,19 +60,29 @@ public final class InstancePredictCommand extends ConfigCommand {
         OptionalDouble multicutBias = multicutBias(cfg);
         List<Double> semanticLabels = semanticFolder.isEmpty() ? null : cfg.numberList("semantic_foreground_labels");
         boolean float16 = cfg.bool("save_float16", false);
-        List<String> files = inputFiles(cfg, "data_folder");
-        refuseOverwritingInputs(dataFolder, files, ext, outFolder, "_preds.h5", "_instance_preds.h5",
+        List<String> all = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, all, ext, outFolder, "_preds.h5", "_instance_preds.h5",
                 "_instance_regions.csv");
+        noteModel(cfg);
+        List<String> files = unfinished(all, ext, name -> {
+            String stem = InputFiles.stem(name, ext);
+            List<Path> out = new ArrayList<>(List.of(outFolder.resolve(stem + "_instance_preds.h5"),
+                    outFolder.resolve(stem + "_instance_regions.csv")));
+            // the raw maps are reused across configs (new thresholds), so only their presence counts
+            Path raw = outFolder.resolve(stem + "_preds.h5");
+            if (saveRaw && !Files.isRegularFile(raw)) {
+                out.add(raw);
+            }
+            return out;
+        });
         if (!maskFolder.isEmpty()) { // fail before hours of prediction, not after
             for (String name : files) {
                 LamellaMask.require(Path.of(maskFolder), InputFiles.stem(name, ext));
             }
         }
 
-        DenseModel model = null;
-        NetworkPredictor predictor = null;
-        try {
-            for (String name : files) {
+        try (LazyNetwork network = new LazyNetwork(cfg)) {
+            forEachInput(files, name -> {
                 String stem = InputFiles.stem(name, ext);
                 Path raw = outFolder.resolve(stem + "_preds.h5");
                 Hdf5.Options derived; // the voxel size of the tomogram, or of the reused maps (the tomogram unread)
@@ -79,7 +90,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                 float[] distances;
                 float[] boundaries = null; // read only for the multicut
                 int[] shape;
-                if (Files.isRegularFile(raw)) {
+                if (Files.isRegularFile(raw) && !overwrite) {
                     derived = Hdf5.Options.from(raw);
                     NdData fg = Hdf5.read(raw, "foreground");
                     NdData dist = Hdf5.read(raw, "distances");
@@ -106,10 +117,8 @@ public final class InstancePredictCommand extends ConfigCommand {
                     }
                     CommandLog.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
                 } else {
-                    if (model == null) {
-                        model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
-                        predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
-                    }
+                    DenseModel model = network.model();
+                    NetworkPredictor predictor = network.predictor();
                     Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                     derived = Hdf5.Options.of(geometry);
                     Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -157,8 +166,43 @@ public final class InstancePredictCommand extends ConfigCommand {
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
                 Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);
                 CommandLog.info("wrote " + csv);
+            });
+        }
+    }
+
+    @Override
+    public boolean skipsFinished() {
+        return true;
+    }
+
+    /**
+     * The network, built when the first tomogram without reusable raw maps needs it: a rerun with new
+     * post-processing parameters builds none.
+     */
+    private static final class LazyNetwork implements AutoCloseable {
+        private final Config cfg;
+        private DenseModel model;
+        private NetworkPredictor predictor;
+
+        LazyNetwork(Config cfg) {
+            this.cfg = cfg;
+        }
+
+        DenseModel model() {
+            if (model == null) {
+                model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
+                predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
             }
-        } finally {
+            return model;
+        }
+
+        NetworkPredictor predictor() {
+            model();
+            return predictor;
+        }
+
+        @Override
+        public void close() {
             if (predictor != null) {
                 predictor.close();
             }
@@ -167,6 +211,7 @@ public final class InstancePredictCommand extends ConfigCommand {
             }
         }
     }
+
 
     /** The watershed parameters, checked before any work. */
     static InstancePostprocessing.Parameters parameters(Config cfg) {

@@ -51,8 +51,14 @@ public final class SemanticPredictCommand extends ConfigCommand {
         boolean internal = cfg.bool("save_internal_files", false);
         boolean asMrc = cfg.bool("save_original_file_extension", false);
         boolean float16 = cfg.bool("save_float16", false);
-        List<String> files = inputFiles(cfg, "data_folder");
-        refuseOverwritingInputs(dataFolder, files, ext, outFolder, ext, "_preds.h5");
+        List<String> all = inputFiles(cfg, "data_folder");
+        refuseOverwritingInputs(dataFolder, all, ext, outFolder, ext, "_preds.h5");
+        noteModel(cfg);
+        List<String> files = unfinished(all, ext, name -> List.of(outFolder.resolve(InputFiles.stem(name, ext)
+                + (asMrc && !internal ? ext : "_preds.h5"))));
+        if (files.isEmpty()) {
+            return;
+        }
         if (maskFolder != null) { // fail before hours of prediction, not after
             for (String name : files) {
                 LamellaMask.require(maskFolder, InputFiles.stem(name, ext));
@@ -70,7 +76,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
             float t = (float) threshold;
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
-                for (String name : files) {
+                forEachInput(files, name -> {
                     Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                     Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                     int[] shape = tomogram.shape();
@@ -100,9 +106,14 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
                             float16);
                     Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
-                }
+                });
             }
         }
+    }
+
+    @Override
+    public boolean skipsFinished() {
+        return true;
     }
 
     /**

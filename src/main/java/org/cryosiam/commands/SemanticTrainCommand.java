@@ -65,6 +65,12 @@ public final class SemanticTrainCommand extends ConfigCommand {
         return false;
     }
 
+    /** Training is one long job (no array): its script and log go beside the run's checkpoints. */
+    @Override
+    public String slurmFolderKey() {
+        return "log_dir";
+    }
+
     @Override
     protected java.util.Map<String, Path> outputFolders(Config cfg) {
         return folders(cfg, "log_dir");

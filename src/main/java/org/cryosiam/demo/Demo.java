@@ -320,24 +320,8 @@ public final class Demo {
         }
     }
 
-    /**
-     * How commands.sh calls this program: the checkout's {@code bin/cryosiam} beside the jar's {@code target/} when
-     * it exists, else {@code java -jar} with the jar's absolute path, else plain {@code cryosiam} (on PATH).
-     */
+    /** How commands.sh calls this program ({@link org.cryosiam.Launcher#command}). */
     static String launcher() {
-        try {
-            Path jar = Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
-            Path bin = jar.getParent() == null || jar.getParent().getParent() == null ? null
-                    : jar.getParent().getParent().resolve("bin").resolve("cryosiam");
-            if (bin != null && Files.isExecutable(bin)) {
-                return bin.normalize().toString();
-            }
-            if (Files.isRegularFile(jar) && jar.toString().endsWith(".jar")) {
-                return "java -jar " + jar.normalize();
-            }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            // fall through
-        }
-        return "cryosiam";
+        return org.cryosiam.Launcher.command();
     }
 }

@@ -43,6 +43,8 @@ public final class RunRecord implements AutoCloseable {
     private String device;
     private String error;
     private boolean succeeded;
+    /** The earlier runs recorded in {@code folder}, read once when first asked (this run appends only at close). */
+    private List<?> earlierRuns;
 
     private RunRecord(String command, List<String> arguments, Path configFile, String configText, Path folder) {
         this.command = command;
@@ -122,6 +124,69 @@ public final class RunRecord implements AutoCloseable {
         return a;
     }
 
+    /** The keys of {@link #hdf5Attributes} that say which run made a file: command, config text and model. */
+    public static final List<String> MADE_BY = List.of("cryosiam_command", "cryosiam_config_sha256",
+            "cryosiam_model_sha256");
+
+    /**
+     * What made {@code file}, in the {@link #MADE_BY} keys: an HDF5 file's own root attributes (they survive a
+     * killed run), any other file's latest run in this run's folder's record that lists it as written; empty when
+     * neither says.
+     */
+    public Map<String, String> madeBy(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (file.getFileName().toString().endsWith(".h5")) {
+            try {
+                Hdf5.attributes(file).forEach((k, v) -> {
+                    if (MADE_BY.contains(k)) {
+                        out.put(k, String.valueOf(v));
+                    }
+                });
+            } catch (RuntimeException e) {
+                // unreadable: made by nothing we know, so it is recomputed
+            }
+            return out;
+        }
+        Path wanted = file.toAbsolutePath().normalize();
+        List<?> runs = earlierRuns();
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            if (runs.get(i) instanceof Map<?, ?> run && run.get("files_written") instanceof List<?> files
+                    && files.stream().anyMatch(f -> base().resolve(String.valueOf(f)).normalize().equals(wanted))) {
+                out.put("cryosiam_command", String.valueOf(run.get("command")));
+                if (run.get("config") instanceof String text) {
+                    out.put("cryosiam_config_sha256", sha256(text));
+                }
+                if (run.get("models") instanceof List<?> models && !models.isEmpty()
+                        && models.get(0) instanceof Map<?, ?> m && m.get("sha256") != null) {
+                    out.put("cryosiam_model_sha256", String.valueOf(m.get("sha256")));
+                }
+                return out;
+            }
+        }
+        return out;
+    }
+
+    private Path base() {
+        return folder.toAbsolutePath().normalize();
+    }
+
+    private synchronized List<?> earlierRuns() {
+        if (earlierRuns == null) {
+            earlierRuns = List.of();
+            Path f = folder == null ? null : folder.resolve(FILE);
+            if (f != null && Files.isRegularFile(f)) {
+                try {
+                    if (Json.parse(Files.readString(f)) instanceof List<?> l) {
+                        earlierRuns = l;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // an unreadable record vouches for nothing; append() sets it aside at close
+                }
+            }
+        }
+        return earlierRuns;
+    }
+
     /**
      * Closes the run: unhooks it, then appends its record when it succeeded or wrote something (a failed run that
      * wrote nothing leaves the folder alone).
@@ -155,7 +220,7 @@ public final class RunRecord implements AutoCloseable {
         if (!succeeded && error != null) {
             r.put("error", error);
         }
-        Path base = folder.toAbsolutePath().normalize();
+        Path base = base();
         List<String> files = new ArrayList<>();
         for (Path p : written) {
             files.add(p.startsWith(base) ? base.relativize(p).toString() : p.toString());

@@ -36,8 +36,8 @@ class EmbeddingReuseTest {
 
         ProcessingSupport.Result again = run(step, "simsiam_embeddings_predict", "configs/embeddings.yaml");
         again.assertOk();
-        assertTrue(again.err().contains("reusing " + embeds + ": made by the same command, config and model"),
-                again.err());
+        assertTrue(again.err().contains("TS_01: outputs up to date (same config and model), skipped; --overwrite "
+                + "recomputes"), again.err());
         assertFalse(again.err().contains("wrote "), again.err());
 
         // the other embedding command on the same folder
@@ -55,7 +55,7 @@ class EmbeddingReuseTest {
         assertTrue(masked.err().contains("recomputing TS_01: " + embeds + " was made by another command"),
                 masked.err()); // the centres run wrote it last
         ProcessingSupport.Result masked2 = run(step, "simsiam_embeddings_predict", "configs/embeddings.yaml");
-        assertTrue(masked2.err().contains("reusing"), masked2.err());
+        assertTrue(masked2.err().contains("outputs up to date"), masked2.err());
         Files.writeString(cfg, Files.readString(cfg).replace("masking_type: 2", "masking_type: 0"));
         ProcessingSupport.Result unmasked = run(step, "simsiam_embeddings_predict", "configs/embeddings.yaml");
         assertEquals(0, unmasked.code(), unmasked.err());

@@ -51,12 +51,14 @@ class EmbeddingsPredictTest {
         Files.deleteIfExists(done);
         assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml", "--filename", "1"));
         byte[] first = Files.readAllBytes(done);
-        Files.delete(step.actual("embeds/TS_01_instance_regions.csv"));
         Files.deleteIfExists(step.actual("embeds/TS_02_embeds.h5"));
         assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
-        assertArrayEquals(first, Files.readAllBytes(done));
-        assertTrue(Files.notExists(step.actual("embeds/TS_01_instance_regions.csv")), "TS_01 was skipped");
+        assertArrayEquals(first, Files.readAllBytes(done), "TS_01 was skipped");
         assertTrue(Files.exists(step.actual("embeds/TS_02_embeds.h5")));
+        // one of the four files missing: the tomogram is not finished (issue 16), recomputed
+        Files.delete(step.actual("embeds/TS_01_instance_regions.csv"));
+        assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));
+        assertTrue(Files.exists(step.actual("embeds/TS_01_instance_regions.csv")), "TS_01 was recomputed");
         // a file no run of ours made is not trusted (issue 18): recomputed
         Files.writeString(done, "marker");
         assertEquals(0, step.run("simsiam_embeddings_predict", "configs/embeddings.yaml"));

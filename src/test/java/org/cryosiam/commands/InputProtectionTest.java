@@ -33,12 +33,7 @@ class InputProtectionTest {
     }
 
     private ProcessingSupport.Result denoise(FixtureStep step, String... extra) {
-        String[] args = new String[3 + extra.length];
-        args[0] = "denoise_predict";
-        args[1] = "--config_file";
-        args[2] = step.work.resolve("configs/denoise.yaml").toString();
-        System.arraycopy(extra, 0, args, 3, extra.length);
-        return ProcessingSupport.run(args);
+        return ProcessingSupport.run(step, "denoise_predict", "denoise.yaml", extra);
     }
 
     @Test

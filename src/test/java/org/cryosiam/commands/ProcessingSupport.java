@@ -50,6 +50,16 @@ final class ProcessingSupport {
         }
     }
 
+    /** {@code command --config_file <the step's configs/config> extra…} through the CLI. */
+    static Result run(org.cryosiam.FixtureStep step, String command, String config, String... extra) {
+        String[] args = new String[3 + extra.length];
+        args[0] = command;
+        args[1] = "--config_file";
+        args[2] = step.work.resolve("configs/" + config).toString();
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        return run(args);
+    }
+
     /**
      * A folder path under {@code dir} that this process cannot create or write: inside a read-only folder, or, for
      * root (which permission bits do not stop), under read-only /sys; skips the test where neither denies. The
