@@ -70,6 +70,7 @@ final class DenseModel implements AutoCloseable {
             }
             StrictLoad.check(ckpt, net);
             net.checkPatchSize(patch[0], patch[1], patch[2]);
+            net.predictOnly();
             net.setPrecision(Main.GlobalOptions.precision);
         } catch (RuntimeException e) {
             net.close();

@@ -64,6 +64,7 @@ final class EmbeddingModel implements AutoCloseable {
                 }
             }
             net.checkPatchSize(patch[0], patch[1], patch[2]);
+            net.predictOnly();
             net.setPrecision(Main.GlobalOptions.precision);
             int batch = cfg.integer("hyper_parameters.batch_size", 1);
             if (batch < 1) {

@@ -16,6 +16,8 @@ public final class Conv3dLayer extends Layer {
     /** Inference-mode folding cache: {weight it was made from, BatchNorm key, folded weight, folded bias}. */
     private NDArray[] folded;
     private boolean foldBatchNorm = true;
+    /** Fold into this layer's own weight array (predict-only networks): no second copy of the weights. */
+    private boolean foldInPlace;
 
     public Conv3dLayer(int in, int out, int kernel, int stride, int padding, int groups, boolean bias) {
         if (in % groups != 0) {
@@ -48,6 +50,11 @@ public final class Conv3dLayer extends Layer {
         foldBatchNorm = on;
     }
 
+    /** See {@link Network#predictOnly()}. */
+    void setFoldInPlace() {
+        foldInPlace = true;
+    }
+
     /**
      * {@code bn.forward(forward(x))}. In inference mode the BatchNorm is folded into this convolution's weights and
      * bias ({@code w·γ/√(σ²+ε)}, {@code (b − μ)·γ/√(σ²+ε) + β}), saving a full pass over the output; the folded
@@ -65,7 +72,8 @@ public final class Conv3dLayer extends Layer {
             NDArray[] scaleShift = bn.scaleAndShift(); // per channel: γ/√(σ²+ε), β − μ·γ/√(σ²+ε)
             NDArray w = weight.get();
             NDArray scale = scaleShift[0];
-            NDArray fw = w.mul(scale.reshape(outChannels, 1, 1, 1, 1));
+            NDArray fw = foldInPlace ? w.muli(scale.reshape(outChannels, 1, 1, 1, 1))
+                    : w.mul(scale.reshape(outChannels, 1, 1, 1, 1));
             NDArray fb = bias == null ? scaleShift[1] : bias.get().mul(scale).add(scaleShift[1]);
             // kept across forward passes: take them out of the caller's NDScope (they belong to the weights' manager)
             ai.djl.ndarray.NDScope.unregister(fw, fb);

@@ -44,6 +44,7 @@ public final class Network implements AutoCloseable {
     private final SimSiam simsiam;
     private final int inChannels;
     private Bf16 bf16;
+    private boolean predictOnly;
 
     Network(ModelKind kind, String source, Device device, NDManager manager, Root root, DenseSimSiam backbone,
             Heads heads, SimSiam simsiam, int inChannels) {
@@ -112,7 +113,20 @@ public final class Network implements AutoCloseable {
 
     /** Training mode (BatchNorm batch statistics, running-stat updates) or inference mode (the default). */
     public void setTraining(boolean on) {
+        if (on && predictOnly) {
+            throw new IllegalStateException("a predict-only network cannot train: its weights hold folded BatchNorms");
+        }
         root.setTraining(on);
+    }
+
+    /**
+     * For networks that only predict (the prediction commands): each BatchNorm is folded into its convolution's own
+     * weight array at the first pass, so the unfolded weights are not kept beside the folded ones (200 MB for the
+     * default-width denoiser). Training and unfolded inference are refused from then on.
+     */
+    public void predictOnly() {
+        predictOnly = true;
+        forEachConvolution(root, Conv3dLayer::setFoldInPlace);
     }
 
     /**
@@ -120,14 +134,17 @@ public final class Network implements AutoCloseable {
      * layers, exactly the reference's sequence of operations (the benchmark's baseline).
      */
     public void setBatchNormFolding(boolean on) {
-        setFolding(root, on);
+        if (!on && predictOnly) {
+            throw new IllegalStateException("a predict-only network has its BatchNorms folded into its weights");
+        }
+        forEachConvolution(root, c -> c.setFoldBatchNorm(on));
     }
 
-    private static void setFolding(Module m, boolean on) {
-        if (m instanceof Conv3dLayer) {
-            ((Conv3dLayer) m).setFoldBatchNorm(on);
+    private static void forEachConvolution(Module m, java.util.function.Consumer<Conv3dLayer> action) {
+        if (m instanceof Conv3dLayer c) {
+            action.accept(c);
         }
-        m.children().values().forEach(c -> setFolding(c, on));
+        m.children().values().forEach(c -> forEachConvolution(c, action));
     }
 
     /**
