@@ -50,14 +50,7 @@ public final class RegionAdjacencyGraph {
                     int i = z * plane + y * nx + x;
                     int a = labels[i];
                     for (int axis = 0; axis < 3; axis++) {
-                        int j;
-                        if (axis == 0) {
-                            j = x + 1 < nx ? i + 1 : -1;
-                        } else if (axis == 1) {
-                            j = y + 1 < ny ? i + nx : -1;
-                        } else {
-                            j = z + 1 < nz ? i + plane : -1;
-                        }
+                        int j = nextAlong(axis, i, x, y, z, nx, ny, nz);
                         if (j >= 0 && labels[j] != a) {
                             if (m == buf.length) {
                                 buf = Arrays.copyOf(buf, 2 * m);
@@ -223,6 +216,17 @@ public final class RegionAdjacencyGraph {
         void visit(int edge, int a, int b);
     }
 
+    /** The voxel after {@code i} along {@code axis} (0 = x, 1 = y, 2 = z), or -1 at the volume's far face. */
+    private static int nextAlong(int axis, int i, int x, int y, int z, int nx, int ny, int nz) {
+        if (axis == 0) {
+            return x + 1 < nx ? i + 1 : -1;
+        }
+        if (axis == 1) {
+            return y + 1 < ny ? i + nx : -1;
+        }
+        return z + 1 < nz ? i + ny * nx : -1;
+    }
+
     /** Visits the faces between different labels whose first voxel lies in planes [zLo, zHi), in raster order. */
     private void forEachFace(int[] labels, int nz, int ny, int nx, int zLo, int zHi, FaceVisitor f) {
         int plane = ny * nx;
@@ -234,14 +238,7 @@ public final class RegionAdjacencyGraph {
                     int i = z * plane + y * nx + x;
                     int a = labels[i];
                     for (int axis = 0; axis < 3; axis++) {
-                        int j;
-                        if (axis == 0) {
-                            j = x + 1 < nx ? i + 1 : -1;
-                        } else if (axis == 1) {
-                            j = y + 1 < ny ? i + nx : -1;
-                        } else {
-                            j = z + 1 < nz ? i + plane : -1;
-                        }
+                        int j = nextAlong(axis, i, x, y, z, nx, ny, nz);
                         if (j < 0 || labels[j] == a) {
                             continue;
                         }
