@@ -43,11 +43,11 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         Path centersFile = cfg.path("centers_file");
         Table centers = readCenters(centersFile, outFolder, name -> {
             Path tomogram = dataFolder.resolve(name + ext); // RELION 5 centres are measured on this tomogram
-            if (!java.nio.file.Files.isRegularFile(tomogram)) {
+            if (!java.nio.file.Files.exists(tomogram)) {
                 throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
                         + centersFile + " are measured from its centre and pixel size.");
             }
-            return ParticleGrids.grid(org.cryosiam.io.MrcReader.readHeader(tomogram), pixelSize, tomogram.toString());
+            return ParticleGrids.grid(tomogram, pixelSize);
         });
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");

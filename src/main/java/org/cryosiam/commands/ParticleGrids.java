@@ -6,8 +6,6 @@ import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
-import org.cryosiam.io.MrcHeader;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
@@ -91,8 +89,10 @@ final class ParticleGrids {
         return new Relion5Particles.Grid(size, header);
     }
 
-    static Relion5Particles.Grid grid(MrcHeader h, Double configPixelSize, String source) {
-        return grid(new int[] {h.nx(), h.ny(), h.nz()}, h.voxelSize()[0], configPixelSize, source);
+    static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize) {
+        int[] zyx = Tomograms.shape(tomogram);
+        return grid(new int[] {zyx[2], zyx[1], zyx[0]}, Tomograms.geometry(tomogram).voxelSize()[0], configPixelSize,
+                tomogram.toString());
     }
 
     /**
@@ -111,7 +111,7 @@ final class ParticleGrids {
     static Relion5Particles.Grid tomogramGrid(Config cfg, String name) {
         String ext = cfg.string("file_extension");
         Path t = cfg.path("data_folder").resolve(name.endsWith(ext) ? name : name + ext);
-        return grid(MrcReader.readHeader(t), configPixelSize(cfg), t.toString());
+        return grid(t, configPixelSize(cfg));
     }
 
     /**

@@ -14,7 +14,6 @@ import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
-import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.Table;
@@ -123,8 +122,8 @@ public final class SemanticToCentersCommand extends ConfigCommand {
         int[] size = {zyx[2], zyx[1], zyx[0]};
         if (pixelSize == null && cfg.has("data_folder") && cfg.has("file_extension")) {
             Path t = cfg.path("data_folder").resolve(tomo + cfg.string("file_extension"));
-            if (Files.isRegularFile(t)) {
-                return ParticleGrids.grid(size, MrcReader.readHeader(t).voxelSize()[0], null, t.toString());
+            if (Files.exists(t)) { // an MRC file or an OME-Zarr folder
+                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString());
             }
         }
         float[] attr = pixelSize == null ? Hdf5.voxelSize(file) : null;

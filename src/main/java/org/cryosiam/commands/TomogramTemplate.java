@@ -67,7 +67,7 @@ final class TomogramTemplate {
 
     /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
     org.cryosiam.io.Relion5Particles.Grid grid(String name) {
-        return ParticleGrids.grid(header(name), null, fileFor(name).toString());
+        return ParticleGrids.grid(fileFor(name), null);
     }
 
     /**

@@ -26,6 +26,15 @@ final class Tomograms {
         return v;
     }
 
+    /** The tomogram's size {@code (z, y, x)} from its header or metadata alone (MRC or OME-Zarr). */
+    static int[] shape(Path file) {
+        if (OmeZarr.isZarr(file)) {
+            return OmeZarr.open(file).shape();
+        }
+        org.cryosiam.io.MrcHeader h = MrcReader.readHeader(file);
+        return new int[] {h.nz(), h.ny(), h.nx()};
+    }
+
     /** Where {@code file}'s grid lies (voxel size, origin, start), for the outputs derived from it. */
     static Geometry geometry(Path file) {
         return OmeZarr.isZarr(file) ? Geometry.of(OmeZarr.open(file).voxelSize()) : MrcReader.readHeader(file).geometry();

@@ -88,7 +88,7 @@ class Relion5StarTest {
 
         // and the embedding command's centre reader gives the reference's voxel centroids
         Table centres = EmbeddingsFromCentersCommand.readCenters(star, dir.resolve("centres"),
-                name -> ParticleGrids.grid(MrcReader.readHeader(tomograms.resolve(name + ".mrc")), null, name));
+                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null));
         Table reference = EmbeddingsFromCentersCommand.readCenters(step.expected("particles/labels_2_particles.star"),
                 dir.resolve("centres4"), null);
         for (String c : List.of("centroid-0", "centroid-1", "centroid-2")) {
@@ -105,7 +105,7 @@ class Relion5StarTest {
         Path star = step.actual("particles/labels_2_particles.star");
         Path tomograms = step.work.resolve("out/denoised");
         StarFile.writeBlocks(star, Relion5Particles.fromPixels(StarFile.readTable(star), "rlnMicrographName",
-                t -> ParticleGrids.grid(MrcReader.readHeader(tomograms.resolve(t + ".mrc")), null, t),
+                t -> ParticleGrids.grid(tomograms.resolve(t + ".mrc"), null),
                 Relion5Particles.Optics.NONE));
         assertTrue(Relion5Particles.isCentred(StarFile.readTable(star)));
         assertEquals(0, step.run("simsiam_embeddings_from_centers_predict", "configs/embeddings_centers.yaml"));
