@@ -76,26 +76,46 @@ public final class GridTiler {
         return new int[] {rest / y.count(), rest % y.count(), ix};
     }
 
+    /** The row of patch i along z (patches of one row share their z start); rows come in patch order. */
+    public int zRow(int i) {
+        return gridIndex(i)[0];
+    }
+
     /**
      * Copies patch i of {@code volume} (shape S, x fastest) into {@code dst[dstOffset, dstOffset + Pz·Py·Px)}, with
      * zeros for the end padding and wrapped values past S'.
      */
     public void extract(float[] volume, int i, float[] dst, int dstOffset) {
+        int plane = ny * nx;
+        extract(zi -> new PlaneView(volume, zi * plane), i, dst, dstOffset);
+    }
+
+    /** Where plane z of a volume starts in some array. */
+    public record PlaneView(float[] array, int offset) {
+    }
+
+    /**
+     * {@link #extract(float[], int, float[], int)} from a volume given plane by plane: {@code planes} returns plane z
+     * (its {@code ny·nx} values, x fastest) for each z the patch reads.
+     */
+    public void extract(java.util.function.IntFunction<PlaneView> planes, int i, float[] dst, int dstOffset) {
         int[] g = gridIndex(i);
         int[] zi = z.sourceIndex(g[0]);
         int[] yi = y.sourceIndex(g[1]);
         int[] xi = x.sourceIndex(g[2]);
         int o = dstOffset;
         for (int dz = 0; dz < pz; dz++) {
+            PlaneView p = zi[dz] < 0 ? null : planes.apply(zi[dz]);
             for (int dy = 0; dy < py; dy++, o += px) {
-                if (zi[dz] < 0 || yi[dy] < 0) {
+                if (p == null || yi[dy] < 0) {
                     Arrays.fill(dst, o, o + px, 0f);
                     continue;
                 }
-                int row = (int) (((long) zi[dz] * ny + yi[dy]) * nx);
+                float[] a = p.array();
+                int row = p.offset() + yi[dy] * nx;
                 for (int dx = 0; dx < px; dx++) {
                     int s = xi[dx];
-                    dst[o + dx] = s < 0 ? 0f : volume[row + s];
+                    dst[o + dx] = s < 0 ? 0f : a[row + s];
                 }
             }
         }
@@ -106,6 +126,11 @@ public final class GridTiler {
      * {@code out} (shape S, x fastest).
      */
     public void stitch(float[] src, int srcOffset, int i, float[] out) {
+        stitch(src, srcOffset, i, out, 0);
+    }
+
+    /** {@link #stitch(float[], int, int, float[])} into a slab of the maps whose first plane is {@code outZ0}. */
+    public void stitch(float[] src, int srcOffset, int i, float[] out, int outZ0) {
         int[] g = gridIndex(i);
         int z0 = z.writeFrom(g[0]);
         int z1 = z.writeTo(g[0]);
@@ -119,7 +144,7 @@ public final class GridTiler {
         for (int oz = z0; oz < z1; oz++) {
             for (int oy = y0; oy < y1; oy++) {
                 int from = srcOffset + ((oz + sz) * py + (oy + sy)) * px + sx;
-                int to = (int) (((long) oz * ny + oy) * nx + x0);
+                int to = (int) (((long) (oz - outZ0) * ny + oy) * nx + x0);
                 System.arraycopy(src, from, out, to, len);
             }
         }

@@ -1,5 +1,6 @@
 package org.cryosiam.inference;
 
+import org.cryosiam.io.PlaneReader;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -31,6 +32,54 @@ public final class Preprocessing {
         return volume;
     }
 
+    /**
+     * {@link #denoise(Volume, Intensity)} for a tomogram read plane by plane: the two percentiles come from passes
+     * over the inverted planes first, then every plane read is preprocessed as the whole volume would be (each step
+     * after the percentiles works voxel by voxel). Closing the result closes {@code tomogram}.
+     */
+    public static PlaneReader denoise(PlaneReader tomogram, Intensity intensity) {
+        int[] s = tomogram.shape();
+        float[] plane = new float[s[1] * s[2]];
+        RadixSelect.Pieces inverted = v -> {
+            for (int z = 0; z < s[0]; z++) {
+                tomogram.read(z, plane);
+                invert(plane);
+                v.piece(plane, plane.length);
+            }
+        };
+        double[] p = percentiles(inverted, (long) s[0] * plane.length, 0.1, 99.9);
+        return transformed(tomogram, x -> {
+            invert(x);
+            scaleBetween(x, p[0], p[1]);
+            rangeScaleAndNormalise(x, intensity);
+        });
+    }
+
+    /** {@link #standard(Volume, Intensity)} applied to each plane as it is read. */
+    public static PlaneReader standard(PlaneReader tomogram, Intensity intensity) {
+        return transformed(tomogram, x -> rangeScaleAndNormalise(x, intensity));
+    }
+
+    private static PlaneReader transformed(PlaneReader in, java.util.function.Consumer<float[]> step) {
+        return new PlaneReader() {
+            @Override
+            public int[] shape() {
+                return in.shape();
+            }
+
+            @Override
+            public void read(int z, float[] dst) {
+                in.read(z, dst);
+                step.accept(dst);
+            }
+
+            @Override
+            public void close() {
+                in.close();
+            }
+        };
+    }
+
     /** cryosiam {@code InvertIntensity}: {@code x * -1} in float32, i.e. a negation. */
     public static void invert(float[] x) {
         for (int i = 0; i < x.length; i++) {
@@ -49,8 +98,13 @@ public final class Preprocessing {
      */
     public static void percentileScale(float[] x, double lowerQ, double upperQ) {
         double[] p = percentiles(x, lowerQ, upperQ);
-        float lo = (float) p[0];
-        float range = (float) (p[1] - p[0]);
+        scaleBetween(x, p[0], p[1]);
+    }
+
+    /** The scaling of {@link #percentileScale} with its two percentiles already known. */
+    private static void scaleBetween(float[] x, double lowerValue, double upperValue) {
+        float lo = (float) lowerValue;
+        float range = (float) (upperValue - lowerValue);
         for (int i = 0; i < x.length; i++) {
             x[i] = clip01((x[i] - lo) / range);
         }
@@ -94,7 +148,10 @@ public final class Preprocessing {
      * <p>O(n) without copying the data: all wanted order statistics come from one two-pass radix selection.
      */
     public static double[] percentiles(float[] data, double... q) {
-        int n = data.length;
+        return percentiles(v -> v.piece(data, data.length), data.length, q);
+    }
+
+    private static double[] percentiles(RadixSelect.Pieces data, long n, double... q) {
         if (n == 0) {
             throw new IllegalArgumentException("percentile of an empty array");
         }
@@ -104,7 +161,15 @@ public final class Preprocessing {
                 throw new IllegalArgumentException("percentile " + v + " outside [0, 100]");
             }
         }
-        if (RadixSelect.countNaN(data) > 0) {
+        long[] nan = new long[1];
+        data.visit((values, length) -> {
+            for (int i = 0; i < length; i++) {
+                if (values[i] != values[i]) {
+                    nan[0]++;
+                }
+            }
+        });
+        if (nan[0] > 0) {
             java.util.Arrays.fill(out, Double.NaN);
             return out;
         }
@@ -124,7 +189,7 @@ public final class Preprocessing {
             }
             ranks[2 * k] = lower;
         }
-        float[] values = RadixSelect.select(data, ranks);
+        float[] values = RadixSelect.select(data, n, ranks);
         for (int k = 0; k < q.length; k++) {
             float a = values[2 * k];
             float b = values[2 * k + 1];

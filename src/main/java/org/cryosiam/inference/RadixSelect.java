@@ -45,12 +45,28 @@ final class RadixSelect {
         return n;
     }
 
+    /** Data visited piece by piece, as many times as asked (a volume read plane by plane). */
+    @FunctionalInterface
+    interface Pieces {
+        /** Calls {@code visitor} with every piece, in the same order each time. */
+        void visit(PieceVisitor visitor);
+    }
+
+    @FunctionalInterface
+    interface PieceVisitor {
+        void piece(float[] values, int length);
+    }
+
     /**
      * The values of rank {@code ranks[i]} (0 = smallest) of {@code data}, which must hold no NaN. Ranks need not be
      * sorted or distinct.
      */
     static float[] select(float[] data, long[] ranks) {
-        int n = data.length;
+        return select(v -> v.piece(data, data.length), data.length, ranks);
+    }
+
+    /** {@link #select(float[], long[])} over data of {@code n} values visited in pieces (two visits). */
+    static float[] select(Pieces data, long n, long[] ranks) {
         for (long r : ranks) {
             if (r < 0 || r >= n) {
                 throw new IllegalArgumentException("rank " + r + " outside 0.." + (n - 1));
@@ -58,9 +74,11 @@ final class RadixSelect {
         }
         // pass 1: histogram of the high 16 bits of the keys
         long[] high = new long[BUCKETS];
-        for (float v : data) {
-            high[highBucket(sortKey(v))]++;
-        }
+        data.visit((values, length) -> {
+            for (int i = 0; i < length; i++) {
+                high[highBucket(sortKey(values[i]))]++;
+            }
+        });
         // for every rank: its bucket and its rank inside that bucket
         int[] bucketOf = new int[ranks.length];
         long[] rankInBucket = new long[ranks.length];
@@ -82,13 +100,15 @@ final class RadixSelect {
         for (int s = 0; s < wanted.length; s++) {
             slotOfBucket[wanted[s]] = s;
         }
-        for (float v : data) {
-            int key = sortKey(v);
-            int slot = slotOfBucket[highBucket(key)];
-            if (slot >= 0) {
-                low[slot][key & 0xffff]++;
+        data.visit((values, length) -> {
+            for (int i = 0; i < length; i++) {
+                int key = sortKey(values[i]);
+                int slot = slotOfBucket[highBucket(key)];
+                if (slot >= 0) {
+                    low[slot][key & 0xffff]++;
+                }
             }
-        }
+        });
         float[] out = new float[ranks.length];
         for (int i = 0; i < ranks.length; i++) {
             long[] hist = low[slotOfBucket[bucketOf[i]]];

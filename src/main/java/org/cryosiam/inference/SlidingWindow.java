@@ -6,35 +6,77 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cryosiam.io.PlaneReader;
 import org.cryosiam.volume.Volume;
 
 /**
- * Dense inference over a whole (preprocessed) tomogram: cut it into the reference's patch grid ({@link GridTiler}),
- * run the predictor on batches of patches, and stitch the kept channels back into full-size maps.
+ * Dense inference over a (preprocessed) tomogram: cut it into the reference's patch grid ({@link GridTiler}), run
+ * the predictor on batches of patches, and stitch the kept channels back into maps of the tomogram's shape.
+ *
+ * <p>The tomogram is read plane by plane and the maps are handed out slab by slab, so memory holds the planes that
+ * the patches in flight read (at most two rows of patches along z, plus the first planes again where the last row
+ * wraps around) and the slab of maps being filled, never the whole volume. Patches run in the reference's order
+ * (z outer), so each row of patches along z completes the slab of planes its centres cover, and slabs follow one
+ * another without gaps or overlaps.
  *
  * <p>The next batch is cut out on a helper thread while the predictor runs on the current one (1-deep prefetch);
- * stitching stays on the calling thread, in patch order, because later patches overwrite earlier ones.
+ * stitching stays on the calling thread, in patch order.
  */
 public final class SlidingWindow {
     private SlidingWindow() {
     }
 
+    /** Receives the finished maps slab by slab, in z order, every plane of the volume exactly once. */
+    @FunctionalInterface
+    public interface SlabSink {
+        /**
+         * @param z0   first plane of the slab
+         * @param z1   one past its last plane
+         * @param maps one array per kept channel, the planes {@code z0..z1-1} (x fastest); valid during the call
+         */
+        void accept(int z0, int z1, float[][] maps);
+    }
+
     /**
+     * The whole maps at once, for a volume in memory.
+     *
      * @param volume       the preprocessed tomogram
      * @param patchSize    {@code {Pz, Py, Px}}, even
      * @param batchSize    patches per predictor call (the last call may have fewer); does not change results
      * @param predictor    the network
-     * @param keepChannels the predictor channels to stitch, in the order wanted; {@code null} = all. Only these are
-     *                     allocated as full volumes.
+     * @param keepChannels the predictor channels to stitch, in the order wanted; {@code null} = all
      * @param progress     told about every batch, and finished at the end
      * @return one map per kept channel, the volume's shape and voxel size; voxels no patch writes are 0
      */
     public static Volume[] run(Volume volume, int[] patchSize, int batchSize, PatchPredictor predictor,
             int[] keepChannels, Progress progress) {
+        int plane = volume.ny() * volume.nx();
+        int channels = keepChannels == null ? predictor.outputChannels() : keepChannels.length;
+        float[][] maps = new float[channels][volume.data().length];
+        run(PlaneReader.of(volume.data(), volume.shape()), patchSize, batchSize, predictor, keepChannels, progress,
+                (z0, z1, slab) -> {
+                    for (int k = 0; k < slab.length; k++) {
+                        System.arraycopy(slab[k], 0, maps[k], z0 * plane, (z1 - z0) * plane);
+                    }
+                });
+        Volume[] out = new Volume[channels];
+        for (int k = 0; k < channels; k++) {
+            out[k] = volume.withData(maps[k]);
+        }
+        return out;
+    }
+
+    /**
+     * Streams the maps of a tomogram read plane by plane into {@code sink}; see {@link #run(Volume, int[], int,
+     * PatchPredictor, int[], Progress)} for the parameters. {@code volume} is read on a helper thread.
+     */
+    public static void run(PlaneReader volume, int[] patchSize, int batchSize, PatchPredictor predictor,
+            int[] keepChannels, Progress progress, SlabSink sink) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be at least 1");
         }
-        GridTiler tiler = new GridTiler(volume.shape(), patchSize);
+        int[] shape = volume.shape();
+        GridTiler tiler = new GridTiler(shape, patchSize);
         int channels = predictor.outputChannels();
         int[] keep = keepChannels == null ? allChannels(channels) : keepChannels.clone();
         for (int c : keep) {
@@ -42,26 +84,27 @@ public final class SlidingWindow {
                 throw new IllegalArgumentException("channel " + c + " asked for, the predictor has " + channels);
             }
         }
-        float[][] maps = new float[keep.length][volume.data().length];
-
         int patches = tiler.patchCount();
         int patchVoxels = tiler.patchVoxels();
         int batches = (patches + batchSize - 1) / batchSize;
+        PlaneWindow window = new PlaneWindow(volume, tiler);
+        Slabs slabs = new Slabs(tiler, shape, keep.length, sink);
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cryosiam-patch-reader");
             t.setDaemon(true);
             return t;
         });
         try {
-            Future<float[]> next = reader.submit(() -> cut(tiler, volume.data(), 0, patches, batchSize));
+            Future<float[]> next = reader.submit(() -> window.cut(0, Math.min(batchSize, patches)));
             for (int b = 0; b < batches; b++) {
                 float[] input = await(next);
-                if (b + 1 < batches) {
-                    int nextFirst = (b + 1) * batchSize;
-                    next = reader.submit(() -> cut(tiler, volume.data(), nextFirst, patches, batchSize));
-                }
                 int first = b * batchSize;
                 int count = Math.min(batchSize, patches - first);
+                if (b + 1 < batches) {
+                    int nextFirst = first + count;
+                    int nextCount = Math.min(batchSize, patches - nextFirst);
+                    next = reader.submit(() -> window.cut(nextFirst, nextCount));
+                }
                 float[] output = predictor.predict(input, count, tiler.patchSize());
                 long expected = (long) count * channels * patchVoxels;
                 if (output.length != expected) {
@@ -69,39 +112,125 @@ public final class SlidingWindow {
                             + " patches of " + channels + " channels, expected " + expected);
                 }
                 for (int j = 0; j < count; j++) {
-                    for (int k = 0; k < keep.length; k++) {
-                        int offset = (j * channels + keep[k]) * patchVoxels;
-                        tiler.stitch(output, offset, first + j, maps[k]);
-                    }
+                    slabs.stitch(output, j, channels, keep, first + j);
                 }
                 progress.advance(count);
             }
+            slabs.finish();
         } finally {
             reader.shutdownNow();
         }
         progress.finish();
+    }
 
-        Volume[] out = new Volume[keep.length];
-        for (int k = 0; k < keep.length; k++) {
-            out[k] = volume.withData(maps[k]);
+    /**
+     * The planes the next batch reads, loaded when first needed and dropped when a batch no longer needs them. Used
+     * by the reading thread alone.
+     */
+    private static final class PlaneWindow {
+        private final PlaneReader volume;
+        private final GridTiler tiler;
+        private final float[][] planes;
+        private final int planeSize;
+
+        PlaneWindow(PlaneReader volume, GridTiler tiler) {
+            this.volume = volume;
+            this.tiler = tiler;
+            int[] s = volume.shape();
+            this.planes = new float[s[0]][];
+            this.planeSize = s[1] * s[2];
         }
-        return out;
+
+        /** The input of patches {@code first .. first+count-1}: {@code [count, 1, Pz, Py, Px]}. */
+        float[] cut(int first, int count) {
+            boolean[] needed = new boolean[planes.length];
+            AxisGrid z = tiler.axis(0);
+            for (int row = tiler.zRow(first); row <= tiler.zRow(first + count - 1); row++) {
+                for (int src : z.sourceIndex(row)) {
+                    if (src >= 0) {
+                        needed[src] = true;
+                    }
+                }
+            }
+            for (int p = 0; p < planes.length; p++) {
+                if (!needed[p]) {
+                    planes[p] = null;
+                } else if (planes[p] == null) {
+                    planes[p] = new float[planeSize];
+                    volume.read(p, planes[p]);
+                }
+            }
+            int patchVoxels = tiler.patchVoxels();
+            float[] input = new float[Math.multiplyExact(count, patchVoxels)];
+            for (int j = 0; j < count; j++) {
+                tiler.extract(p -> new GridTiler.PlaneView(planes[p], 0), first + j, input, j * patchVoxels);
+            }
+            return input;
+        }
+    }
+
+    /** The slab of maps that the current row of patches along z fills, handed to the sink when the row ends. */
+    private static final class Slabs {
+        private final GridTiler tiler;
+        private final int nz;
+        private final int planeSize;
+        private final int channels;
+        private final SlabSink sink;
+        private int row = -1;
+        private float[][] maps;
+        private int next; // the first plane not yet handed out
+
+        Slabs(GridTiler tiler, int[] shape, int channels, SlabSink sink) {
+            this.tiler = tiler;
+            this.nz = shape[0];
+            this.planeSize = shape[1] * shape[2];
+            this.channels = channels;
+            this.sink = sink;
+        }
+
+        void stitch(float[] output, int j, int outputChannels, int[] keep, int patch) {
+            int r = tiler.zRow(patch);
+            if (r != row) {
+                flush();
+                row = r;
+                AxisGrid z = tiler.axis(0);
+                maps = new float[channels][Math.multiplyExact(z.writeTo(r) - z.writeFrom(r), planeSize)];
+            }
+            int z0 = tiler.axis(0).writeFrom(row);
+            int patchVoxels = tiler.patchVoxels();
+            for (int k = 0; k < keep.length; k++) {
+                tiler.stitch(output, (j * outputChannels + keep[k]) * patchVoxels, patch, maps[k], z0);
+            }
+        }
+
+        /** Hands out the current row's slab, after zero planes for any gap before it. */
+        private void flush() {
+            if (row < 0) {
+                return;
+            }
+            AxisGrid z = tiler.axis(0);
+            zerosUpTo(z.writeFrom(row));
+            sink.accept(z.writeFrom(row), z.writeTo(row), maps);
+            next = z.writeTo(row);
+            maps = null;
+        }
+
+        private void zerosUpTo(int z) {
+            if (next < z) {
+                sink.accept(next, z, new float[channels][Math.multiplyExact(z - next, planeSize)]);
+                next = z;
+            }
+        }
+
+        void finish() {
+            flush();
+            zerosUpTo(nz);
+        }
     }
 
     /** Progress on stderr for one volume, sized to its patch count. */
     public static Progress progress(String what, Volume volume, int[] patchSize) {
         return Progress.start(what, new GridTiler(volume.shape(), patchSize).patchCount());
-    }
-
-    /** The input of the batch whose first patch is {@code first}: {@code [count, 1, Pz, Py, Px]}. */
-    private static float[] cut(GridTiler tiler, float[] volume, int first, int patches, int batchSize) {
-        int count = Math.min(batchSize, patches - first);
-        int patchVoxels = tiler.patchVoxels();
-        float[] input = new float[Math.multiplyExact(count, patchVoxels)];
-        for (int j = 0; j < count; j++) {
-            tiler.extract(volume, first + j, input, j * patchVoxels);
-        }
-        return input;
     }
 
     private static float[] await(Future<float[]> future) {

@@ -45,22 +45,66 @@ public final class AtomicFile {
     }
 
     public static void write(Path target, Writer writer) {
-        Path tmp = temporary(target);
-        try {
-            writer.write(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            completed(target);
+        try (Pending pending = begin(target)) {
+            writer.write(pending.temporary());
+            pending.commit();
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
-        } finally {
+        }
+    }
+
+    /**
+     * Starts writing {@code target} under its temporary name, for writers that fill a file piece by piece over a
+     * long run (streamed predictions): {@link Pending#commit} renames it into place, closing without a commit
+     * deletes it.
+     */
+    public static Pending begin(Path target) {
+        return new Pending(target, temporary(target));
+    }
+
+    /** A file being written under its temporary name. */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private boolean committed;
+
+        private Pending(Path target, Path tmp) {
+            this.target = target;
+            this.tmp = tmp;
+        }
+
+        public Path target() {
+            return target;
+        }
+
+        public Path temporary() {
+            return tmp;
+        }
+
+        /** Moves the finished temporary file to the target's name, replacing any file there. */
+        public void commit() {
             try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the temporary name is hidden and never mistaken for an output
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
+            }
+            committed = true;
+            completed(target);
+        }
+
+        /** Deletes the temporary file unless it was committed. */
+        @Override
+        public void close() {
+            if (!committed) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary name is hidden and never mistaken for an output
+                }
             }
         }
     }

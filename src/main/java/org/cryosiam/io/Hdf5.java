@@ -1,6 +1,7 @@
 package org.cryosiam.io;
 
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,12 +118,84 @@ public final class Hdf5 {
      * in Å, the order of the array axes).
      */
     public static void write(Path file, Map<String, NdData> datasets, Options options) {
+        Map<String, Object> attributes = attributes(options);
+        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()));
+    }
+
+    private static Map<String, Object> attributes(Options options) {
         Supplier<Map<String, String>> a = rootAttributes;
         Map<String, Object> attributes = new LinkedHashMap<>(a == null ? Map.of() : a.get());
         if (options.geometry() != null) {
             attributes.put(VOXEL_SIZE, options.geometry().voxelSizeZyx());
         }
-        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()));
+        return attributes;
+    }
+
+    /** The element type and shape of a dataset that {@link #stream} fills later. */
+    public record DatasetSpec(ElementType type, int... shape) {
+    }
+
+    /**
+     * Opens {@code file} for datasets filled piece by piece (a prediction written slab by slab): the same file
+     * {@link #write(Path, Map, Options)} makes from whole arrays, under a temporary name until {@link Stream#finish}.
+     */
+    public static Stream stream(Path file, Map<String, DatasetSpec> datasets, Options options) {
+        Map<String, Hdf5Writer.Spec> specs = new LinkedHashMap<>();
+        datasets.forEach((name, d) -> specs.put(name, new Hdf5Writer.Spec(d.type(), d.shape())));
+        AtomicFile.Pending pending = AtomicFile.begin(file);
+        try {
+            return new Stream(pending, Hdf5Writer.open(pending.temporary(), specs, attributes(options),
+                    options.float16()), List.copyOf(datasets.keySet()));
+        } catch (IOException e) {
+            pending.close();
+            throw new CryosiamUserException(file + ": cannot write (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /** An HDF5 output being filled; closing it without {@link #finish} deletes the partial file. */
+    public static final class Stream implements AutoCloseable {
+        private final AtomicFile.Pending pending;
+        private final Hdf5Writer.Stream out;
+        private final List<String> names;
+
+        private Stream(AtomicFile.Pending pending, Hdf5Writer.Stream out, List<String> names) {
+            this.pending = pending;
+            this.out = out;
+            this.names = names;
+        }
+
+        /** Writes {@code piece} into dataset {@code name} from element {@code offset} (row-major order) on. */
+        public void write(String name, long offset, NdData piece) {
+            int i = names.indexOf(name);
+            if (i < 0) {
+                throw new IllegalArgumentException("no dataset " + name + " in " + names);
+            }
+            try {
+                out.write(i, offset, piece);
+            } catch (IOException e) {
+                throw new CryosiamUserException(pending.target() + ": cannot write (" + e.getMessage() + ").", e);
+            }
+        }
+
+        /** Closes the file and moves it into place. */
+        public void finish() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new CryosiamUserException(pending.target() + ": cannot write (" + e.getMessage() + ").", e);
+            }
+            pending.commit();
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the partial file is deleted next
+            }
+            pending.close();
+        }
     }
 
     /** The root attribute with the voxel size of an output derived from a tomogram. */

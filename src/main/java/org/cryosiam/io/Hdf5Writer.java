@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,33 @@ final class Hdf5Writer {
      */
     static void write(Path file, Map<String, NdData> datasets, Map<String, Object> rootAttributes, boolean float16)
             throws IOException {
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        datasets.forEach((name, d) -> specs.put(name, new Spec(d.type(), d.shape())));
+        try (Stream out = open(file, specs, rootAttributes, float16)) {
+            int i = 0;
+            for (NdData d : datasets.values()) {
+                out.write(i++, 0, d);
+            }
+        }
+    }
+
+    /** The type and shape of a dataset whose data come later. */
+    record Spec(ElementType type, int[] shape) {
+        long size() {
+            long n = 1;
+            for (int s : shape) {
+                n *= s;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Writes the file's structure for the datasets (in map order) and returns the open file, whose data are then
+     * written in any order with {@link Stream#write}; see {@link #write} for the rest.
+     */
+    static Stream open(Path file, Map<String, Spec> datasets, Map<String, Object> rootAttributes, boolean float16)
+            throws IOException {
         List<Attribute> attributes = new ArrayList<>();
         int heapObjects = 0;
         for (Map.Entry<String, Object> e : rootAttributes.entrySet()) {
@@ -87,10 +115,13 @@ final class Hdf5Writer {
             heapAddr = pos;
             pos += heap.remaining();
         }
+        Spec[] specs = new Spec[names.size()];
+        StoredType[] stored = new StoredType[names.size()];
         long[] dataAddr = new long[names.size()];
         for (int i = 0; i < names.size(); i++) {
-            NdData d = datasets.get(names.get(i));
-            long bytes = (long) d.size() * bytesOf(d, storedType(d, float16));
+            specs[i] = datasets.get(names.get(i));
+            stored[i] = storedType(specs[i].type(), float16);
+            long bytes = specs[i].size() * bytesOf(specs[i].type(), stored[i]);
             if (bytes == 0) {
                 dataAddr[i] = UNDEFINED; // what h5py writes for an empty dataset: no storage allocated
             } else {
@@ -101,32 +132,65 @@ final class Hdf5Writer {
         }
         long eof = pos;
 
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        try {
             ByteBuffer meta = le(SUPERBLOCK_SIZE + rootSize);
             superblock(meta, eof);
             rootGroup(meta, rootSize, names, headerAddr, attributes, heapAddr);
             meta.flip();
             writeFully(ch, meta, 0);
             for (int i = 0; i < names.size(); i++) {
-                NdData d = datasets.get(names.get(i));
-                ByteBuffer h = le(datasetHeaderSize(d));
-                datasetHeader(h, d, storedType(d, float16), dataAddr[i]);
+                ByteBuffer h = le(datasetHeaderSize(specs[i]));
+                datasetHeader(h, specs[i], stored[i], dataAddr[i]);
                 h.flip();
                 writeFully(ch, h, headerAddr[i]);
             }
             if (heap != null) {
                 writeFully(ch, heap, heapAddr);
             }
-            for (int i = 0; i < names.size(); i++) {
-                if (dataAddr[i] != UNDEFINED) {
-                    writeData(ch, datasets.get(names.get(i)), storedType(datasets.get(names.get(i)), float16),
-                            dataAddr[i]);
-                }
-            }
-            if (ch.size() < eof) { // alignment padding at the very end cannot happen, but keep EOF exact
+            if (ch.size() < eof) { // the file has its full length from the start; data fill it in place
                 writeFully(ch, ByteBuffer.allocate(1), eof - 1);
             }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new Stream(ch, specs, stored, dataAddr);
+    }
+
+    /** An HDF5 file whose structure is written and whose datasets are filled piece by piece. */
+    static final class Stream implements AutoCloseable {
+        private final FileChannel ch;
+        private final Spec[] specs;
+        private final StoredType[] stored;
+        private final long[] dataAddr;
+
+        private Stream(FileChannel ch, Spec[] specs, StoredType[] stored, long[] dataAddr) {
+            this.ch = ch;
+            this.specs = specs;
+            this.stored = stored;
+            this.dataAddr = dataAddr;
+        }
+
+        /** Writes {@code piece}'s elements into dataset {@code i} from element {@code offset} (row-major) on. */
+        void write(int i, long offset, NdData piece) throws IOException {
+            if (piece.type() != specs[i].type()) {
+                throw new IllegalArgumentException("dataset " + i + " holds " + specs[i].type().numpyName()
+                        + ", given " + piece.type().numpyName());
+            }
+            if (offset < 0 || offset + piece.size() > specs[i].size()) {
+                throw new IllegalArgumentException("elements " + offset + ".." + (offset + piece.size())
+                        + " outside dataset " + i + " of " + specs[i].size());
+            }
+            if (piece.size() > 0) {
+                writeData(ch, piece, stored[i], dataAddr[i] + offset * bytesOf(piece.type(), stored[i]));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
         }
     }
 
@@ -246,8 +310,8 @@ final class Hdf5Writer {
         return 3 + name.length() + 8;
     }
 
-    private static int datasetHeaderSize(NdData d) {
-        int rank = d.rank();
+    private static int datasetHeaderSize(Spec d) {
+        int rank = d.shape().length;
         int dataspace = 4 + 8 * rank;
         int datatype = d.type().floating() ? 20 : 12;
         return OHDR_PREFIX + MSG_HEADER * 4 + dataspace + datatype + 2 + 18 + CHECKSUM;
@@ -264,8 +328,8 @@ final class Hdf5Writer {
         }
     }
 
-    private static StoredType storedType(NdData d, boolean float16) {
-        switch (d.type()) {
+    private static StoredType storedType(ElementType type, boolean float16) {
+        switch (type) {
             case FLOAT32:
                 return float16 ? StoredType.FLOAT16 : StoredType.FLOAT32;
             case FLOAT64:
@@ -275,7 +339,7 @@ final class Hdf5Writer {
         }
     }
 
-    private static void datasetHeader(ByteBuffer b, NdData d, StoredType stored, long dataAddr) {
+    private static void datasetHeader(ByteBuffer b, Spec d, StoredType stored, long dataAddr) {
         int start = beginHeader(b, datasetHeaderSize(d));
         int[] shape = d.shape();
         message(b, 0x01, 4 + 8 * shape.length); // dataspace, version 2
@@ -298,12 +362,12 @@ final class Hdf5Writer {
         message(b, 0x05, 2); // fill value, version 3: allocated early, written if set, none defined
         b.put((byte) 3).put((byte) 0x09);
         message(b, 0x08, 18); // data layout, version 3, contiguous
-        b.put((byte) 3).put((byte) 1).putLong(dataAddr).putLong((long) d.size() * bytesOf(d, stored));
+        b.put((byte) 3).put((byte) 1).putLong(dataAddr).putLong(d.size() * bytesOf(d.type(), stored));
         endHeader(b, start);
     }
 
-    private static int bytesOf(NdData d, StoredType stored) {
-        return stored == StoredType.OWN ? d.type().bytes() : stored.bytes;
+    private static int bytesOf(ElementType type, StoredType stored) {
+        return stored == StoredType.OWN ? type.bytes() : stored.bytes;
     }
 
     /** An IEEE floating-point datatype (20 bytes): half, single or double precision, little endian. */
@@ -343,7 +407,7 @@ final class Hdf5Writer {
 
     private static void writeData(FileChannel ch, NdData d, StoredType stored, long addr) throws IOException {
         int n = d.size();
-        int w = bytesOf(d, stored);
+        int w = bytesOf(d.type(), stored);
         ByteBuffer buf = le(Math.min(n, COPY_CHUNK) * w);
         Object a = d.data();
         for (int off = 0; off < n; off += COPY_CHUNK) {

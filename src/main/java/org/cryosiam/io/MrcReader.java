@@ -59,6 +59,108 @@ public final class MrcReader {
         }
     }
 
+    /**
+     * The volume plane by plane as float32, read from the file when asked (int8, int16, uint16, float32, float16 and
+     * 4-bit modes): memory for one plane, not the volume. The header is checked as {@link #read} checks it.
+     */
+    public static PlaneReader planes(Path file) {
+        try {
+            FileChannel ch = open(file);
+            try {
+                return new MrcPlanes(file, ch, header(file, ch));
+            } catch (RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    private static final class MrcPlanes implements PlaneReader {
+        private final Path file;
+        private final FileChannel ch;
+        private final MrcHeader h;
+        private final ByteBuffer raw;
+
+        MrcPlanes(Path file, FileChannel ch, MrcHeader h) {
+            this.file = file;
+            this.ch = ch;
+            this.h = h;
+            long rowBytes = h.mode() == 101 ? (h.nx() + 1L) / 2 : (long) h.nx() * MrcHeader.bytesPerVoxel(h.mode());
+            this.raw = ByteBuffer.allocate(Math.toIntExact(rowBytes * h.ny())).order(h.byteOrder());
+        }
+
+        @Override
+        public int[] shape() {
+            return new int[] {h.nz(), h.ny(), h.nx()};
+        }
+
+        @Override
+        public void read(int z, float[] dst) {
+            if (z < 0 || z >= h.nz()) {
+                throw new IndexOutOfBoundsException("plane " + z + " of " + h.nz());
+            }
+            raw.clear();
+            long at = h.dataOffset() + (long) z * raw.capacity();
+            try {
+                while (raw.hasRemaining()) {
+                    if (ch.read(raw, at + raw.position()) < 0) {
+                        throw new IOException("unexpected end of file");
+                    }
+                }
+            } catch (IOException e) {
+                throw cannotRead(file, e);
+            }
+            raw.flip();
+            int n = h.ny() * h.nx();
+            switch (h.mode()) {
+                case 0:
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = raw.get(i);
+                    }
+                    break;
+                case 1:
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = raw.getShort(2 * i);
+                    }
+                    break;
+                case 6:
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = raw.getShort(2 * i) & 0xFFFF;
+                    }
+                    break;
+                case 2:
+                    raw.asFloatBuffer().get(dst, 0, n);
+                    break;
+                case 12:
+                    for (int i = 0; i < n; i++) {
+                        dst[i] = Float16.toFloat(raw.getShort(2 * i));
+                    }
+                    break;
+                default: { // 101: two voxels per byte, the low nibble first, each row on a new byte
+                    int nx = h.nx();
+                    int rowBytes = (nx + 1) / 2;
+                    for (int y = 0; y < h.ny(); y++) {
+                        for (int x = 0; x < nx; x++) {
+                            int b = raw.get(y * rowBytes + (x >> 1));
+                            dst[y * nx + x] = (x & 1) == 0 ? b & 0x0F : (b >> 4) & 0x0F;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // read only: nothing to lose
+            }
+        }
+    }
+
     private static FileChannel open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new CryosiamUserException(file + ": file not found.");

@@ -56,12 +56,146 @@ public final class MrcWriter {
     }
 
     private static void write(Path file, NdData data, int mode, Geometry geometry, String command) {
-        int[] s = data.shape();
-        if (s.length != 3 || s[0] <= 0 || s[1] <= 0 || s[2] <= 0) {
-            throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got " + data);
+        try (Stream out = new Stream(file, data.shape(), data.type(), mode, geometry, command)) {
+            out.append(data);
+            out.finish();
         }
-        String label = label(command);
-        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, geometry, label));
+    }
+
+    /**
+     * Opens {@code file} for a 3-D volume written plane after plane (z order) with {@link Stream#append}: the data go
+     * to the file's temporary name as they come, and {@link Stream#finish} writes the header and renames the file
+     * into place. The result is the same file {@link #write(Path, NdData, Geometry, String)} writes.
+     *
+     * @param float16 float32 data stored as mode 12
+     */
+    public static Stream stream(Path file, int[] shape, ElementType type, boolean float16, Geometry geometry,
+            String command) {
+        if (float16 && type != ElementType.FLOAT32) {
+            throw new IllegalArgumentException("float16 MRC needs float32 data, got " + type.numpyName());
+        }
+        return new Stream(file, shape, type, float16 ? 12 : modeOf(type), geometry, command);
+    }
+
+    /**
+     * An MRC file being written in z order. The statistics of the header are gathered over pieces of {@link #CHUNK}
+     * voxels however the data arrive, so they are bit-identical to a whole-volume write.
+     */
+    public static final class Stream implements AutoCloseable {
+        private final AtomicFile.Pending pending;
+        private final FileChannel ch;
+        private final int[] shape;
+        private final ElementType type;
+        private final int mode;
+        private final Geometry geometry;
+        private final String label;
+        private final int width;
+        private final long total;
+        private final Stats stats = new Stats();
+        private final double[] values;
+        private final ByteBuffer buf;
+        private int buffered;
+        private long written;
+
+        private Stream(Path file, int[] shape, ElementType type, int mode, Geometry geometry, String command) {
+            if (shape.length != 3 || shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0) {
+                throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got "
+                        + java.util.Arrays.toString(shape));
+            }
+            this.shape = shape.clone();
+            this.type = type;
+            this.mode = mode;
+            this.geometry = geometry;
+            this.label = label(command);
+            this.width = MrcHeader.bytesPerVoxel(mode);
+            this.total = (long) shape[0] * shape[1] * shape[2];
+            int piece = (int) Math.min(total, CHUNK);
+            this.values = new double[piece];
+            this.buf = ByteBuffer.allocate(piece * width).order(ByteOrder.LITTLE_ENDIAN);
+            this.pending = AtomicFile.begin(file);
+            try {
+                this.ch = FileChannel.open(pending.temporary(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                pending.close();
+                throw cannotWrite(file, e);
+            }
+        }
+
+        /** The next voxels in file order (x fastest, then y, then z); {@code data}'s own shape does not matter. */
+        public void append(NdData data) {
+            if (data.type() != type) {
+                throw new IllegalArgumentException("MRC stream of " + type.numpyName() + " given "
+                        + data.type().numpyName());
+            }
+            int n = data.size();
+            if (written + buffered + n > total) {
+                throw new IllegalStateException("more voxels than the volume's " + total);
+            }
+            for (int off = 0; off < n; ) {
+                int len = Math.min(n - off, values.length - buffered);
+                if (mode == 12) {
+                    encodeFloat16(data.floats(), off, len, buf, values, buffered);
+                } else {
+                    encode(data, off, len, buf, values, buffered, width);
+                }
+                buffered += len;
+                off += len;
+                if (buffered == values.length) {
+                    flush();
+                }
+            }
+        }
+
+        /** Writes the header and moves the file into place; every voxel must have been appended. */
+        public void finish() {
+            if (buffered > 0) {
+                flush();
+            }
+            if (written != total) {
+                throw new IllegalStateException(written + " voxels written of " + total);
+            }
+            ByteBuffer h = stats.nan
+                    ? MrcHeader.encode(shape[2], shape[1], shape[0], mode, geometry, label, Double.NaN, Double.NaN,
+                            Double.NaN, Double.NaN)
+                    : MrcHeader.encode(shape[2], shape[1], shape[0], mode, geometry, label, stats.min, stats.max,
+                            stats.mean, stats.std());
+            try {
+                writeFully(ch, h, 0);
+                ch.close();
+            } catch (IOException e) {
+                throw cannotWrite(pending.target(), e);
+            }
+            pending.commit();
+        }
+
+        private void flush() {
+            stats.add(values, buffered);
+            buf.position(0).limit(buffered * width);
+            try {
+                writeFully(ch, buf, MrcHeader.SIZE + written * width);
+            } catch (IOException e) {
+                throw cannotWrite(pending.target(), e);
+            }
+            buf.clear();
+            written += buffered;
+            buffered = 0;
+        }
+
+        /** Closes the file; without {@link #finish} the partial file is deleted. */
+        @Override
+        public void close() {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the temporary file is deleted next, or already committed
+            }
+            pending.close();
+        }
+    }
+
+    private static org.cryosiam.CryosiamUserException cannotWrite(Path file, IOException e) {
+        return new org.cryosiam.CryosiamUserException(file + ": cannot write (" + e.getMessage() + ").", e);
     }
 
     /** "cryosiam-jvm VERSION COMMAND DATE": which tool, release and step made the file, as IMOD's labels say. */
@@ -87,43 +221,18 @@ public final class MrcWriter {
         }
     }
 
-    private static void writeTo(Path tmp, NdData data, int mode, Geometry g, String label) throws IOException {
-        int[] s = data.shape();
-        int n = data.size();
-        int w = MrcHeader.bytesPerVoxel(mode);
-        Stats stats = new Stats();
-        double[] values = new double[Math.min(n, CHUNK)];
-        ByteBuffer buf = ByteBuffer.allocate(Math.min(n, CHUNK) * w).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            // data first (statistics gathered on the way), then the header that carries them
-            for (int off = 0; off < n; off += CHUNK) {
-                int len = Math.min(CHUNK, n - off);
-                buf.clear();
-                if (mode == 12) {
-                    encodeFloat16(data.floats(), off, len, buf, values);
-                } else {
-                    encode(data, off, len, buf, values);
-                }
-                stats.add(values, len);
-                buf.position(0).limit(len * w);
-                writeFully(ch, buf, MrcHeader.SIZE + (long) off * w);
-            }
-            ByteBuffer h = stats.nan
-                    ? MrcHeader.encode(s[2], s[1], s[0], mode, g, label, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
-                    : MrcHeader.encode(s[2], s[1], s[0], mode, g, label, stats.min, stats.max, stats.mean, stats.std());
-            writeFully(ch, h, 0);
-        }
-    }
-
-    /** Puts elements off..off+len into {@code buf} (the file's type) and their values into {@code values}. */
-    private static void encode(NdData d, int off, int len, ByteBuffer buf, double[] values) {
+    /**
+     * Puts elements off..off+len into {@code buf} (the file's type, {@code w} bytes each) and their values into
+     * {@code values}, both from element {@code at} on.
+     */
+    private static void encode(NdData d, int off, int len, ByteBuffer buf, double[] values, int at, int w) {
+        buf.position(at * w);
         switch (d.type()) {
             case FLOAT32: {
                 float[] a = d.floats();
                 buf.asFloatBuffer().put(a, off, len);
                 for (int i = 0; i < len; i++) {
-                    values[i] = a[off + i];
+                    values[at + i] = a[off + i];
                 }
                 break;
             }
@@ -131,7 +240,7 @@ public final class MrcWriter {
                 byte[] a = d.bytes();
                 buf.put(a, off, len);
                 for (int i = 0; i < len; i++) {
-                    values[i] = a[off + i];
+                    values[at + i] = a[off + i];
                 }
                 break;
             }
@@ -139,8 +248,8 @@ public final class MrcWriter {
                 byte[] a = d.bytes();
                 for (int i = 0; i < len; i++) {
                     int v = a[off + i] & 0xFF;
-                    buf.putShort(2 * i, (short) v);
-                    values[i] = v;
+                    buf.putShort(2 * (at + i), (short) v);
+                    values[at + i] = v;
                 }
                 break;
             }
@@ -148,7 +257,7 @@ public final class MrcWriter {
                 short[] a = d.shorts();
                 buf.asShortBuffer().put(a, off, len);
                 for (int i = 0; i < len; i++) {
-                    values[i] = a[off + i];
+                    values[at + i] = a[off + i];
                 }
                 break;
             }
@@ -156,18 +265,18 @@ public final class MrcWriter {
                 short[] a = d.shorts();
                 buf.asShortBuffer().put(a, off, len);
                 for (int i = 0; i < len; i++) {
-                    values[i] = a[off + i] & 0xFFFF;
+                    values[at + i] = a[off + i] & 0xFFFF;
                 }
             }
         }
     }
 
     /** Rounds to float16; the statistics are those of the stored (rounded) values, which mrcfile checks. */
-    private static void encodeFloat16(float[] a, int off, int len, ByteBuffer buf, double[] values) {
+    private static void encodeFloat16(float[] a, int off, int len, ByteBuffer buf, double[] values, int at) {
         for (int i = 0; i < len; i++) {
             short h = Float16.fromFloat(a[off + i]);
-            buf.putShort(2 * i, h);
-            values[i] = Float16.toFloat(h);
+            buf.putShort(2 * (at + i), h);
+            values[at + i] = Float16.toFloat(h);
         }
     }
 

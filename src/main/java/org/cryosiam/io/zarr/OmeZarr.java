@@ -110,6 +110,45 @@ public final class OmeZarr {
         }
     }
 
+    /**
+     * The full-resolution level plane by plane as float32; the chunks of one z-chunk row are decoded once and kept
+     * while planes of that row are read.
+     */
+    public static org.cryosiam.io.PlaneReader planes(Path root) {
+        Image image = open(root);
+        int[] shape = image.shape();
+        int depth = Math.max(1, image.array().chunks()[image.spatial[0]]);
+        return new org.cryosiam.io.PlaneReader() {
+            private int rowStart = -1;
+            private float[] row;
+
+            @Override
+            public int[] shape() {
+                return shape.clone();
+            }
+
+            @Override
+            public void read(int z, float[] dst) {
+                if (z < 0 || z >= shape[0]) {
+                    throw new IndexOutOfBoundsException("plane " + z + " of " + shape[0]);
+                }
+                int start = z / depth * depth;
+                if (start != rowStart) {
+                    int n = Math.min(depth, shape[0] - start);
+                    row = image.read(new int[] {start, 0, 0}, new int[] {n, shape[1], shape[2]}).toFloatArray();
+                    rowStart = start;
+                }
+                int plane = shape[1] * shape[2];
+                System.arraycopy(row, (z - start) * plane, dst, 0, plane);
+            }
+
+            @Override
+            public void close() {
+                row = null;
+            }
+        };
+    }
+
     /** The full-resolution level of the image at {@code root}. */
     public static Image open(Path root) {
         return open(root, 0);
