@@ -3,17 +3,21 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.inference.Progress;
 import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
-import org.cryosiam.volume.Volume;
+import org.cryosiam.io.PlaneReader;
+import org.cryosiam.io.ScratchFile;
 import picocli.CommandLine.Command;
 
 /** {@code cryosiam denoise_predict}: denoise tomograms with a CryoSiam denoising model. */
@@ -45,45 +49,78 @@ public final class DenoisePredictCommand extends ConfigCommand {
         try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             forEachInput(files, name -> {
-                Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
-                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
-                Preprocessing.denoise(tomogram, model.intensity);
-                Volume denoised = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                        SlidingWindow.progress(name, tomogram, model.patchSize))[0];
-                if (scale) {
-                    scaleToUnitRange(denoised.data());
-                }
+                Path input = dataFolder.resolve(name);
+                Geometry geometry = Tomograms.geometry(input);
                 String stem = InputFiles.stem(name, ext);
-                if (saveRaw) {
-                    Path h5 = outFolder.resolve(stem + "_preds.h5");
-                    Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()),
-                            new Hdf5.Options(geometry, float16));
-                    CommandLog.info("wrote " + h5);
-                }
+                Path h5 = outFolder.resolve(stem + "_preds.h5");
                 Path mrc = outFolder.resolve(stem + ext);
-                Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), geometry, commandName(),
-                        float16);
-                CommandLog.info("wrote " + mrc);
+                try (PlaneReader tomogram = Preprocessing.denoise(Tomograms.planes(input), model.intensity)) {
+                    int[] shape = tomogram.shape();
+                    int plane = shape[1] * shape[2];
+                    try (Hdf5.Stream raw = saveRaw ? Hdf5.stream(h5, Map.of("preds",
+                            new Hdf5.DatasetSpec(ElementType.FLOAT32, 1, shape[0], shape[1], shape[2])),
+                            new Hdf5.Options(geometry, float16)) : null;
+                         Tomograms.Output denoised = Tomograms.output(mrc, shape, ElementType.FLOAT32, geometry,
+                                 commandName(), float16)) {
+                        SlidingWindow.SlabSink write = (z0, z1, maps) -> {
+                            NdData slab = NdData.float32(maps[0], maps[0].length);
+                            if (raw != null) {
+                                raw.write("preds", (long) z0 * plane, slab);
+                            }
+                            denoised.append(slab);
+                        };
+                        Progress progress = SlidingWindow.progress(name, shape, model.patchSize);
+                        if (scale) {
+                            predictScaled(tomogram, model, predictor, progress, mrc, write);
+                        } else {
+                            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null, progress,
+                                    write);
+                        }
+                        if (raw != null) {
+                            raw.finish();
+                            CommandLog.info("wrote " + h5);
+                        }
+                        denoised.finish();
+                        CommandLog.info("wrote " + mrc);
+                    }
+                }
             });
+        }
+    }
+
+    /**
+     * {@code scale_prediction}: {@code (x - min) / (max - min)} over the whole volume, in float32 as the reference's
+     * numpy does. The raw maps wait in a scratch file until the minimum and maximum are known.
+     */
+    private static void predictScaled(PlaneReader tomogram, DenseModel model, NetworkPredictor predictor,
+            Progress progress, Path near, SlidingWindow.SlabSink write) {
+        int[] shape = tomogram.shape();
+        int plane = shape[1] * shape[2];
+        float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        try (ScratchFile scratch = new ScratchFile(near)) {
+            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null, progress,
+                    (z0, z1, maps) -> {
+                        for (float v : maps[0]) {
+                            range[0] = Math.min(range[0], v);
+                            range[1] = Math.max(range[1], v);
+                        }
+                        scratch.append(maps[0], maps[0].length);
+                    });
+            float min = range[0];
+            float span = range[1] - range[0];
+            float[][] one = {new float[plane]};
+            for (int z = 0; z < shape[0]; z++) {
+                scratch.read((long) z * plane, one[0]);
+                for (int i = 0; i < plane; i++) {
+                    one[0][i] = (one[0][i] - min) / span;
+                }
+                write.accept(z, z + 1, one);
+            }
         }
     }
 
     @Override
     public boolean skipsFinished() {
         return true;
-    }
-
-    /** {@code (x - min) / (max - min)} over the whole volume, in float32 as the reference's numpy does. */
-    static void scaleToUnitRange(float[] x) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : x) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        float range = max - min;
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (x[i] - min) / range;
-        }
     }
 }

@@ -16,13 +16,14 @@ import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.Csv;
+import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.PlaneReader;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
-import org.cryosiam.volume.Volume;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -119,29 +120,43 @@ public final class InstancePredictCommand extends ConfigCommand {
                 } else {
                     DenseModel model = network.model();
                     NetworkPredictor predictor = network.predictor();
-                    Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
+                    Path input = dataFolder.resolve(name);
+                    Geometry geometry = Tomograms.geometry(input);
                     derived = Hdf5.Options.of(geometry);
-                    Volume tomogram = Tomograms.read(dataFolder.resolve(name));
-                    shape = tomogram.shape();
-                    Preprocessing.standard(tomogram, model.intensity);
-                    Volume[] out = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                            SlidingWindow.progress(name, tomogram, model.patchSize));
-                    boundaries = out[2].data();
-                    foreground = out[0].data();
-                    distances = out[1].data();
-                    if (!maskFolder.isEmpty()) {
-                        byte[] mask = LamellaMask.load(Path.of(maskFolder), stem, shape);
-                        LamellaMask.apply(foreground, mask);
-                        LamellaMask.apply(distances, mask);
-                        LamellaMask.apply(boundaries, mask);
-                    }
-                    if (saveRaw) {
-                        Map<String, NdData> ds = new LinkedHashMap<>();
-                        ds.put("foreground", NdData.float32(foreground, shape));
-                        ds.put("distances", NdData.float32(distances, shape));
-                        ds.put("boundaries", NdData.float32(boundaries, shape));
-                        Hdf5.write(raw, ds, new Hdf5.Options(geometry, float16));
-                        CommandLog.info("wrote " + raw);
+                    try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity);
+                         Hdf5.Stream rawFile = saveRaw ? Hdf5.stream(raw, rawDatasets(tomogram.shape()),
+                                 new Hdf5.Options(geometry, float16)) : null) {
+                        shape = tomogram.shape();
+                        int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
+                        byte[] mask = maskFolder.isEmpty() ? null : LamellaMask.load(Path.of(maskFolder), stem, shape);
+                        // only the maps the post-processing reads are kept whole; the others are streamed out
+                        float[] fg = semanticFolder.isEmpty() ? new float[n] : null;
+                        float[] dist = new float[n];
+                        float[] bd = multicutBias.isPresent() ? new float[n] : null;
+                        float[][] kept = {fg, dist, bd};
+                        SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                                SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
+                                    long at = (long) z0 * shape[1] * shape[2];
+                                    for (int k = 0; k < 3; k++) {
+                                        if (mask != null) {
+                                            LamellaMask.apply(maps[k], mask, at);
+                                        }
+                                        if (kept[k] != null) {
+                                            System.arraycopy(maps[k], 0, kept[k], (int) at, maps[k].length);
+                                        }
+                                        if (rawFile != null) {
+                                            rawFile.write(RAW_MAPS.get(k), at,
+                                                    NdData.float32(maps[k], maps[k].length));
+                                        }
+                                    }
+                                });
+                        if (rawFile != null) {
+                            rawFile.finish();
+                            CommandLog.info("wrote " + raw);
+                        }
+                        foreground = fg;
+                        distances = dist;
+                        boundaries = bd;
                     }
                 }
                 if (!semanticFolder.isEmpty()) {
@@ -253,6 +268,17 @@ public final class InstancePredictCommand extends ConfigCommand {
                     + "with postprocessing: true, found " + bias + ".");
         }
         return OptionalDouble.of(bias);
+    }
+
+    /** The datasets of {@code <stem>_preds.h5}, in the order of the predictor's channels. */
+    private static final List<String> RAW_MAPS = List.of("foreground", "distances", "boundaries");
+
+    private static Map<String, Hdf5.DatasetSpec> rawDatasets(int[] shape) {
+        Map<String, Hdf5.DatasetSpec> ds = new LinkedHashMap<>();
+        for (String m : RAW_MAPS) {
+            ds.put(m, new Hdf5.DatasetSpec(ElementType.FLOAT32, shape));
+        }
+        return ds;
     }
 
     /** {@code [sigmoid(foreground), distance, sigmoid(boundary)]} along the channel axis: {@code [B, 3, D, H, W]}. */

@@ -13,11 +13,12 @@ import org.cryosiam.inference.LamellaPostprocessing;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SlidingWindow;
+import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
-import org.cryosiam.volume.Volume;
+import org.cryosiam.io.PlaneReader;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -76,37 +77,141 @@ public final class SemanticPredictCommand extends ConfigCommand {
             float t = (float) threshold;
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
+                boolean copick = Copick.of(cfg) != null;
                 forEachInput(files, name -> {
-                    Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
-                    Volume tomogram = Tomograms.read(dataFolder.resolve(name));
-                    int[] shape = tomogram.shape();
-                    Preprocessing.standard(tomogram, model.intensity);
-                    Volume[] maps = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                            SlidingWindow.progress(name, tomogram, model.patchSize));
-                    tomogram = null; // the preprocessed input is no longer needed
+                    Path input = dataFolder.resolve(name);
                     String stem = InputFiles.stem(name, ext);
-                    if (maskFolder != null) {
-                        byte[] mask = LamellaMask.load(maskFolder, stem, shape);
-                        for (Volume m : maps) {
-                            LamellaMask.apply(m.data(), mask);
+                    Geometry geometry = Tomograms.geometry(input);
+                    try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity)) {
+                        int[] shape = tomogram.shape();
+                        byte[] mask = maskFolder == null ? null : LamellaMask.load(maskFolder, stem, shape);
+                        try (Outputs out = new Outputs(outFolder, stem, ext, layout, shape, geometry, internal,
+                                asMrc, float16, post || copick, commandName())) {
+                            float[] probs0 = post ? new float[Math.toIntExact(out.voxels)] : null;
+                            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                                    SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
+                                        long at = (long) z0 * out.plane;
+                                        if (mask != null) {
+                                            for (float[] m : maps) {
+                                                LamellaMask.apply(m, mask, at);
+                                            }
+                                        }
+                                        if (probs0 != null) {
+                                            System.arraycopy(maps[layout.probs0()], 0, probs0, (int) at,
+                                                    maps[0].length);
+                                        }
+                                        out.slab(at, maps);
+                                    });
+                            byte[] labels = out.wholeLabels;
+                            if (post) {
+                                byte[] cc = LamellaPostprocessing.largestComponent(probs0, shape[0], shape[1],
+                                        shape[2], threshold);
+                                if (post3d) {
+                                    labels = LamellaPostprocessing.hull3d(cc, shape[0], shape[1], shape[2]);
+                                } else {
+                                    LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
+                                }
+                            }
+                            out.finish(labels);
+                            if (copick) {
+                                Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape),
+                                        geometry.voxelSize());
+                            }
                         }
                     }
-                    byte[] labels = toBytes(maps[0].data());
-                    maps[0] = null;
-                    if (post) {
-                        float[] probs0 = maps[layout.probs0()].data();
-                        byte[] cc = LamellaPostprocessing.largestComponent(probs0, shape[0], shape[1], shape[2],
-                                threshold);
-                        if (post3d) {
-                            labels = LamellaPostprocessing.hull3d(cc, shape[0], shape[1], shape[2]);
-                        } else {
-                            LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
-                        }
-                    }
-                    write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
-                            float16);
-                    Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
                 });
+            }
+        }
+    }
+
+    /**
+     * The files of one tomogram, filled slab by slab: the labels (streamed, or kept whole when post-processing or
+     * copick needs them first) and, with {@code save_internal_files}, the {@code C} probability and distance maps.
+     */
+    private static final class Outputs implements AutoCloseable {
+        final int plane;
+        final long voxels;
+        /** The whole label map, when it is kept (else null). */
+        final byte[] wholeLabels;
+        private final Layout layout;
+        private final Path target;
+        private final Hdf5.Stream h5; // the _preds.h5 file, or null
+        private final Tomograms.Output volume; // the labels under the input's extension, or null
+
+        Outputs(Path outFolder, String stem, String ext, Layout layout, int[] shape, Geometry geometry,
+                boolean internal, boolean asMrc, boolean float16, boolean keepLabels, String command) {
+            this.layout = layout;
+            this.plane = shape[1] * shape[2];
+            this.voxels = (long) shape[0] * plane;
+            this.wholeLabels = keepLabels ? new byte[Math.toIntExact(voxels)] : null;
+            if (internal || !asMrc) {
+                int c = layout.classes;
+                target = outFolder.resolve(stem + "_preds.h5");
+                Map<String, Hdf5.DatasetSpec> datasets = new LinkedHashMap<>();
+                datasets.put("labels", new Hdf5.DatasetSpec(ElementType.UINT8, shape));
+                if (internal) { // without a distance head the distances stay zeros
+                    datasets.put("probs", new Hdf5.DatasetSpec(ElementType.FLOAT32, c, shape[0], shape[1], shape[2]));
+                    datasets.put("distances",
+                            new Hdf5.DatasetSpec(ElementType.FLOAT32, c, shape[0], shape[1], shape[2]));
+                }
+                h5 = Hdf5.stream(target, datasets, internal ? new Hdf5.Options(geometry, float16)
+                        : Hdf5.Options.of(geometry));
+                volume = null;
+            } else {
+                target = outFolder.resolve(stem + ext);
+                h5 = null;
+                volume = Tomograms.output(target, shape, ElementType.UINT8, geometry, command, false);
+            }
+        }
+
+        /** One slab of the predictor's maps (labels, probabilities, distances), from voxel {@code at} on. */
+        void slab(long at, float[][] maps) {
+            byte[] labels = toBytes(maps[0]);
+            if (wholeLabels != null) {
+                System.arraycopy(labels, 0, wholeLabels, (int) at, labels.length);
+            } else {
+                writeLabels(at, labels);
+            }
+            if (layout.allProbs) {
+                for (int k = 0; k < layout.classes; k++) {
+                    h5.write("probs", k * voxels + at, NdData.float32(maps[layout.probs0() + k], labels.length));
+                }
+            }
+            if (layout.distances) {
+                for (int k = 0; k < layout.classes; k++) {
+                    h5.write("distances", k * voxels + at,
+                            NdData.float32(maps[layout.distances0() + k], labels.length));
+                }
+            }
+        }
+
+        private void writeLabels(long at, byte[] labels) {
+            if (h5 != null) {
+                h5.write("labels", at, NdData.uint8(labels, labels.length));
+            } else {
+                volume.append(NdData.uint8(labels, labels.length));
+            }
+        }
+
+        /** Writes the kept label map (when kept) and completes the file. */
+        void finish(byte[] labels) {
+            if (wholeLabels != null) {
+                writeLabels(0, labels);
+            }
+            if (h5 != null) {
+                h5.finish();
+            } else {
+                volume.finish();
+            }
+            CommandLog.info("wrote " + target);
+        }
+
+        @Override
+        public void close() {
+            if (h5 != null) {
+                h5.close();
+            } else {
+                volume.close();
             }
         }
     }
@@ -196,41 +301,5 @@ public final class SemanticPredictCommand extends ConfigCommand {
             out[i] = (byte) (int) labels[i];
         }
         return out;
-    }
-
-    private void write(Path outFolder, String stem, String ext, Volume[] maps, Layout layout, byte[] labels,
-            int[] shape, Geometry geometry, boolean internal, boolean asMrc, boolean float16) {
-        Path target;
-        if (internal) {
-            target = outFolder.resolve(stem + "_preds.h5");
-            Map<String, NdData> data = new LinkedHashMap<>();
-            data.put("labels", NdData.uint8(labels, shape));
-            data.put("probs", stack(maps, layout.probs0(), layout.classes, shape));
-            if (layout.distances) {
-                data.put("distances", stack(maps, layout.distances0(), layout.classes, shape));
-            } else {
-                float[] dist = new float[layout.classes * labels.length]; // no distance head: zeros
-                data.put("distances", NdData.float32(dist, layout.classes, shape[0], shape[1], shape[2]));
-            }
-            Hdf5.write(target, data, new Hdf5.Options(geometry, float16));
-        } else if (asMrc) {
-            target = outFolder.resolve(stem + ext);
-            Tomograms.write(target, NdData.uint8(labels, shape), geometry, commandName(), false);
-        } else {
-            target = outFolder.resolve(stem + "_preds.h5");
-            Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry));
-        }
-        CommandLog.info("wrote " + target);
-    }
-
-    /** Channels {@code first .. first+count-1} as one {@code (C, Z, Y, X)} float32 array; frees the maps. */
-    private static NdData stack(Volume[] maps, int first, int count, int[] shape) {
-        int n = shape[0] * shape[1] * shape[2];
-        float[] all = new float[Math.multiplyExact(count, n)];
-        for (int c = 0; c < count; c++) {
-            System.arraycopy(maps[first + c].data(), 0, all, c * n, n);
-            maps[first + c] = null;
-        }
-        return NdData.float32(all, count, shape[0], shape[1], shape[2]);
     }
 }

@@ -3,10 +3,12 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.zarr.Downsample;
 import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
@@ -24,6 +26,100 @@ final class Tomograms {
         Volume v = OmeZarr.isZarr(file) ? OmeZarr.read(file) : MrcReader.read(file);
         refuseConstant(file, v.data());
         return v;
+    }
+
+    /**
+     * Opens {@code file} plane by plane (a tomogram larger than memory) after one pass that refuses it as
+     * {@link #read} does: without contrast, or with NaN voxels.
+     */
+    static PlaneReader planes(Path file) {
+        PlaneReader in = OmeZarr.isZarr(file) ? OmeZarr.planes(file) : MrcReader.planes(file);
+        try {
+            int[] s = in.shape();
+            float[] plane = new float[s[1] * s[2]];
+            float first = Float.NaN;
+            boolean constant = true;
+            for (int z = 0; z < s[0]; z++) {
+                in.read(z, plane);
+                if (z == 0) {
+                    first = plane[0];
+                }
+                refuseNaN(file, plane);
+                for (float f : plane) {
+                    constant &= f == first;
+                }
+            }
+            if (constant) {
+                throw noContrast(file, first);
+            }
+            return in;
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** A volume file written slab by slab, in z order. */
+    interface Output extends AutoCloseable {
+        /** The next planes (x fastest, then y, then z). */
+        void append(NdData planes);
+
+        /** Completes the file under its name; every plane must have been appended. */
+        void finish();
+
+        /** Without {@link #finish}: nothing is left under the target's name. */
+        @Override
+        void close();
+    }
+
+    /**
+     * {@link #write} slab by slab: MRC is written as the planes come; OME-Zarr (whose pyramid needs the whole
+     * volume) gathers them and writes at {@link Output#finish}.
+     */
+    static Output output(Path target, int[] shape, ElementType type, Geometry geometry, String command,
+            boolean float16) {
+        if (!OmeZarr.isZarr(target)) {
+            MrcWriter.Stream mrc = MrcWriter.stream(target, shape, type, float16, geometry, command);
+            return new Output() {
+                @Override
+                public void append(NdData planes) {
+                    mrc.append(planes);
+                }
+
+                @Override
+                public void finish() {
+                    mrc.finish();
+                }
+
+                @Override
+                public void close() {
+                    mrc.close();
+                }
+            };
+        }
+        int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
+        Object whole = type == ElementType.FLOAT32 ? new float[n] : type == ElementType.UINT8 ? new byte[n] : null;
+        if (whole == null) {
+            throw new IllegalArgumentException("no streamed OME-Zarr output of " + type.numpyName());
+        }
+        return new Output() {
+            private int filled;
+
+            @Override
+            public void append(NdData planes) {
+                System.arraycopy(planes.data(), 0, whole, filled, planes.size());
+                filled += planes.size();
+            }
+
+            @Override
+            public void finish() {
+                write(target, new NdData(type, shape.clone(), whole), geometry, command, float16);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** The tomogram's size {@code (z, y, x)} from its header or metadata alone (MRC or OME-Zarr). */
@@ -58,19 +154,28 @@ final class Tomograms {
     }
 
     static void refuseConstant(Path file, float[] x) {
+        refuseNaN(file, x);
         float first = x.length == 0 ? 0 : x[0];
-        boolean constant = true;
+        for (float f : x) {
+            if (f != first) {
+                return;
+            }
+        }
+        throw noContrast(file, first);
+    }
+
+    private static void refuseNaN(Path file, float[] x) {
         for (float f : x) {
             if (Float.isNaN(f)) {
                 throw new CryosiamUserException(file + ": the tomogram has voxels that are not a number (NaN), "
                         + "which would make the whole output NaN; repair or replace the file.");
             }
-            constant &= f == first;
         }
-        if (constant) {
-            throw new CryosiamUserException(file + ": every voxel of the tomogram has the value " + first
-                    + ", so there is no contrast to work on; check that it is the "
-                    + "right file and that its reconstruction succeeded.");
-        }
+    }
+
+    private static CryosiamUserException noContrast(Path file, float value) {
+        return new CryosiamUserException(file + ": every voxel of the tomogram has the value " + value
+                + ", so there is no contrast to work on; check that it is the "
+                + "right file and that its reconstruction succeeded.");
     }
 }

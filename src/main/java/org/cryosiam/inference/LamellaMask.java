@@ -57,6 +57,18 @@ public final class LamellaMask {
         return out;
     }
 
+    /** Multiplies a slab of a map, planes from voxel {@code maskOffset} of the volume on, by the mask in place. */
+    public static void apply(float[] slab, byte[] mask, long maskOffset) {
+        if (maskOffset < 0 || maskOffset + slab.length > mask.length) {
+            throw new IllegalArgumentException("slab of " + slab.length + " voxels from " + maskOffset + ", mask of "
+                    + mask.length);
+        }
+        int o = (int) maskOffset;
+        for (int i = 0; i < slab.length; i++) {
+            slab[i] *= mask[o + i];
+        }
+    }
+
     /** Multiplies a map by the mask in place. */
     public static void apply(float[] map, byte[] mask) {
         if (map.length != mask.length) {

@@ -229,8 +229,8 @@ public final class SlidingWindow {
     }
 
     /** Progress on stderr for one volume, sized to its patch count. */
-    public static Progress progress(String what, Volume volume, int[] patchSize) {
-        return Progress.start(what, new GridTiler(volume.shape(), patchSize).patchCount());
+    public static Progress progress(String what, int[] shape, int[] patchSize) {
+        return Progress.start(what, new GridTiler(shape, patchSize).patchCount());
     }
 
     private static float[] await(Future<float[]> future) {

@@ -1,0 +1,82 @@
+package org.cryosiam.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.cryosiam.CryosiamUserException;
+
+/**
+ * Float32 values parked on disk while a volume is streamed, for a step that needs the whole of it before it can
+ * write (e.g. scaling by the volume's minimum and maximum). The file has a hidden temporary name next to
+ * {@code near}'s, so a killed run's scratch is cleaned up like its other temporary files; {@link #close} deletes it.
+ */
+public final class ScratchFile implements AutoCloseable {
+    private final Path file;
+    private final FileChannel ch;
+    private long size;
+
+    public ScratchFile(Path near) {
+        this.file = AtomicFile.temporary(near.resolveSibling(near.getFileName() + ".scratch"));
+        try {
+            this.ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Appends {@code values[0, length)}. */
+    public void append(float[] values, int length) {
+        ByteBuffer b = ByteBuffer.allocate(4 * length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values, 0, length);
+        try {
+            long at = 4 * size;
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        size += length;
+    }
+
+    /** Reads {@code dst.length} values from value {@code offset} on. */
+    public void read(long offset, float[] dst) {
+        if (offset < 0 || offset + dst.length > size) {
+            throw new IndexOutOfBoundsException("values " + offset + ".." + (offset + dst.length) + " of " + size);
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 * dst.length).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            long at = 4 * offset;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, at + b.position());
+                if (n < 0) {
+                    throw new IOException("unexpected end of file");
+                }
+            }
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        b.flip();
+        b.asFloatBuffer().get(dst);
+    }
+
+    private CryosiamUserException failed(IOException e) {
+        return new CryosiamUserException(file + ": cannot use the scratch file (" + e.getMessage() + ").", e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            ch.close();
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // hidden and removed with the stale temporary files of the folder
+        }
+    }
+}
