@@ -70,6 +70,19 @@ public final class Main {
         GlobalOptions.device = device;
     }
 
+    @Option(names = "--max_memory", scope = ScopeType.INHERIT, paramLabel = "SIZE",
+            description = "Memory a dense prediction may use, e.g. 4G or 1500M (default: the machine's, or the "
+                    + "container's or Slurm job's limit). The batch is lowered to fit; a tomogram that cannot fit "
+                    + "even one patch at a time is refused before any work. Give the Java heap its share with "
+                    + "JAVA_OPTS=-Xmx...")
+    void setMaxMemory(String size) {
+        try {
+            GlobalOptions.maxMemory = org.cryosiam.inference.MemoryPlan.parseSize(size);
+        } catch (CryosiamUserException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max_memory: " + e.getMessage());
+        }
+    }
+
     @Option(names = "--precision", scope = ScopeType.INHERIT, paramLabel = "TYPE",
             description = {"Number type of the networks: fp32 (default, the reference's) or bf16 (needs a CPU with "
                     + "AVX-512-BF16 or AMX, or a GPU); about 3x less CPU time than fp32 on an AMX CPU. On the "
@@ -138,6 +151,8 @@ public final class Main {
         /** null: a GPU when libtorch sees one, else the CPU. */
         public static volatile String device;
         public static volatile org.cryosiam.nn.Precision precision = org.cryosiam.nn.Precision.FP32;
+        /** null: the machine's memory. */
+        public static volatile Long maxMemory;
 
         private GlobalOptions() {
         }
@@ -147,6 +162,7 @@ public final class Main {
             debug = false;
             device = null;
             precision = org.cryosiam.nn.Precision.FP32;
+            maxMemory = null;
         }
     }
 

@@ -70,11 +70,11 @@ public final class DenoisePredictCommand extends ConfigCommand {
                             denoised.append(slab);
                         };
                         Progress progress = SlidingWindow.progress(name, shape, model.patchSize);
+                        int batch = model.batchFor(predictor, shape, 1, 0);
                         if (scale) {
-                            predictScaled(tomogram, model, predictor, progress, mrc, write);
+                            predictScaled(tomogram, model.patchSize, batch, predictor, progress, mrc, write);
                         } else {
-                            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null, progress,
-                                    write);
+                            SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null, progress, write);
                         }
                         if (raw != null) {
                             raw.finish();
@@ -92,20 +92,19 @@ public final class DenoisePredictCommand extends ConfigCommand {
      * {@code scale_prediction}: {@code (x - min) / (max - min)} over the whole volume, in float32 as the reference's
      * numpy does. The raw maps wait in a scratch file until the minimum and maximum are known.
      */
-    private static void predictScaled(PlaneReader tomogram, DenseModel model, NetworkPredictor predictor,
+    private static void predictScaled(PlaneReader tomogram, int[] patchSize, int batch, NetworkPredictor predictor,
             Progress progress, Path near, SlidingWindow.SlabSink write) {
         int[] shape = tomogram.shape();
         int plane = shape[1] * shape[2];
         float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         try (ScratchFile scratch = new ScratchFile(near)) {
-            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null, progress,
-                    (z0, z1, maps) -> {
-                        for (float v : maps[0]) {
-                            range[0] = Math.min(range[0], v);
-                            range[1] = Math.max(range[1], v);
-                        }
-                        scratch.append(maps[0], maps[0].length);
-                    });
+            SlidingWindow.run(tomogram, patchSize, batch, predictor, null, progress, (z0, z1, maps) -> {
+                for (float v : maps[0]) {
+                    range[0] = Math.min(range[0], v);
+                    range[1] = Math.max(range[1], v);
+                }
+                scratch.append(maps[0], maps[0].length);
+            });
             float min = range[0];
             float span = range[1] - range[0];
             float[][] one = {new float[plane]};

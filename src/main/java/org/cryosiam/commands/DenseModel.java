@@ -9,7 +9,10 @@ import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
+import org.cryosiam.inference.MemoryPlan;
+import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.io.MachineMemory;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
@@ -81,6 +84,23 @@ final class DenseModel implements AutoCloseable {
                 + Devices.name(device) + ", " + net.precision().description() + ", patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
                 + ", batch " + batch);
         return new DenseModel(net, ckpt, patch, batch, intensity);
+    }
+
+    /**
+     * The batch for streaming a tomogram of {@code shape} within {@code --max_memory} (default: the machine's memory);
+     * said in the log when a budget was given or the batch had to be lowered.
+     *
+     * @param keptChannels channels the sliding window stitches
+     * @param keptBytes    maps the command keeps whole for its post-processing
+     */
+    int batchFor(NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
+        Long given = Main.GlobalOptions.maxMemory;
+        long budget = given != null ? given : MachineMemory.limit();
+        MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, budget);
+        if (given != null || plan.batchSize() < batchSize) {
+            CommandLog.info(plan.describe(budget, batchSize));
+        }
+        return plan.batchSize();
     }
 
     /**

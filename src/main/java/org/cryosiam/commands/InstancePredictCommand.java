@@ -134,7 +134,12 @@ public final class InstancePredictCommand extends ConfigCommand {
                         float[] dist = new float[n];
                         float[] bd = multicutBias.isPresent() ? new float[n] : null;
                         float[][] kept = {fg, dist, bd};
-                        SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                        long keptBytes = 0;
+                        for (float[] k : kept) {
+                            keptBytes += k == null ? 0 : 4L * n;
+                        }
+                        int batch = model.batchFor(predictor, shape, 3, keptBytes);
+                        SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                                 SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
                                     long at = (long) z0 * shape[1] * shape[2];
                                     for (int k = 0; k < 3; k++) {

@@ -88,7 +88,9 @@ public final class SemanticPredictCommand extends ConfigCommand {
                         try (Outputs out = new Outputs(outFolder, stem, ext, layout, shape, geometry, internal,
                                 asMrc, float16, post || copick, commandName())) {
                             float[] probs0 = post ? new float[Math.toIntExact(out.voxels)] : null;
-                            SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
+                            long kept = (out.wholeLabels == null ? 0 : out.voxels) + (post ? 4 * out.voxels : 0);
+                            int batch = model.batchFor(predictor, shape, layout.channels, kept);
+                            SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                                     SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
                                         long at = (long) z0 * out.plane;
                                         if (mask != null) {

@@ -77,8 +77,26 @@ public final class NetworkPredictor implements PatchPredictor, AutoCloseable {
      * 64³: 2.5 GB instead of 4.3 GB at batch 2, within 3 % of the CPU time). GPUs take the batch as configured.
      */
     int samplesPerPass(int batch, int[] patchSize) {
+        return oneSampleAtATime(patchSize) ? 1 : batch;
+    }
+
+    /** Whether the samples of a batch of such patches go through the network one at a time. */
+    public boolean oneSampleAtATime(int[] patchSize) {
         boolean cpu = "cpu".equals(network.device().getDeviceType());
-        return cpu && network.sampleActivationBytes(patchSize) >= oneAtATimeBytes ? 1 : batch;
+        return cpu && network.sampleActivationBytes(patchSize) >= oneAtATimeBytes;
+    }
+
+    /**
+     * The memory plan for streaming a tomogram of {@code shape} through this predictor (see {@link MemoryPlan}).
+     *
+     * @param keptChannels channels stitched into slabs
+     * @param keptBytes    maps the caller keeps whole
+     */
+    public MemoryPlan plan(int[] shape, int[] patchSize, int configuredBatch, int keptChannels, long keptBytes,
+            long budget) {
+        MemoryPlan.Workload w = new MemoryPlan.Workload(shape, patchSize, channels, keptChannels, keptBytes,
+                network.weightBytes(), network.sampleActivationBytes(patchSize), !oneSampleAtATime(patchSize));
+        return MemoryPlan.choose(w, configuredBatch, budget, Runtime.getRuntime().maxMemory());
     }
 
     private float[] run(float[] input, int batch, int[] patchSize) {

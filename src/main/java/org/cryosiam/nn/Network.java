@@ -180,6 +180,19 @@ public final class Network implements AutoCloseable {
         return voxels * e.featureChannels(0) * Float.BYTES;
     }
 
+    /** Bytes of the weights and buffers as float32: the memory the network holds however it is run. */
+    public long weightBytes() {
+        long n = 0;
+        for (Module.Entry e : root.stateEntries()) {
+            long size = 1;
+            for (long d : e.param().shape()) {
+                size *= d;
+            }
+            n += size;
+        }
+        return n * Float.BYTES;
+    }
+
     /** {@link #forward(NDArray, NDManager)} with the outputs attached to the input's manager. */
     public Map<String, NDArray> forward(NDArray input) {
         return forward(input, input.getManager());
