@@ -42,14 +42,14 @@ public final class DenoisePredictCommand extends ConfigCommand {
         if (files.isEmpty()) {
             return;
         }
-        try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
+        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             forEachInput(files, name -> {
                 Geometry geometry = Tomograms.geometry(dataFolder.resolve(name));
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.denoise(tomogram, model.intensity);
                 Volume denoised = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                        SlidingWindow.progress(name, tomogram, model.patchSize))[0];
+                        SlidingWindow.progress(ctx.progress(), name, tomogram, model.patchSize))[0];
                 if (scale) {
                     scaleToUnitRange(denoised.data());
                 }
@@ -58,12 +58,12 @@ public final class DenoisePredictCommand extends ConfigCommand {
                     Path h5 = outFolder.resolve(stem + "_preds.h5");
                     Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()),
                             new Hdf5.Options(geometry, float16));
-                    CommandLog.info("wrote " + h5);
+                    log.info("wrote " + h5);
                 }
                 Path mrc = outFolder.resolve(stem + ext);
                 Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), geometry, commandName(),
                         float16);
-                CommandLog.info("wrote " + mrc);
+                log.info("wrote " + mrc);
             });
         }
     }

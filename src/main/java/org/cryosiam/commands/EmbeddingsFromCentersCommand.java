@@ -15,6 +15,7 @@ import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
 
@@ -47,12 +48,12 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                 throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
                         + centersFile + " are measured from its centre and pixel size.");
             }
-            return ParticleGrids.grid(tomogram, pixelSize);
-        });
+            return ParticleGrids.grid(tomogram, pixelSize, log);
+        }, log);
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
-        try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_from_centers_predict")) {
+        try (EmbeddingModel model = EmbeddingModel.load(ctx, cfg, "simsiam_embeddings_from_centers_predict")) {
             List<String> todo = unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
                     InputFiles.stem(name, ext)));
             forEachInput(todo, name -> {
@@ -64,7 +65,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     }
                 }
                 if (mine.isEmpty()) {
-                    CommandLog.info("no coordinates for " + name + " in " + centersFile);
+                    log.info("no coordinates for " + name + " in " + centersFile);
                     return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -85,7 +86,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
      * RELION 5 centres (centred Å) are converted to voxels on the grid {@code grids} gives for a tomogram name.
      */
-    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids) {
+    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log) {
         boolean star = file.toString().endsWith(".star");
         Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
@@ -116,7 +117,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         } else {
             Csv.write(out, t);
         }
-        CommandLog.info("wrote " + out);
+        log.info("wrote " + out);
         return star ? t.renamed(names) : t;
     }
 
@@ -132,7 +133,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         return l;
     }
 
-    private static void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
+    private void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
             String stem, Config cfg) {
         int n = rows.rowCount();
         long[] labels = rows.longs("label");
@@ -156,6 +157,6 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         }
         Table csv = b.build();
         EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
-                csv.renamed(RegionTables.STAR_NAMES), cfg);
+                csv.renamed(RegionTables.STAR_NAMES), cfg, log);
     }
 }

@@ -62,7 +62,7 @@ public final class InstanceFilterCommand extends ConfigCommand {
             int before = distinct(instances), after = distinct(kept);
             Path out = outFolder.resolve(stem + "_instance_preds.h5");
             Hdf5.write(out, "instances", like(kept, inst, shape), Hdf5.Options.from(instFile));
-            CommandLog.info(String.format("%s: kept %d of %d instances; wrote %s", name, after, before, out));
+            log.info(String.format("%s: kept %d of %d instances; wrote %s", name, after, before, out));
         }
     }
 

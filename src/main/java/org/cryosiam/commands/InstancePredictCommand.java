@@ -115,7 +115,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         }
                         boundaries = bd.toFloatArray();
                     }
-                    CommandLog.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
+                    log.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
                 } else {
                     DenseModel model = network.model();
                     NetworkPredictor predictor = network.predictor();
@@ -125,7 +125,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                     shape = tomogram.shape();
                     Preprocessing.standard(tomogram, model.intensity);
                     Volume[] out = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                            SlidingWindow.progress(name, tomogram, model.patchSize));
+                            SlidingWindow.progress(ctx.progress(), name, tomogram, model.patchSize));
                     boundaries = out[2].data();
                     foreground = out[0].data();
                     distances = out[1].data();
@@ -141,7 +141,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         ds.put("distances", NdData.float32(distances, shape));
                         ds.put("boundaries", NdData.float32(boundaries, shape));
                         Hdf5.write(raw, ds, new Hdf5.Options(geometry, float16));
-                        CommandLog.info("wrote " + raw);
+                        log.info("wrote " + raw);
                     }
                 }
                 if (!semanticFolder.isEmpty()) {
@@ -155,17 +155,17 @@ public final class InstancePredictCommand extends ConfigCommand {
                     long t1 = System.nanoTime();
                     instances = InstancePostprocessing.multicutMerge(instances, boundaries, shape[0], shape[1],
                             shape[2], multicutBias.getAsDouble());
-                    CommandLog.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
+                    log.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
                 }
                 List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
-                CommandLog.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
+                log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                         (System.nanoTime() - t0) / 1e9));
                 Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
                 Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived);
-                CommandLog.info("wrote " + h5);
+                log.info("wrote " + h5);
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
                 Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);
-                CommandLog.info("wrote " + csv);
+                log.info("wrote " + csv);
             });
         }
     }
@@ -179,7 +179,7 @@ public final class InstancePredictCommand extends ConfigCommand {
      * The network, built when the first tomogram without reusable raw maps needs it: a rerun with new
      * post-processing parameters builds none.
      */
-    private static final class LazyNetwork implements AutoCloseable {
+    private final class LazyNetwork implements AutoCloseable {
         private final Config cfg;
         private DenseModel model;
         private NetworkPredictor predictor;
@@ -190,7 +190,7 @@ public final class InstancePredictCommand extends ConfigCommand {
 
         DenseModel model() {
             if (model == null) {
-                model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
+                model = DenseModel.load(ctx, cfg, ModelKind.INSTANCE, "instance_predict");
                 predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
             }
             return model;

@@ -80,7 +80,7 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
             }
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
             MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName());
-            CommandLog.info("wrote " + target);
+            log.info("wrote " + target);
         }
     }
 }

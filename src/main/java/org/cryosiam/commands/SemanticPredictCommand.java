@@ -65,10 +65,10 @@ public final class SemanticPredictCommand extends ConfigCommand {
             }
         }
 
-        try (DenseModel model = DenseModel.load(cfg, ModelKind.SEMANTIC, "semantic_predict")) {
+        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.SEMANTIC, "semantic_predict")) {
             int classes = classes(model);
             if (cfg.get("parameters.network.out_channels") instanceof Number n) {
-                ModelChecks.warnClasses(cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
+                ModelChecks.warnClasses(log, cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
                         "the model's number is used");
             }
             boolean hasDistance = model.network.outputNames().contains("distance");
@@ -82,7 +82,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     int[] shape = tomogram.shape();
                     Preprocessing.standard(tomogram, model.intensity);
                     Volume[] maps = SlidingWindow.run(tomogram, model.patchSize, model.batchSize, predictor, null,
-                            SlidingWindow.progress(name, tomogram, model.patchSize));
+                            SlidingWindow.progress(ctx.progress(), name, tomogram, model.patchSize));
                     tomogram = null; // the preprocessed input is no longer needed
                     String stem = InputFiles.stem(name, ext);
                     if (maskFolder != null) {
@@ -105,7 +105,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     }
                     write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
                             float16);
-                    Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
+                    Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
                 });
             }
         }
@@ -220,7 +220,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
             target = outFolder.resolve(stem + "_preds.h5");
             Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry));
         }
-        CommandLog.info("wrote " + target);
+        log.info("wrote " + target);
     }
 
     /** Channels {@code first .. first+count-1} as one {@code (C, Z, Y, X)} float32 array; frees the maps. */

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
@@ -91,14 +90,14 @@ public final class SemanticTrainCommand extends ConfigCommand {
         }
         List<Sample> train = samples(cfg, patches, split.get("train_files"), ext, min, max, classes);
         List<Sample> val = samples(cfg, patches, split.get("val_files"), ext, min, max, classes);
-        CommandLog.info(train.size() + " training and " + val.size() + " validation patches");
+        log.info(train.size() + " training and " + val.size() + " validation patches");
         Trainer.Settings settings = settings(cfg, classes, seed);
 
-        Device device = Devices.chosen(Main.GlobalOptions.device);
-        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model"); // a path or a zoo name
+        Device device = Devices.chosen(ctx.device());
+        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model", ctx.record()); // a path or a zoo name
         Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
         ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
-                Devices.name(device));
+                Devices.name(device), ctx.record());
         Map<String, Object> hp = TaskModel.hyperParameters(cfg.asMap(), TaskModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();
@@ -107,21 +106,21 @@ public final class SemanticTrainCommand extends ConfigCommand {
             Checkpoint c = Checkpoint.load(last);
             sd = c.stateDict();
             resume = resume(c);
-            CommandLog.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
+            log.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
                     + resume.globalStep());
         } else {
             sd = TaskModel.initialStateDict(pretrained, cfg.asMap(), seed);
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
-            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
-                    Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
+            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(log::info,
+                    ctx.quiet() || System.console() == null ? null : System.err);
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
             t.run(train, val, resume);
         }
-        CommandLog.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
+        log.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
                 + logDir.resolve("loss_curves.png"));
     }
 

@@ -73,7 +73,7 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
             float[] dist = d.toFloatArray();
             List<int[]> starts = TrainingData.patchStarts(size, patch, overlap);
             if (starts.isEmpty()) {
-                CommandLog.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
+                log.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
                         + ps + ", so it gives no patches.");
                 smallest = smallest != null ? smallest : stem + " is " + java.util.Arrays.toString(size);
             } else {
@@ -106,7 +106,7 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                 written++;
             }
             total += written;
-            CommandLog.info(stem + ": " + Words.count(written, "patch"));
+            log.info(stem + ": " + Words.count(written, "patch"));
         }
         if (total == 0) {
             throw new CryosiamUserException(cfg.source() + ": no patches written, because "
@@ -115,6 +115,6 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                     : "every tomogram is smaller than parameters.data.patch_size " + ps + " (" + smallest
                     + "); set a patch size no larger than the tomograms") + ".");
         }
-        CommandLog.info("wrote " + Words.count(total, "patch") + " to " + patches);
+        log.info("wrote " + Words.count(total, "patch") + " to " + patches);
     }
 }

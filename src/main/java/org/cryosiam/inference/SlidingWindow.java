@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cryosiam.log.Progress;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -88,9 +89,9 @@ public final class SlidingWindow {
         return out;
     }
 
-    /** Progress on stderr for one volume, sized to its patch count. */
-    public static Progress progress(String what, Volume volume, int[] patchSize) {
-        return Progress.start(what, new GridTiler(volume.shape(), patchSize).patchCount());
+    /** Progress of the run's kind ({@code progress}) for one volume, sized to its patch count. */
+    public static Progress progress(Progress.Factory progress, String what, Volume volume, int[] patchSize) {
+        return progress.items(what, new GridTiler(volume.shape(), patchSize).patchCount());
     }
 
     /** The input of the batch whose first patch is {@code first}: {@code [count, 1, Pz, Py, Px]}. */

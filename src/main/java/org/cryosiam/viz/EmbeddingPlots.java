@@ -6,6 +6,7 @@ import java.util.List;
 import org.cryosiam.cluster.Metric;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 
 /** The clustering commands' {@code visualization: true} plot: a 2-D UMAP of the embeddings coloured by cluster. */
 public final class EmbeddingPlots {
@@ -17,8 +18,9 @@ public final class EmbeddingPlots {
      * {@code <base>_umap_data.csv} with the reference's columns {@code class, x, y, labels}.
      *
      * @param names per point, {@code <stem><ext>_<label>}
+     * @param log   where the files written are reported
      */
-    public static void clusters(double[][] x, int[] clusters, List<String> names, Path html, long seed) {
+    public static void clusters(double[][] x, int[] clusters, List<String> names, Path html, long seed, Log log) {
         double[][] y = new Umap(10, 0.0, Metric.EUCLIDEAN, seed).fit(x, 2);
         int n = x.length;
         String[] cls = new String[n];
@@ -44,6 +46,6 @@ public final class EmbeddingPlots {
         plot.writePng(html.resolveSibling(base + ".png"));
         Csv.write(html.resolveSibling(base + "_umap_data.csv"), Table.builder().strings("class", cls)
                 .doubles("x", px).doubles("y", py).strings("labels", labels).build());
-        org.cryosiam.commands.CommandLog.info("wrote " + html + " (and .png, _umap_data.csv)");
+        log.info("wrote " + html + " (and .png, _umap_data.csv)");
     }
 }

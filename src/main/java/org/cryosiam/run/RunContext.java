@@ -1,0 +1,153 @@
+package org.cryosiam.run;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+
+import org.cryosiam.log.Log;
+import org.cryosiam.log.Progress;
+import org.cryosiam.nn.FlopCounter;
+import org.cryosiam.nn.Precision;
+import org.cryosiam.zoo.RunRecord;
+
+/**
+ * Everything one run of a command shares, built once per CLI invocation from the global options ({@code --quiet},
+ * {@code --debug}, {@code --device}, {@code --precision}) and the command's output and error writers, then passed
+ * down to what needs it: the log, the progress displays, the device and number type of the networks, the run record
+ * of a config-driven command, and a way to run other commands in this process. Immutable: a part of a run that needs
+ * something else (a run record, another precision) makes a copy with {@code with…}.
+ */
+public final class RunContext {
+    /** Runs a command line in this process and returns its exit code (the demo runs its steps so). */
+    @FunctionalInterface
+    public interface Cli {
+        int run(String... args);
+    }
+
+    /** A command that takes the run's context before it runs. */
+    public interface Receiver {
+        void use(RunContext context);
+    }
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean quiet;
+    private final boolean debug;
+    private final String device;
+    private final Precision precision;
+    private final RunRecord record;
+    private final FlopCounter flops;
+    private final Cli cli;
+    private final Log log;
+    private final Progress.Factory progress;
+
+    private RunContext(PrintWriter out, PrintWriter err, boolean quiet, boolean debug, String device,
+                       Precision precision, RunRecord record, FlopCounter flops, Cli cli, Progress.Factory progress) {
+        this.out = out;
+        this.err = err;
+        this.quiet = quiet;
+        this.debug = debug;
+        this.device = device;
+        this.precision = precision;
+        this.record = record;
+        this.flops = flops;
+        this.cli = cli;
+        this.log = new Log(err, quiet);
+        this.progress = progress != null ? progress : Progress.Factory.of(quiet, err);
+    }
+
+    /**
+     * The context of one invocation.
+     *
+     * @param device    {@code cpu}, {@code cuda:N}, or null: a GPU when libtorch sees one, else the CPU
+     * @param precision null: float32
+     * @param cli       how the run's commands run other commands in this process (null: they cannot)
+     */
+    public static RunContext of(PrintWriter out, PrintWriter err, boolean quiet, boolean debug, String device,
+                                Precision precision, Cli cli) {
+        return new RunContext(out, err, quiet, debug, device, precision == null ? Precision.FP32 : precision, null,
+                null, cli, null);
+    }
+
+    /** A context for library callers and tests: the given writers, default options. */
+    public static RunContext of(PrintWriter out, PrintWriter err) {
+        return of(out, err, false, false, null, Precision.FP32, null);
+    }
+
+    /** A context that prints nothing, with default options. */
+    public static RunContext silent() {
+        PrintWriter none = new PrintWriter(Writer.nullWriter());
+        return of(none, none, true, false, null, Precision.FP32, null);
+    }
+
+    /** Where a command's results go (standard output unless redirected). */
+    public PrintWriter out() {
+        return out;
+    }
+
+    /** Where the log, warnings, errors and progress go (standard error unless redirected). */
+    public PrintWriter err() {
+        return err;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    /** {@code --quiet}: print only errors. */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** {@code --debug}: stack traces of errors. */
+    public boolean debug() {
+        return debug;
+    }
+
+    /** {@code --device}, or null: a GPU when libtorch sees one, else the CPU. */
+    public String device() {
+        return device;
+    }
+
+    /** {@code --precision} of the networks. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The open run record of a config-driven command, or null. */
+    public RunRecord record() {
+        return record;
+    }
+
+    /** Where the networks of the run count their FLOPs (the benchmark), or null. */
+    public FlopCounter flops() {
+        return flops;
+    }
+
+    public Progress.Factory progress() {
+        return progress;
+    }
+
+    /** Runs another command line in this process (with its own options; output to the same streams). */
+    public Cli cli() {
+        if (cli == null) {
+            throw new IllegalStateException("this run cannot start other commands");
+        }
+        return cli;
+    }
+
+    public RunContext withRecord(RunRecord r) {
+        return new RunContext(out, err, quiet, debug, device, precision, r, flops, cli, progress);
+    }
+
+    public RunContext withPrecision(Precision p) {
+        return new RunContext(out, err, quiet, debug, device, p, record, flops, cli, progress);
+    }
+
+    public RunContext withFlops(FlopCounter counter) {
+        return new RunContext(out, err, quiet, debug, device, precision, record, counter, cli, progress);
+    }
+
+    public RunContext withProgress(Progress.Factory factory) {
+        return new RunContext(out, err, quiet, debug, device, precision, record, flops, cli, factory);
+    }
+}
