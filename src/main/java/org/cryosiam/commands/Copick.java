@@ -12,6 +12,7 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.copick.CopickProject;
 import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.log.Log;
@@ -114,7 +115,7 @@ final class Copick {
      * (an empty list where none were found).
      */
     static void writePicks(Log log, Config cfg, int label, List<Path> predictions, String[] tomo, double[] cz,
-                           double[] cy, double[] cx) {
+                           double[] cy, double[] cx, OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {
             return;
@@ -142,19 +143,21 @@ final class Copick {
             }
             Path file = c.project.picksFile(run, c.user, c.session, object.name());
             CopickProject.writePicks(file, CopickProject.picks(object.name(), c.user, c.session, run,
-                    c.voxelSpacing, points));
+                    c.voxelSpacing, points), outputs);
             log.info("wrote " + file + " (" + Words.count(points.size(), "particle") + ")");
         }
     }
 
     /** Writes a label map as the run's multilabel segmentation (OME-Zarr, downsampled by mode). */
-    static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize) {
+    static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize,
+                                  OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {
             return;
         }
         Path target = c.project.segmentation(run, c.voxelSpacing, c.user, c.session, c.segmentationName, true);
-        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""));
+        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""),
+                outputs);
         log.info("wrote " + target);
     }
 }

@@ -57,12 +57,12 @@ public final class DenoisePredictCommand extends ConfigCommand {
                 if (saveRaw) {
                     Path h5 = outFolder.resolve(stem + "_preds.h5");
                     Hdf5.write(h5, "preds", NdData.float32(denoised.data(), 1, denoised.nz(), denoised.ny(), denoised.nx()),
-                            new Hdf5.Options(geometry, float16));
+                            new Hdf5.Options(geometry, float16), ctx.outputs());
                     log.info("wrote " + h5);
                 }
                 Path mrc = outFolder.resolve(stem + ext);
                 Tomograms.write(mrc, NdData.float32(denoised.data(), denoised.shape()), geometry, commandName(),
-                        float16);
+                        float16, ctx.outputs());
                 log.info("wrote " + mrc);
             });
         }

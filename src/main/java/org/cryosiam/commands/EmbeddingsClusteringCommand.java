@@ -116,14 +116,14 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             Map<String, NdData> ds = new LinkedHashMap<>();
             ds.put("embeddings", NdData.float64(flat, x.length, dim));
             ds.put("number_of_samples", NdData.int64(counts, counts.length));
-            Hdf5.write(all, ds);
+            Hdf5.write(all, ds, ctx.outputs());
             log.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
         Map<String, NdData> ds = new LinkedHashMap<>();
         ds.put("clusters", NdData.int32(clusters, clusters.length));
         ds.putAll(extra);
         Path out = folder.resolve(method() + "_clusters.h5");
-        Hdf5.write(out, ds);
+        Hdf5.write(out, ds, ctx.outputs());
         log.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
 
         int start = 0;
@@ -133,12 +133,13 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             int n = (int) counts[f];
             int[] mine = java.util.Arrays.copyOfRange(clusters, start, start + n);
             start += n;
-            Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n));
+            Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n),
+                    ctx.outputs());
             Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
             String base = stem + "_instance_regions_" + method() + "_clustered";
-            Csv.write(folder.resolve(base + ".csv"), clustered);
+            Csv.write(folder.resolve(base + ".csv"), clustered, ctx.outputs());
             ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
-                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem);
+                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem, ctx.outputs());
             for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }
@@ -147,7 +148,8 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
         if (section.bool("visualization", false)) {
             int limit = Math.min(20000, x.length);
             EmbeddingPlots.clusters(java.util.Arrays.copyOf(x, limit), java.util.Arrays.copyOf(clusters, limit),
-                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, log);
+                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, log,
+                    ctx.outputs());
         }
     }
 

@@ -12,6 +12,7 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
@@ -49,7 +50,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                         + centersFile + " are measured from its centre and pixel size.");
             }
             return ParticleGrids.grid(tomogram, pixelSize, log);
-        }, log);
+        }, log, ctx.outputs());
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
@@ -86,7 +87,8 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
      * RELION 5 centres (centred Å) are converted to voxels on the grid {@code grids} gives for a tomogram name.
      */
-    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log) {
+    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
+                             OutputSink outputs) {
         boolean star = file.toString().endsWith(".star");
         Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
@@ -113,9 +115,9 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         t = RegionTables.withFirstColumn(t, label, oneToN(t.rowCount()));
         Path out = outFolder.resolve(star ? "centers_with_labels.star" : "centers_with_labels.csv");
         if (star) {
-            StarFile.write(out, t);
+            StarFile.write(out, t, outputs);
         } else {
-            Csv.write(out, t);
+            Csv.write(out, t, outputs);
         }
         log.info("wrote " + out);
         return star ? t.renamed(names) : t;
@@ -157,6 +159,6 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         }
         Table csv = b.build();
         EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
-                csv.renamed(RegionTables.STAR_NAMES), cfg, log);
+                csv.renamed(RegionTables.STAR_NAMES), cfg, log, ctx.outputs());
     }
 }

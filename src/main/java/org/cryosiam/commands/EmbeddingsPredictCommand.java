@@ -170,6 +170,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         Table keptRegions = RegionTables.rows(regions, rows);
         Table csv = keptRegions.toBuilder().longs("hull_area", hullArea).build();
         Table star = keptRegions.renamed(RegionTables.STAR_NAMES);
-        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg, log);
+        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg, log,
+                ctx.outputs());
     }
 }

@@ -140,7 +140,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         ds.put("foreground", NdData.float32(foreground, shape));
                         ds.put("distances", NdData.float32(distances, shape));
                         ds.put("boundaries", NdData.float32(boundaries, shape));
-                        Hdf5.write(raw, ds, new Hdf5.Options(geometry, float16));
+                        Hdf5.write(raw, ds, new Hdf5.Options(geometry, float16), ctx.outputs());
                         log.info("wrote " + raw);
                     }
                 }
@@ -161,10 +161,10 @@ public final class InstancePredictCommand extends ConfigCommand {
                 log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                         (System.nanoTime() - t0) / 1e9));
                 Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
-                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived);
+                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived, ctx.outputs());
                 log.info("wrote " + h5);
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
-                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);
+                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV, ctx.outputs());
                 log.info("wrote " + csv);
             });
         }

@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
@@ -123,9 +124,9 @@ final class ParticleGrids {
      * relion5}, as RELION 5 blocks on the grids of its tomograms.
      */
     static void writeStar(Path file, Table t, Config cfg, Function<String, Relion5Particles.Grid> grids,
-                          String defaultName) {
+                          String defaultName, OutputSink outputs) {
         if (!relion5(cfg)) {
-            StarFile.write(file, t);
+            StarFile.write(file, t, outputs);
             return;
         }
         Table named = t;
@@ -134,7 +135,7 @@ final class ParticleGrids {
             java.util.Arrays.fill(names, defaultName);
             named = t.toBuilder().strings(NAME, names).build();
         }
-        StarFile.writeBlocks(file, Relion5Particles.fromPixels(named, NAME, grids, optics(cfg)));
+        StarFile.writeBlocks(file, Relion5Particles.fromPixels(named, NAME, grids, optics(cfg)), outputs);
     }
 
     private static final String NAME = "rlnMicrographName";

@@ -79,7 +79,7 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
                 f[i] = grown[i];
             }
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
-            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName());
+            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName(), ctx.outputs());
             log.info("wrote " + target);
         }
     }

@@ -71,7 +71,7 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
                             + "not a class label.");
                 }
                 removeSmall(values, s[0], s[1], s[2], sizes);
-                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s), Hdf5.Options.from(h5));
+                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s), Hdf5.Options.from(h5), ctx.outputs());
                 log.info("wrote " + h5);
                 continue;
             }
@@ -92,7 +92,7 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (byte) values[i];
             }
-            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, commandName());
+            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, commandName(), ctx.outputs());
             log.info("wrote " + mrc);
         }
     }

@@ -105,7 +105,8 @@ public final class SemanticPredictCommand extends ConfigCommand {
                     }
                     write(outFolder, stem, ext, maps, layout, labels, shape, geometry, internal, asMrc,
                             float16);
-                    Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize());
+                    Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize(),
+                            ctx.outputs());
                 });
             }
         }
@@ -212,13 +213,13 @@ public final class SemanticPredictCommand extends ConfigCommand {
                 float[] dist = new float[layout.classes * labels.length]; // no distance head: zeros
                 data.put("distances", NdData.float32(dist, layout.classes, shape[0], shape[1], shape[2]));
             }
-            Hdf5.write(target, data, new Hdf5.Options(geometry, float16));
+            Hdf5.write(target, data, new Hdf5.Options(geometry, float16), ctx.outputs());
         } else if (asMrc) {
             target = outFolder.resolve(stem + ext);
-            Tomograms.write(target, NdData.uint8(labels, shape), geometry, commandName(), false);
+            Tomograms.write(target, NdData.uint8(labels, shape), geometry, commandName(), false, ctx.outputs());
         } else {
             target = outFolder.resolve(stem + "_preds.h5");
-            Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry));
+            Hdf5.write(target, "labels", NdData.uint8(labels, shape), Hdf5.Options.of(geometry), ctx.outputs());
         }
         log.info("wrote " + target);
     }

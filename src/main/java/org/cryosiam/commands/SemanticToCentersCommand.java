@@ -100,14 +100,14 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             Table csv = Table.builder().longs("label", label).longs("area", area).doubles("centroid-0", cz)
                     .doubles("centroid-1", cy).doubles("centroid-2", cx).strings("tomo", tomo).build();
             Path csvFile = folder.resolve("labels_" + k + ".csv");
-            Csv.write(csvFile, csv);
+            Csv.write(csvFile, csv, ctx.outputs());
             Table star = Table.builder().longs("rlnLabel", label).longs("rlnArea", area)
                     .doubles("rlnCoordinateZ", cz).doubles("rlnCoordinateY", cy).doubles("rlnCoordinateX", cx)
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
-            ParticleGrids.writeStar(starFile, star, cfg, grids::get, null);
+            ParticleGrids.writeStar(starFile, star, cfg, grids::get, null, ctx.outputs());
             log.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
-            Copick.writePicks(log, cfg, k, files, tomo, cz, cy, cx);
+            Copick.writePicks(log, cfg, k, files, tomo, cz, cy, cx, ctx.outputs());
         }
     }
 

@@ -17,6 +17,7 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
@@ -118,10 +119,33 @@ public final class SemanticTrainCommand extends ConfigCommand {
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
-            t.run(train, val, resume);
+            java.nio.file.attribute.FileTime trainingStart = java.nio.file.attribute.FileTime.from(
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            try {
+                t.run(train, val, resume);
+            } finally {
+                noteTrainerOutputs(logDir, trainingStart);
+            }
         }
         log.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
                 + logDir.resolve("loss_curves.png"));
+    }
+
+    /**
+     * Notes in the run record the files the Trainer writes each epoch ({@code metrics.csv}, {@code loss_curves.png}),
+     * those written since {@code since}: the Trainer writes them without the run's {@link OutputSink}.
+     */
+    private void noteTrainerOutputs(Path logDir, java.nio.file.attribute.FileTime since) {
+        for (String name : List.of("metrics.csv", "loss_curves.png")) {
+            Path f = logDir.resolve(name);
+            try {
+                if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(since) >= 0) {
+                    ctx.outputs().written(f);
+                }
+            } catch (IOException e) {
+                // gone or unreadable: not an output of this run to vouch for
+            }
+        }
     }
 
     /** The settings of {@code parameters} and {@code hyper_parameters}. */
@@ -249,7 +273,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
         out.put("train_files", train);
         out.put("val_files", val);
         String text = yaml.dump(out);
-        AtomicFile.write(f, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+        AtomicFile.write(f, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8), ctx.outputs());
         return out;
     }
 

@@ -97,12 +97,13 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                 String name = stem + "_z" + s[0] + "_y" + s[1] + "_x" + s[2];
                 Geometry grid = Geometry.of(img.voxelSize()); // the tomogram's voxel size; a patch has its own origin
                 MrcWriter.write(patches.resolve("image").resolve(name + ext),
-                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), grid, commandName());
+                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), grid, commandName(),
+                        ctx.outputs());
                 MrcWriter.write(patches.resolve("labels").resolve(name + ext), NdData.float32(lp, patch), grid,
-                        commandName());
+                        commandName(), ctx.outputs());
                 Hdf5.write(patches.resolve("distances").resolve(name + ".h5"), "data",
                         NdData.float32(TrainingData.crop(dist, classes, size, s, patch), classes, patch[0], patch[1],
-                                patch[2]), Hdf5.Options.of(grid));
+                                patch[2]), Hdf5.Options.of(grid), ctx.outputs());
                 written++;
             }
             total += written;

@@ -7,6 +7,7 @@ import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.zarr.Downsample;
 import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
@@ -45,15 +46,16 @@ final class Tomograms {
      * (integer types downsampled by mode, floats by mean; float32 kept), MRC otherwise (float16 on request, the
      * input's origin and a label naming {@code command}).
      */
-    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16) {
+    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16,
+                      OutputSink outputs) {
         if (OmeZarr.isZarr(target)) {
             String name = target.getFileName().toString();
             OmeZarr.write(target, data, geometry.voxelSize(), 0, Downsample.modeByDefault(data.type()),
-                    name.substring(0, name.length() - ".zarr".length()));
+                    name.substring(0, name.length() - ".zarr".length()), outputs);
         } else if (float16) {
-            MrcWriter.writeFloat16(target, data, geometry, command);
+            MrcWriter.writeFloat16(target, data, geometry, command, outputs);
         } else {
-            MrcWriter.write(target, data, geometry, command);
+            MrcWriter.write(target, data, geometry, command, outputs);
         }
     }
 

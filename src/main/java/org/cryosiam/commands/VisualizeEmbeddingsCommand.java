@@ -197,9 +197,9 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
             plot.colourByValue("log_area", table.doubles("log_area"));
         }
         Path html = outFolder.resolve(name + ".html");
-        plot.writeHtml(html);
-        plot.writePng(outFolder.resolve(name + ".png"));
-        Csv.write(outFolder.resolve(name + "_data.csv"), table);
+        plot.writeHtml(html, ctx.outputs());
+        plot.writePng(outFolder.resolve(name + ".png"), ctx.outputs());
+        Csv.write(outFolder.resolve(name + "_data.csv"), table, ctx.outputs());
         log.info("wrote " + html + " (and .png, _data.csv; " + n + " points)");
     }
 

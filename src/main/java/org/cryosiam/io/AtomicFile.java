@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,17 +33,16 @@ public final class AtomicFile {
     /** {@code .NAME.tmp-PID} (older builds) or {@code .NAME.tmp-PID@HOST}. */
     private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.tmp-([0-9]{1,18})(?:@(.*))?");
 
-    private static volatile Consumer<Path> observer;
-
     private AtomicFile() {
     }
 
-    /** Calls {@code o} with each file completed from now on (null: nobody); the run record notes outputs this way. */
-    public static void observe(Consumer<Path> o) {
-        observer = o;
+    /** Writes a file that no run notes (a log, a script, a cache entry). */
+    public static void write(Path target, Writer writer) {
+        write(target, writer, OutputSink.NONE);
     }
 
-    public static void write(Path target, Writer writer) {
+    /** Writes an output of a run, noted in {@code outputs} once complete. */
+    public static void write(Path target, Writer writer, OutputSink outputs) {
         Path tmp = temporary(target);
         try {
             writer.write(tmp);
@@ -53,7 +51,7 @@ public final class AtomicFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            completed(target);
+            outputs.written(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -68,9 +66,9 @@ public final class AtomicFile {
     /**
      * Writes a folder output (a Zarr store) the same way: {@code writer} fills a hidden temporary folder, which then
      * replaces {@code target}. An existing target is first renamed aside and deleted after the swap, so at no time
-     * does a half-written folder carry the target's name.
+     * does a half-written folder carry the target's name. Noted in {@code outputs} once complete.
      */
-    public static void writeDirectory(Path target, Writer writer) {
+    public static void writeDirectory(Path target, Writer writer, OutputSink outputs) {
         Path tmp = temporary(target);
         Path old = tmp.resolveSibling(tmp.getFileName() + "-old");
         try {
@@ -82,7 +80,7 @@ public final class AtomicFile {
                 Files.move(target, old);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            completed(target);
+            outputs.written(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -92,14 +90,6 @@ public final class AtomicFile {
             } catch (IOException ignored) {
                 // best effort, as for files
             }
-        }
-    }
-
-    /** Tells the observer (the run record) that {@code target} is complete. */
-    private static void completed(Path target) {
-        Consumer<Path> o = observer;
-        if (o != null) {
-            o.accept(target);
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
@@ -48,17 +47,7 @@ public final class Hdf5 {
     private static final long MAX_EXPANSION = 1100;
     private static final long EXPANSION_MARGIN = 1L << 20;
 
-    private static volatile Supplier<Map<String, String>> rootAttributes;
-
     private Hdf5() {
-    }
-
-    /**
-     * String attributes every file written from now on gets in its root group (null: none); the run record sets the
-     * product version and model name this way.
-     */
-    public static void rootAttributes(Supplier<Map<String, String>> attributes) {
-        rootAttributes = attributes;
     }
 
     /** Names of the datasets in the root group, sorted (as h5py lists them). */
@@ -96,33 +85,55 @@ public final class Hdf5 {
         }
     }
 
-    /** Writes one dataset to a new file (replacing any). */
+    /** Writes one dataset to a new file (replacing any), outside any run. */
     public static void write(Path file, String name, NdData data) {
-        write(file, Map.of(name, data));
+        write(file, Map.of(name, data), Options.NONE, OutputSink.NONE);
     }
 
-    /** Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian. */
-    public static void write(Path file, Map<String, NdData> datasets) {
-        write(file, datasets, Options.NONE);
-    }
-
-    /** One dataset derived from a tomogram (see {@link Options}). */
-    public static void write(Path file, String name, NdData data, Options options) {
-        write(file, Map.of(name, data), options);
+    /** Writes one dataset to a new file (replacing any), an output of the run of {@code outputs}. */
+    public static void write(Path file, String name, NdData data, OutputSink outputs) {
+        write(file, Map.of(name, data), Options.NONE, outputs);
     }
 
     /**
-     * Writes the datasets as {@link #write(Path, Map)} does, with the run's string attributes and, for an output
-     * derived from a tomogram, its voxel size as the root attribute {@value #VOXEL_SIZE} (float32 {@code [z, y, x]}
-     * in Å, the order of the array axes).
+     * Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian;
+     * outside any run.
      */
+    public static void write(Path file, Map<String, NdData> datasets) {
+        write(file, datasets, Options.NONE, OutputSink.NONE);
+    }
+
+    /** Writes the datasets as {@link #write(Path, Map)} does, an output of the run of {@code outputs}. */
+    public static void write(Path file, Map<String, NdData> datasets, OutputSink outputs) {
+        write(file, datasets, Options.NONE, outputs);
+    }
+
+    /** One dataset derived from a tomogram (see {@link Options}), outside any run. */
+    public static void write(Path file, String name, NdData data, Options options) {
+        write(file, Map.of(name, data), options, OutputSink.NONE);
+    }
+
+    /** One dataset derived from a tomogram (see {@link Options}), an output of the run of {@code outputs}. */
+    public static void write(Path file, String name, NdData data, Options options, OutputSink outputs) {
+        write(file, Map.of(name, data), options, outputs);
+    }
+
+    /** {@link #write(Path, Map, Options, OutputSink)} outside any run. */
     public static void write(Path file, Map<String, NdData> datasets, Options options) {
-        Supplier<Map<String, String>> a = rootAttributes;
-        Map<String, Object> attributes = new LinkedHashMap<>(a == null ? Map.of() : a.get());
+        write(file, datasets, options, OutputSink.NONE);
+    }
+
+    /**
+     * Writes the datasets as {@link #write(Path, Map)} does, with the run's string attributes ({@code outputs}) and,
+     * for an output derived from a tomogram, its voxel size as the root attribute {@value #VOXEL_SIZE} (float32
+     * {@code [z, y, x]} in Å, the order of the array axes); the file is noted in {@code outputs}.
+     */
+    public static void write(Path file, Map<String, NdData> datasets, Options options, OutputSink outputs) {
+        Map<String, Object> attributes = new LinkedHashMap<>(outputs.hdf5Attributes());
         if (options.geometry() != null) {
             attributes.put(VOXEL_SIZE, options.geometry().voxelSizeZyx());
         }
-        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()));
+        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()), outputs);
     }
 
     /** The root attribute with the voxel size of an output derived from a tomogram. */

@@ -41,7 +41,12 @@ public final class MrcWriter {
      * @param command  the command that wrote it, for the header label (null: none named)
      */
     public static void write(Path file, NdData data, Geometry geometry, String command) {
-        write(file, data, modeOf(data.type()), geometry, command);
+        write(file, data, modeOf(data.type()), geometry, command, OutputSink.NONE);
+    }
+
+    /** {@link #write(Path, NdData, Geometry, String)}, an output of the run of {@code outputs}. */
+    public static void write(Path file, NdData data, Geometry geometry, String command, OutputSink outputs) {
+        write(file, data, modeOf(data.type()), geometry, command, outputs);
     }
 
     /**
@@ -49,19 +54,25 @@ public final class MrcWriter {
      * significant digits, values beyond ±65504 become infinite.
      */
     public static void writeFloat16(Path file, NdData data, Geometry geometry, String command) {
+        writeFloat16(file, data, geometry, command, OutputSink.NONE);
+    }
+
+    /** {@link #writeFloat16(Path, NdData, Geometry, String)}, an output of the run of {@code outputs}. */
+    public static void writeFloat16(Path file, NdData data, Geometry geometry, String command, OutputSink outputs) {
         if (data.type() != ElementType.FLOAT32) {
             throw new IllegalArgumentException("float16 MRC needs float32 data, got " + data.type().numpyName());
         }
-        write(file, data, 12, geometry, command);
+        write(file, data, 12, geometry, command, outputs);
     }
 
-    private static void write(Path file, NdData data, int mode, Geometry geometry, String command) {
+    private static void write(Path file, NdData data, int mode, Geometry geometry, String command,
+                              OutputSink outputs) {
         int[] s = data.shape();
         if (s.length != 3 || s[0] <= 0 || s[1] <= 0 || s[2] <= 0) {
             throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got " + data);
         }
         String label = label(command);
-        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, geometry, label));
+        AtomicFile.write(file, tmp -> writeTo(tmp, data, mode, geometry, label), outputs);
     }
 
     /** "cryosiam-jvm VERSION COMMAND DATE": which tool, release and step made the file, as IMOD's labels say. */

@@ -3,6 +3,7 @@ package org.cryosiam.run;
 import java.io.PrintWriter;
 import java.io.Writer;
 
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.log.Log;
 import org.cryosiam.log.Progress;
 import org.cryosiam.nn.FlopCounter;
@@ -116,6 +117,11 @@ public final class RunContext {
     /** The open run record of a config-driven command, or null. */
     public RunRecord record() {
         return record;
+    }
+
+    /** Where the run's output files are noted: its run record, else nowhere. */
+    public OutputSink outputs() {
+        return record != null ? record : OutputSink.NONE;
     }
 
     /** Where the networks of the run count their FLOPs (the benchmark), or null. */

@@ -19,16 +19,18 @@ import org.cryosiam.ProductVersion;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.Json;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.log.Log;
 
 /**
  * The reproducibility record of one run of a config-driven command, appended to
  * {@code <prediction_folder>/cryosiam_run.json} (a JSON array, one object per run, oldest first): product version,
  * command and arguments, the config file's text, the models used (file, size, SHA-256, zoo name), device, start and
- * end time, status and the files written. While a run is open, every {@link AtomicFile} output is noted here and every
- * HDF5 output gets the attributes {@code cryosiam_version}, {@code cryosiam_model} and {@code cryosiam_model_sha256}.
+ * end time, status and the files written. It is the run's {@link OutputSink}: every {@link AtomicFile} output written
+ * with it is noted here and every HDF5 output gets the attributes {@code cryosiam_version}, {@code cryosiam_model} and
+ * {@code cryosiam_model_sha256}.
  */
-public final class RunRecord implements AutoCloseable {
+public final class RunRecord implements AutoCloseable, OutputSink {
     public static final String FILE = "cryosiam_run.json";
 
     private final String command;
@@ -70,10 +72,7 @@ public final class RunRecord implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             text = null;
         }
-        RunRecord r = new RunRecord(command, arguments, configFile, text, folder, log);
-        AtomicFile.observe(r::written);
-        Hdf5.rootAttributes(r::hdf5Attributes);
-        return r;
+        return new RunRecord(command, arguments, configFile, text, folder, log);
     }
 
     /** Notes a model read by this run ({@code key}: the config key, e.g. {@code trained_model}). */
@@ -94,6 +93,7 @@ public final class RunRecord implements AutoCloseable {
         this.device = device;
     }
 
+    @Override
     public synchronized void written(Path file) {
         written.add(file.toAbsolutePath().normalize());
     }
@@ -107,6 +107,7 @@ public final class RunRecord implements AutoCloseable {
     }
 
     /** What every HDF5 output of this run carries in its root group. */
+    @Override
     public synchronized Map<String, String> hdf5Attributes() {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("cryosiam_version", ProductVersion.get());
@@ -187,13 +188,11 @@ public final class RunRecord implements AutoCloseable {
     }
 
     /**
-     * Closes the run: unhooks it, then appends its record when it succeeded or wrote something (a failed run that
+     * Closes the run: appends its record when it succeeded or wrote something (a failed run that
      * wrote nothing leaves the folder alone).
      */
     @Override
     public void close() {
-        AtomicFile.observe(null);
-        Hdf5.rootAttributes(null);
         if (folder == null || (!succeeded && written.isEmpty())) {
             return;
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
@@ -89,9 +90,10 @@ class Relion5StarTest {
 
         // and the embedding command's centre reader gives the reference's voxel centroids
         Table centres = EmbeddingsFromCentersCommand.readCenters(star, dir.resolve("centres"),
-                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, Log.silent()), Log.silent());
+                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, Log.silent()), Log.silent(),
+                OutputSink.NONE);
         Table reference = EmbeddingsFromCentersCommand.readCenters(step.expected("particles/labels_2_particles.star"),
-                dir.resolve("centres4"), null, Log.silent());
+                dir.resolve("centres4"), null, Log.silent(), OutputSink.NONE);
         for (String c : List.of("centroid-0", "centroid-1", "centroid-2")) {
             double[] a = sortedBy(reference, c), b = sortedBy(centres, c);
             assertArrayEquals(a, b, 1e-6, c);
@@ -155,7 +157,8 @@ class Relion5StarTest {
         Table t = Table.builder().longs("rlnLabel", new long[] {7}).doubles("rlnCoordinateZ", new double[] {1})
                 .doubles("rlnCoordinateY", new double[] {3}).doubles("rlnCoordinateX", new double[] {0}).build();
         Path star = dir.resolve("TS_09_instance_regions.star");
-        ParticleGrids.writeStar(star, t, cfg, name -> ParticleGrids.tomogramGrid(cfg, name, Log.silent()), "TS_09");
+        ParticleGrids.writeStar(star, t, cfg, name -> ParticleGrids.tomogramGrid(cfg, name, Log.silent()), "TS_09",
+                OutputSink.NONE);
         Table p = StarFile.readTable(star);
         assertArrayEquals(new String[] {"TS_09"}, p.strings("rlnTomoName"));
         // x 8, y 6, z 4 voxels of 2.5 Å: (0 - 4, 3 - 3, 1 - 2) * 2.5

@@ -86,17 +86,17 @@ class RunRecordTest {
     }
 
     @Test
-    void hdf5RootAttributesAreWrittenWhileARunIsOpen() throws IOException {
+    void hdf5RootAttributesAreWrittenByTheRunsWrites() throws IOException {
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, "prediction_folder: x\n");
         Path h5 = dir.resolve("a.h5");
         Path plain = dir.resolve("b.h5");
         try (RunRecord r = RunRecord.begin("test", List.of(), cfg, dir, Log.silent())) {
             r.model("trained_model", cfg, null, 21, "ab".repeat(32));
-            Hdf5.write(h5, "x", NdData.float32(new float[] {1, 2, 3}, 3));
+            Hdf5.write(h5, "x", NdData.float32(new float[] {1, 2, 3}, 3), r); // an output of the run
+            Hdf5.write(plain, "x", NdData.float32(new float[] {1, 2, 3}, 3)); // the same time, no run of its own
             r.succeeded();
         }
-        Hdf5.write(plain, "x", NdData.float32(new float[] {1, 2, 3}, 3));
         try (HdfFile f = new HdfFile(h5)) {
             assertEquals("c.yaml", f.getAttribute("cryosiam_model").getData());
             assertEquals("ab".repeat(32), f.getAttribute("cryosiam_model_sha256").getData());
@@ -106,7 +106,7 @@ class RunRecordTest {
         }
         assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(Hdf5.read(h5, "x").toDoubleArray()).boxed().toList());
         Map<?, ?> rec = (Map<?, ?>) ((List<?>) Json.parse(Files.readString(dir.resolve("cryosiam_run.json")))).get(0);
-        assertEquals(List.of("a.h5"), rec.get("files_written"), "outputs after the run are not recorded");
+        assertEquals(List.of("a.h5"), rec.get("files_written"), "only the run's outputs are recorded");
     }
 
     @Test
