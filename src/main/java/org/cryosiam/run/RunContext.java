@@ -1,7 +1,6 @@
 package org.cryosiam.run;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.log.Log;
@@ -72,12 +71,6 @@ public final class RunContext {
     /** A context for library callers and tests: the given writers, default options. */
     public static RunContext of(PrintWriter out, PrintWriter err) {
         return of(out, err, false, false, null, Precision.FP32, null);
-    }
-
-    /** A context that prints nothing, with default options. */
-    public static RunContext silent() {
-        PrintWriter none = new PrintWriter(Writer.nullWriter());
-        return of(none, none, true, false, null, Precision.FP32, null);
     }
 
     /** Where a command's results go (standard output unless redirected). */
@@ -151,9 +144,5 @@ public final class RunContext {
 
     public RunContext withFlops(FlopCounter counter) {
         return new RunContext(out, err, quiet, debug, device, precision, record, counter, cli, progress);
-    }
-
-    public RunContext withProgress(Progress.Factory factory) {
-        return new RunContext(out, err, quiet, debug, device, precision, record, flops, cli, factory);
     }
 }

@@ -24,8 +24,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /** Zoo names in configs, the kind errors and warnings, and {@code cryosiam_run.json}, through the CLI. */
+// the model cache folder is a system property: these tests hold JUnit's lock on system properties
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class ModelNamesAndRunRecordTest {
     @TempDir
     Path dir;

@@ -21,8 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /** {@code cryosiam models} against a model server on loopback serving the fixture checkpoints (never the internet). */
+// the model server's URL is a system property: these tests hold JUnit's lock on system properties
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class ModelsDownloadTest {
     @TempDir
     Path dir;
