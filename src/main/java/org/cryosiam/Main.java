@@ -1,7 +1,9 @@
 package org.cryosiam;
 
 import java.io.PrintWriter;
+import java.util.List;
 
+import org.cryosiam.run.RunContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,21 +55,30 @@ public final class Main {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // the global options of this invocation: set while parsing (on this instance, whichever command they follow),
+    // then handed to the command as its RunContext
+    private boolean quiet;
+    private boolean debug;
+    /** null: a GPU when libtorch sees one, else the CPU. */
+    private String device;
+    private org.cryosiam.nn.Precision precision = org.cryosiam.nn.Precision.FP32;
+    private Long maxMemory;
+
     @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Print only errors.")
     void setQuiet(boolean quiet) {
-        GlobalOptions.quiet = quiet;
+        this.quiet = quiet;
     }
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     void setDebug(boolean debug) {
-        GlobalOptions.debug = debug;
+        this.debug = debug;
     }
 
     @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "DEVICE",
             description = "Where networks run: cpu or cuda:N (default: the first GPU when libtorch sees one, else "
                     + "cpu).")
     void setDevice(String device) {
-        GlobalOptions.device = device;
+        this.device = device;
     }
 
     @Option(names = "--max_memory", scope = ScopeType.INHERIT, paramLabel = "SIZE",
@@ -77,7 +88,7 @@ public final class Main {
                     + "JAVA_OPTS=-Xmx...")
     void setMaxMemory(String size) {
         try {
-            GlobalOptions.maxMemory = org.cryosiam.inference.MemoryPlan.parseSize(size);
+            this.maxMemory = org.cryosiam.inference.MemoryPlan.parseSize(size);
         } catch (CryosiamUserException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max_memory: " + e.getMessage());
         }
@@ -90,7 +101,7 @@ public final class Main {
                     + "semantic classes and gives instance maps an adjusted Rand index of 0.998; see the README."})
     void setPrecision(String precision) {
         try {
-            GlobalOptions.precision = org.cryosiam.nn.Precision.parse(precision);
+            this.precision = org.cryosiam.nn.Precision.parse(precision);
         } catch (CryosiamUserException e) { // a usage error: one sentence, as picocli reports bad option values
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -100,25 +111,57 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs the CLI in this JVM and returns the exit code (tests call this directly). */
+    /** Runs the CLI in this JVM on standard output and error and returns the exit code. */
     public static int run(String... args) {
-        GlobalOptions.reset();
+        return run(null, null, args);
+    }
+
+    /**
+     * Runs the CLI in this JVM with its output and error on the given writers (null: standard output, standard
+     * error) and returns the exit code (tests call this directly). Each call parses its own options into its own
+     * {@link RunContext}: calls share nothing.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         System.setProperty("ai.djl.offline", "true");
         org.cryosiam.nn.Threads.configure();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOptionsCaseInsensitive(false);
-        cli.setExecutionExceptionHandler(Main::handleError);
-        cli.setParameterExceptionHandler(new UsageErrors());
-        CliShape.prune(cli);
-        if (!cli.getSubcommands().isEmpty()) {
-            cli.setExecutionStrategy(new CommandLine.RunLast());
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        if (out != null) {
+            cli.setOut(out);
         }
+        if (err != null) {
+            cli.setErr(err);
+        }
+        cli.setOptionsCaseInsensitive(false);
+        cli.setExecutionExceptionHandler(main::handleError);
+        cli.setParameterExceptionHandler(new UsageErrors());
+        org.cryosiam.commands.CliShape.prune(cli);
+        CommandLine.IExecutionStrategy last = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parsed -> {
+            main.handContext(parsed);
+            return last.execute(parsed);
+        });
         return cli.execute(args);
     }
 
-    private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    /** Builds the run's context from the parsed options and gives it to the commands about to run. */
+    private void handContext(CommandLine.ParseResult parsed) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine command = chain.get(chain.size() - 1);
+        PrintWriter out = command.getOut();
+        PrintWriter err = command.getErr();
+        RunContext context = RunContext.of(out, err, quiet, debug, device, precision, maxMemory,
+                args -> run(out, err, args));
+        for (CommandLine c : chain) {
+            if (c.getCommand() instanceof RunContext.Receiver r) {
+                r.use(context);
+            }
+        }
+    }
+
+    private int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (GlobalOptions.debug) {
+        if (debug) {
             e.printStackTrace(err);
         }
         CryosiamUserException user = findUserError(e);
@@ -130,7 +173,7 @@ public final class Main {
             return EXIT_USER_ERROR;
         }
         err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e
-                + (GlobalOptions.debug ? "" : " (rerun with --debug for the stack trace)"));
+                + (debug ? "" : " (rerun with --debug for the stack trace)"));
         err.flush();
         return EXIT_INTERNAL_ERROR;
     }
@@ -142,28 +185,6 @@ public final class Main {
             }
         }
         return null;
-    }
-
-    /** Options that apply to every command. */
-    public static final class GlobalOptions {
-        public static volatile boolean quiet;
-        public static volatile boolean debug;
-        /** null: a GPU when libtorch sees one, else the CPU. */
-        public static volatile String device;
-        public static volatile org.cryosiam.nn.Precision precision = org.cryosiam.nn.Precision.FP32;
-        /** null: the machine's memory. */
-        public static volatile Long maxMemory;
-
-        private GlobalOptions() {
-        }
-
-        static void reset() {
-            quiet = false;
-            debug = false;
-            device = null;
-            precision = org.cryosiam.nn.Precision.FP32;
-            maxMemory = null;
-        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

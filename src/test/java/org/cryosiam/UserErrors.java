@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 
 /** Checks of the user-error contract: exit 2, one line, one sentence naming the file, no stack trace. */
 public final class UserErrors {
@@ -14,7 +14,7 @@ public final class UserErrors {
     }
 
     /** {@code r} failed as a user error whose one line names {@code file} and contains every fragment. */
-    public static void assertOneSentence(Cli r, Object file, String... fragments) {
+    public static void assertOneSentence(CliRun r, Object file, String... fragments) {
         assertEquals(2, r.code(), r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, "one line expected:\n" + r.err());

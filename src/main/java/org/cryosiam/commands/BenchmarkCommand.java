@@ -1,7 +1,7 @@
 package org.cryosiam.commands;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.GridTiler;
 import org.cryosiam.nn.Bf16;
@@ -19,6 +18,7 @@ import org.cryosiam.nn.FlopCounter;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
 import org.cryosiam.nn.Precision;
+import org.cryosiam.run.RunContext;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
                 + "tomogram with a random default-width model, and report patches/s, GFLOP/s, the fraction of a plain "
                 + "64->64 3^3 convolution's rate (the roofline, measured in the same run) and peak RSS.",
                 "--network-only times the network alone on random patches (BatchNorm folded and separate)."})
-public final class BenchmarkCommand implements Callable<Integer> {
+public final class BenchmarkCommand implements Callable<Integer>, RunContext.Receiver {
+    private RunContext ctx;
+
     @Option(names = "--network-only", description = "Time the network alone on random patches, not the command.")
     boolean networkOnly;
 
@@ -78,9 +80,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
     List<Integer> numLayers;
 
     @Override
+    public void use(RunContext context) {
+        ctx = context;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
-        Device device = Devices.chosen(Main.GlobalOptions.device);
+        PrintWriter out = ctx.out();
+        Device device = Devices.chosen(ctx.device());
         out.printf("device %s, %d cores; backbone %s %s, num_filters [64, 128, 256, 512], fpn_channels 128, "
                 + "dense_dim 64, random weights; %d^3 patches%n", Devices.name(device),
                 Runtime.getRuntime().availableProcessors(), blockType, numLayers, patch);
@@ -95,7 +102,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     /** denoise_predict on the generated case, in this process, through the command's own code. */
-    private void wholeCommand(PrintStream out, Device device) throws Exception {
+    private void wholeCommand(PrintWriter out, Device device) throws Exception {
         if (size.size() != 3 || size.stream().anyMatch(v -> v < 1)) {
             throw new CryosiamUserException("--size needs three positive sizes z,y,x, got " + size + ".");
         }
@@ -105,27 +112,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     new int[] {size.get(0), size.get(1), size.get(2)}, patch, batch);
             int patches = new GridTiler(new int[] {size.get(0), size.get(1), size.get(2)},
                     new int[] {patch, patch, patch}).patchCount();
-            Precision saved = Main.GlobalOptions.precision;
-            try {
-                for (Precision precision : precisions(device)) {
-                    double roofline = convolutionGflops(device, precision);
-                    out.printf("roofline: plain 64->64 3^3 %s convolution on a 64^3 volume: %.1f GFLOP/s%n",
-                            precision.description(), roofline);
-                    Main.GlobalOptions.precision = precision;
-                    PeakRss.reset();
-                    long start = System.nanoTime();
-                    DenoisePredictCommand command = new DenoisePredictCommand();
-                    command.overwrite = true; // each number type predicts again (an up-to-date output is not skipped)
-                    long flops = FlopCounter.count(() -> command.run(Config.load(config)));
-                    double secs = (System.nanoTime() - start) / 1e9;
-                    double gflops = flops / secs / 1e9;
-                    out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d: %.1f s, "
-                            + "%.3f patches/s, %.1f GFLOP/s = %.2f x roofline, peak RSS %s%n", precision.description(),
-                            size.get(0), size.get(1), size.get(2), patches, batch, secs, patches / secs, gflops,
-                            gflops / roofline, PeakRss.describe());
-                }
-            } finally {
-                Main.GlobalOptions.precision = saved;
+            for (Precision precision : precisions(device)) {
+                double roofline = convolutionGflops(device, precision);
+                out.printf("roofline: plain 64->64 3^3 %s convolution on a 64^3 volume: %.1f GFLOP/s%n",
+                        precision.description(), roofline);
+                PeakRss.reset();
+                long start = System.nanoTime();
+                FlopCounter counter = new FlopCounter();
+                DenoisePredictCommand command = new DenoisePredictCommand();
+                command.use(ctx.withPrecision(precision).withFlops(counter));
+                command.overwrite = true; // each number type predicts again (an up-to-date output is not skipped)
+                long flops = counter.count(() -> command.run(Config.load(config)));
+                double secs = (System.nanoTime() - start) / 1e9;
+                double gflops = flops / secs / 1e9;
+                out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d: %.1f s, "
+                        + "%.3f patches/s, %.1f GFLOP/s = %.2f x roofline, peak RSS %s%n", precision.description(),
+                        size.get(0), size.get(1), size.get(2), patches, batch, secs, patches / secs, gflops,
+                        gflops / roofline, PeakRss.describe());
             }
         } finally {
             if (keep == null) {
@@ -149,12 +152,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
     }
 
-    private void networkOnly(PrintStream out, Device device, double roofline) {
+    private void networkOnly(PrintWriter out, Device device, double roofline) {
         try (Network net = Networks.randomBackbone(BenchmarkCase.backboneConfig(blockType, numLayers), device, 42);
              NDManager m = NDManager.newBaseManager(device)) {
             for (int batch : batches) {
                 NDArray x = m.randomNormal(new Shape(batch, 1, patch, patch, patch));
-                long flops = FlopCounter.count(() -> net.forward(x, m).values().forEach(NDArray::close));
+                FlopCounter counter = new FlopCounter();
+                net.countFlops(counter);
+                long flops = counter.count(() -> net.forward(x, m).values().forEach(NDArray::close));
+                net.countFlops(null);
                 // the two modes alternate call by call, so load from elsewhere hits both alike
                 Rate[] rates = alternate(() -> {
                     net.setBatchNormFolding(false);

@@ -1,6 +1,6 @@
 package org.cryosiam.commands;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +11,17 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cryosiam checkpoint_info}: what a .ckpt holds, read without Python. */
 @Command(name = "checkpoint_info", mixinStandardHelpOptions = true,
         description = "Print a checkpoint's model kind, architecture, tensors and training metadata.")
 public final class CheckpointInfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A CryoSiam .ckpt file.")
     Path checkpoint;
 
@@ -25,12 +30,14 @@ public final class CheckpointInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        print(Checkpoint.load(checkpoint), listTensors, System.out);
+        PrintWriter out = spec.commandLine().getOut();
+        print(Checkpoint.load(checkpoint), listTensors, out);
+        out.flush();
         return 0;
     }
 
     /** What {@code checkpoint_info} prints about a loaded checkpoint (also used by {@code models info}). */
-    public static void print(Checkpoint ckpt, boolean listTensors, PrintStream out) {
+    public static void print(Checkpoint ckpt, boolean listTensors, PrintWriter out) {
         ModelKind kind = ModelKind.of(ckpt.stateDict().keySet());
         out.println("file:      " + ckpt.file());
         out.println("model:     " + kind.description() + (kind.command().isEmpty() ? "" : ", used by " + kind.command()));

@@ -13,6 +13,8 @@ import org.cryosiam.config.ConfigKeys;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.OutputFolders;
 import org.cryosiam.io.OutputGuard;
+import org.cryosiam.log.Log;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 import org.cryosiam.zoo.RunRecord;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +27,14 @@ import picocli.CommandLine.Spec;
  * appends the run's record to {@code <prediction_folder>/cryosiam_run.json} (training configs: {@code log_dir}) ({@link
  * RunRecord}).
  */
-public abstract class ConfigCommand implements Callable<Integer> {
+public abstract class ConfigCommand implements Callable<Integer>, RunContext.Receiver {
     @Spec
     CommandSpec spec;
+
+    /** The run's context, given before {@link #call}; inside {@link #run(Config)} it carries the run record. */
+    protected RunContext ctx;
+    /** The run's log ({@code ctx.log()}). */
+    protected Log log;
 
     @Option(names = {"--config_file", "--config-file"}, required = true, paramLabel = "FILE",
             description = "The YAML config (the same file the Python tool takes).")
@@ -49,6 +56,12 @@ public abstract class ConfigCommand implements Callable<Integer> {
     protected boolean overwrite;
 
     @Override
+    public void use(RunContext context) {
+        this.ctx = context;
+        this.log = context.log();
+    }
+
+    @Override
     public final Integer call() throws Exception {
         long start = System.nanoTime();
         Config cfg = loadConfig(configFile);
@@ -63,8 +76,10 @@ public abstract class ConfigCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> out : outputFolders(cfg).entrySet()) {
             OutputFolders.checkWritable(out.getValue(), out.getKey());
         }
+        RunContext outer = ctx;
         try (RunRecord record = RunRecord.begin(spec.name(), spec.commandLine().getParseResult().originalArgs(),
-                configFile, recordFolder)) {
+                configFile, recordFolder, log)) {
+            use(outer.withRecord(record));
             try {
                 run(cfg);
             } catch (Exception | Error e) {
@@ -72,15 +87,17 @@ public abstract class ConfigCommand implements Callable<Integer> {
                 throw e;
             }
             record.succeeded();
+        } finally {
+            use(outer);
         }
-        CommandLog.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
+        log.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return 0;
     }
 
     /** This command's view of a config file (what {@code cryosiam slurm} counts the tomograms of, too). */
     public Config loadConfig(Path file) throws java.io.IOException {
         // a copick project's tomograms as data_folder, for the commands that take their inputs one by one
-        return Copick.inputs(Config.load(file), takesFilename());
+        return Copick.inputs(Config.load(file), takesFilename(), log);
     }
 
     /** The command's name as typed, e.g. {@code denoise_predict} (what output labels and records name). */
@@ -115,11 +132,11 @@ public abstract class ConfigCommand implements Callable<Integer> {
     }
 
     /** One warning per unknown key (with the nearest known one) and one line for the keys ignored on purpose. */
-    private static void warnAboutKeys(Config cfg) {
+    private void warnAboutKeys(Config cfg) {
         ConfigKeys.Report report = ConfigKeys.check(cfg);
-        report.unknownWarnings().forEach(CommandLog::warn);
+        report.unknownWarnings().forEach(log::warn);
         if (!report.ignored().isEmpty()) {
-            CommandLog.info("not used here (the Python tool's GPU, cluster and evaluation settings): "
+            log.info("not used here (the Python tool's GPU, cluster and evaluation settings): "
                     + String.join(", ", report.ignored()));
         }
     }
@@ -150,12 +167,12 @@ public abstract class ConfigCommand implements Callable<Integer> {
         }
         List<String> todo = new ArrayList<>();
         for (String name : files) {
-            if (!Reruns.upToDate(InputFiles.stem(name, ext), outputsOf.apply(name))) {
+            if (!Reruns.upToDate(InputFiles.stem(name, ext), outputsOf.apply(name), ctx.record(), log)) {
                 todo.add(name);
             }
         }
         if (todo.isEmpty()) {
-            CommandLog.info("nothing to do: every output is up to date (--overwrite recomputes)");
+            log.info("nothing to do: every output is up to date (--overwrite recomputes)");
         }
         return todo;
     }
@@ -165,9 +182,9 @@ public abstract class ConfigCommand implements Callable<Integer> {
      * {@link #unfinished}. A model that cannot be resolved is reported where it is loaded, if it is needed at all
      * (instance_predict reusing raw maps needs none); here it only means that no output counts as up to date.
      */
-    protected static void noteModel(Config cfg) {
+    protected void noteModel(Config cfg) {
         try {
-            ModelResolver.resolve(cfg, "trained_model");
+            ModelResolver.resolve(cfg, "trained_model", ctx.record());
         } catch (CryosiamUserException e) {
             // see above
         }
@@ -184,7 +201,7 @@ public abstract class ConfigCommand implements Callable<Integer> {
      * others still run; the run then ends with one user error that names the inputs that failed. A single input's
      * error is passed on as it is. Other errors (bugs, memory) end the run at once.
      */
-    protected static void forEachInput(List<String> files, InputTask task) {
+    protected void forEachInput(List<String> files, InputTask task) {
         if (files.size() == 1) {
             task.run(files.get(0));
             return;
@@ -196,7 +213,8 @@ public abstract class ConfigCommand implements Callable<Integer> {
             } catch (CryosiamUserException e) {
                 failed.add(name);
                 String msg = String.valueOf(e.getMessage()).strip();
-                System.err.println("error: " + name + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
+                ctx.err().println("error: " + name + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
+                ctx.err().flush();
             }
         }
         if (!failed.isEmpty()) {

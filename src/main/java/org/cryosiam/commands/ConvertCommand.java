@@ -145,7 +145,7 @@ public final class ConvertCommand extends FlagCommand {
                 if (vs != null) {
                     geometry = Geometry.of(vs);
                 } else if (voxel == null) {
-                    CommandLog.warn(in + ": the file has no voxel_size attribute; writing 1 Å (give --voxel-size).");
+                    log.warn(in + ": the file has no voxel_size attribute; writing 1 Å (give --voxel-size).");
                 }
             }
         }
@@ -167,7 +167,7 @@ public final class ConvertCommand extends FlagCommand {
             }
             default -> writeHdf5(dst, data, geometry);
         }
-        CommandLog.info("wrote " + out + " (" + data.type().numpyName() + " " + java.util.Arrays.toString(
+        log.info("wrote " + out + " (" + data.type().numpyName() + " " + java.util.Arrays.toString(
                 data.shape()) + String.format(java.util.Locale.ROOT, ", voxel size %.4g Å)", voxelSize[0]));
     }
 

@@ -12,8 +12,10 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.copick.CopickProject;
 import org.cryosiam.io.zarr.OmeZarr;
+import org.cryosiam.log.Log;
 
 /**
  * A copick project as the input and output of the workflow commands, chosen by config keys:
@@ -71,7 +73,7 @@ final class Copick {
      * temporary folder removed when the JVM exits), or {@code cfg} itself without {@code copick_config} or when the
      * command does not read tomograms (its copick keys are still checked before any work).
      */
-    static Config inputs(Config cfg, boolean readsTomograms) throws IOException {
+    static Config inputs(Config cfg, boolean readsTomograms, Log log) throws IOException {
         Copick c = of(cfg);
         if (c == null || !readsTomograms) {
             return cfg;
@@ -93,7 +95,7 @@ final class Copick {
                     + where + "; check copick_voxel_spacing and copick_tomo_type.");
         }
         if (!missing.isEmpty()) {
-            CommandLog.warn("copick runs without " + where + " are skipped: " + String.join(", ", missing));
+            log.warn("copick runs without " + where + " are skipped: " + String.join(", ", missing));
         }
         Path links = Files.createTempDirectory("cryosiam-copick-");
         File dir = links.toFile();
@@ -112,8 +114,8 @@ final class Copick {
      * Writes the picks of class {@code label} into each run's {@code Picks} folder, for the object whose label it is
      * (an empty list where none were found).
      */
-    static void writePicks(Config cfg, int label, List<Path> predictions, String[] tomo, double[] cz, double[] cy,
-                           double[] cx) {
+    static void writePicks(Log log, Config cfg, int label, List<Path> predictions, String[] tomo, double[] cz,
+                           double[] cy, double[] cx, OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {
             return;
@@ -127,7 +129,7 @@ final class Copick {
         }
         CopickProject.PickableObject object = c.project.objectWithLabel(label);
         if (object == null) {
-            CommandLog.warn(c.project.configFile() + ": no pickable object has label " + label
+            log.warn(c.project.configFile() + ": no pickable object has label " + label
                     + ", so no copick picks are written for class " + label + ".");
             return;
         }
@@ -141,19 +143,21 @@ final class Copick {
             }
             Path file = c.project.picksFile(run, c.user, c.session, object.name());
             CopickProject.writePicks(file, CopickProject.picks(object.name(), c.user, c.session, run,
-                    c.voxelSpacing, points));
-            CommandLog.info("wrote " + file + " (" + Words.count(points.size(), "particle") + ")");
+                    c.voxelSpacing, points), outputs);
+            log.info("wrote " + file + " (" + Words.count(points.size(), "particle") + ")");
         }
     }
 
     /** Writes a label map as the run's multilabel segmentation (OME-Zarr, downsampled by mode). */
-    static void writeSegmentation(Config cfg, String run, NdData labels, float[] voxelSize) {
+    static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize,
+                                  OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {
             return;
         }
         Path target = c.project.segmentation(run, c.voxelSpacing, c.user, c.session, c.segmentationName, true);
-        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""));
-        CommandLog.info("wrote " + target);
+        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""),
+                outputs);
+        log.info("wrote " + target);
     }
 }

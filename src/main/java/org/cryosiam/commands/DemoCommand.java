@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.cryosiam.Main;
 import org.cryosiam.demo.Demo;
+import org.cryosiam.run.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 + "and configs you would use. Writes the configs to DIR/configs and a report with the quality against "
                 + "the phantom's ground truth and the time per step to DIR/report.html.",
                 "An existing DIR must be empty or an earlier demo's output (whose files are replaced)."})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, RunContext.Receiver {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "cryosiam-demo",
             description = "Output folder (default: ${DEFAULT-VALUE} in the current directory).")
     Path out;
@@ -41,37 +41,38 @@ public final class DemoCommand implements Callable<Integer> {
             + "training data for the demo models.")
     boolean phantomOnly;
 
+    private RunContext ctx;
+
+    @Override
+    public void use(RunContext context) {
+        ctx = context;
+    }
+
     @Override
     public Integer call() throws Exception {
         Demo.Size s = Demo.Size.parse(size);
-        // the steps run through Main.run, which resets the global options: pass them on
-        boolean quiet = Main.GlobalOptions.quiet;
+        // each step is a command line of its own, run in this process on this run's streams: pass the options on
         List<String> global = new ArrayList<>();
-        if (Main.GlobalOptions.device != null) {
+        if (ctx.device() != null) {
             global.add("--device");
-            global.add(Main.GlobalOptions.device);
+            global.add(ctx.device());
         }
-        if (Main.GlobalOptions.debug) {
+        if (ctx.debug()) {
             global.add("--debug");
         }
-        boolean debug = Main.GlobalOptions.debug;
         try {
-            Demo demo = new Demo(out, models, s.spec(seed), Main::run, quiet, global);
+            Demo demo = new Demo(out, models, s.spec(seed), args -> ctx.cli().run(args), ctx.log(), global);
             if (phantomOnly) {
                 demo.phantomOnly();
                 return 0;
             }
             Demo.Outcome o = demo.run();
-            if (!quiet) {
-                System.err.println(String.join("\n", Demo.summary(o)));
-            }
+            ctx.log().info(String.join("\n", Demo.summary(o)));
             return 0;
         } catch (Demo.StepFailed e) {
-            System.err.println("cryosiam demo: " + e.getMessage());
+            ctx.err().println("cryosiam demo: " + e.getMessage());
+            ctx.err().flush();
             return e.exitCode();
-        } finally {
-            Main.GlobalOptions.quiet = quiet;
-            Main.GlobalOptions.debug = debug;
         }
     }
 }

@@ -9,7 +9,7 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
-import org.cryosiam.inference.Progress;
+import org.cryosiam.log.Progress;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
@@ -46,7 +46,7 @@ public final class DenoisePredictCommand extends ConfigCommand {
         if (files.isEmpty()) {
             return;
         }
-        try (DenseModel model = DenseModel.load(cfg, ModelKind.DENOISING, "denoise_predict");
+        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.DENOISING, "denoise_predict");
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             forEachInput(files, name -> {
                 Path input = dataFolder.resolve(name);
@@ -59,9 +59,9 @@ public final class DenoisePredictCommand extends ConfigCommand {
                     int plane = shape[1] * shape[2];
                     try (Hdf5.Stream raw = saveRaw ? Hdf5.stream(h5, Map.of("preds",
                             new Hdf5.DatasetSpec(ElementType.FLOAT32, 1, shape[0], shape[1], shape[2])),
-                            new Hdf5.Options(geometry, float16)) : null;
+                            new Hdf5.Options(geometry, float16), ctx.outputs()) : null;
                          Tomograms.Output denoised = Tomograms.output(mrc, shape, ElementType.FLOAT32, geometry,
-                                 commandName(), float16)) {
+                                 commandName(), float16, ctx.outputs())) {
                         SlidingWindow.SlabSink write = (z0, z1, maps) -> {
                             NdData slab = NdData.float32(maps[0], maps[0].length);
                             if (raw != null) {
@@ -69,8 +69,8 @@ public final class DenoisePredictCommand extends ConfigCommand {
                             }
                             denoised.append(slab);
                         };
-                        Progress progress = SlidingWindow.progress(name, shape, model.patchSize);
-                        int batch = model.batchFor(predictor, shape, 1, 0);
+                        Progress progress = SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize);
+                        int batch = model.batchFor(ctx, predictor, shape, 1, 0);
                         if (scale) {
                             predictScaled(tomogram, model.patchSize, batch, predictor, progress, mrc, write);
                         } else {
@@ -78,10 +78,10 @@ public final class DenoisePredictCommand extends ConfigCommand {
                         }
                         if (raw != null) {
                             raw.finish();
-                            CommandLog.info("wrote " + h5);
+                            log.info("wrote " + h5);
                         }
                         denoised.finish();
-                        CommandLog.info("wrote " + mrc);
+                        log.info("wrote " + mrc);
                     }
                 }
             });

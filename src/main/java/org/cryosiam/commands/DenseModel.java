@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
@@ -13,9 +12,11 @@ import org.cryosiam.inference.MemoryPlan;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.io.MachineMemory;
+import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 
 import ai.djl.Device;
@@ -47,12 +48,13 @@ final class DenseModel implements AutoCloseable {
      * Loads {@code trained_model} and checks it is a model of the expected kind. The config's values are read and
      * checked first, so a mistake there costs no network build.
      */
-    static DenseModel load(Config cfg, ModelKind expected, String command) {
-        ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model"); // a path or a zoo name
+    static DenseModel load(RunContext ctx, Config cfg, ModelKind expected, String command) {
+        Log log = ctx.log();
+        ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model", ctx.record()); // a path or a zoo name
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
         int[] patch = patchSize(cfg, ckpt);
-        ModelChecks.warnPatchSize(cfg, ckpt, patch, "config");
+        ModelChecks.warnPatchSize(log, cfg, ckpt, patch, "config");
         for (int p : patch) {
             if (p <= 0 || p % 2 != 0) {
                 throw new CryosiamUserException(cfg.source() + ": patch_size " + java.util.Arrays.toString(patch)
@@ -65,7 +67,7 @@ final class DenseModel implements AutoCloseable {
         }
         Preprocessing.Intensity intensity = new Preprocessing.Intensity(cfg.number("parameters.data.min"),
                 cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"), cfg.number("parameters.data.std"));
-        Device device = Devices.chosen(Main.GlobalOptions.device);
+        Device device = Devices.chosen(ctx.device());
         Network net = Networks.fromCheckpoint(ckpt, device);
         try {
             if (net.kind() != expected) {
@@ -74,13 +76,16 @@ final class DenseModel implements AutoCloseable {
             StrictLoad.check(ckpt, net);
             net.checkPatchSize(patch[0], patch[1], patch[2]);
             net.predictOnly();
-            net.setPrecision(Main.GlobalOptions.precision);
+            net.setPrecision(ctx.precision());
+            if (ctx.flops() != null) {
+                net.countFlops(ctx.flops());
+            }
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
-        ModelResolver.accepted(model, net.kind(), Devices.name(device));
-        CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
+        ModelResolver.accepted(model, net.kind(), Devices.name(device), ctx.record());
+        log.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
                 + Devices.name(device) + ", " + net.precision().description() + ", patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
                 + ", batch " + batch);
         return new DenseModel(net, ckpt, patch, batch, intensity);
@@ -93,12 +98,12 @@ final class DenseModel implements AutoCloseable {
      * @param keptChannels channels the sliding window stitches
      * @param keptBytes    maps the command keeps whole for its post-processing
      */
-    int batchFor(NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
-        Long given = Main.GlobalOptions.maxMemory;
+    int batchFor(RunContext ctx, NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
+        Long given = ctx.maxMemory();
         long budget = given != null ? given : MachineMemory.limit();
         MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, budget);
         if (given != null || plan.batchSize() < batchSize) {
-            CommandLog.info(plan.describe(budget, batchSize));
+            ctx.log().info(plan.describe(budget, batchSize));
         }
         return plan.batchSize();
     }

@@ -5,15 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramEmbedder;
+import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 
 import ai.djl.Device;
@@ -37,13 +38,15 @@ final class EmbeddingModel implements AutoCloseable {
         this.embedder = embedder;
     }
 
-    static EmbeddingModel load(Config cfg, String command) {
+    static EmbeddingModel load(RunContext ctx, Config cfg, String command) {
+        Log log = ctx.log();
         boolean contrastive = cfg.bool("contrastive", false);
-        ModelResolver.Resolved model = cfg.has("trained_model") ? ModelResolver.resolve(cfg, "trained_model")
-                : ModelResolver.of(cfg.path("log_dir").resolve("model").resolve("last.ckpt"), "trained_model");
+        ModelResolver.Resolved model = cfg.has("trained_model") ? ModelResolver.resolve(cfg, "trained_model", ctx.record())
+                : ModelResolver.of(cfg.path("log_dir").resolve("model").resolve("last.ckpt"), "trained_model",
+                        ctx.record());
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
-        Device device = Devices.chosen(Main.GlobalOptions.device);
+        Device device = Devices.chosen(ctx.device());
         Network net = Networks.fromCheckpoint(ckpt, device, contrastive);
         try {
             if (net.kind() != ModelKind.EMBEDDING) {
@@ -51,10 +54,10 @@ final class EmbeddingModel implements AutoCloseable {
                         command));
             }
             StrictLoad.check(ckpt, net);
-            ModelResolver.accepted(model, net.kind(), Devices.name(device));
+            ModelResolver.accepted(model, net.kind(), Devices.name(device), ctx.record());
             String warning = ModelResolver.embeddingWarning(model, command, cfg.integer("masking_type", 0));
             if (warning != null) {
-                CommandLog.warn(warning);
+                log.warn(warning);
             }
             int[] patch = patchSize(cfg, ckpt, contrastive);
             for (int p : patch) {
@@ -65,7 +68,10 @@ final class EmbeddingModel implements AutoCloseable {
             }
             net.checkPatchSize(patch[0], patch[1], patch[2]);
             net.predictOnly();
-            net.setPrecision(Main.GlobalOptions.precision);
+            net.setPrecision(ctx.precision());
+            if (ctx.flops() != null) {
+                net.countFlops(ctx.flops());
+            }
             int batch = cfg.integer("hyper_parameters.batch_size", 1);
             if (batch < 1) {
                 throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
@@ -75,10 +81,10 @@ final class EmbeddingModel implements AutoCloseable {
                     cfg.number("parameters.data.std"));
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);
             if (cfg.get("parameters.network.dim") instanceof Number d && d.intValue() != embedder.dim()) {
-                CommandLog.warn(cfg.source() + ": parameters.network.dim is " + d + " but the model " + file.getFileName()
+                log.warn(cfg.source() + ": parameters.network.dim is " + d + " but the model " + file.getFileName()
                         + " gives embeddings of " + embedder.dim() + " values; the model's are written.");
             }
-            CommandLog.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
+            log.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
                     + Devices.name(device) + ", patch " + patch[0] + "x"
                     + patch[1] + "x" + patch[2] + ", batch " + batch + ", embedding "
                     + (contrastive ? "normalised predictor output" : "encoder output") + " (" + embedder.dim() + ")");

@@ -8,8 +8,10 @@ import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 
 /**
  * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last, so a run
@@ -44,7 +46,7 @@ final class EmbeddingOutputs {
      *                   config's star_format says so, on the tomogram {@code data_folder/<stem>})
      */
     static void write(Path folder, String stem, double[][] embeddings, long[] labels, Table regions,
-            Csv.Dialect dialect, Table star, Config cfg) {
+            Csv.Dialect dialect, Table star, Config cfg, Log log, OutputSink outputs) {
         int dim = embeddings.length;
         int n = labels.length;
         double[] flat = new double[dim * n];
@@ -52,14 +54,15 @@ final class EmbeddingOutputs {
             System.arraycopy(embeddings[d], 0, flat, d * n, n);
         }
         Path labelsFile = folder.resolve(stem + "_instance_labels.h5");
-        Hdf5.write(labelsFile, "labels", NdData.int64(labels, n));
+        Hdf5.write(labelsFile, "labels", NdData.int64(labels, n), outputs);
         Path csv = folder.resolve(stem + "_instance_regions.csv");
-        Csv.write(csv, regions, dialect);
+        Csv.write(csv, regions, dialect, outputs);
         Path starFile = folder.resolve(stem + "_instance_regions.star");
-        ParticleGrids.writeStar(starFile, star, cfg, name -> ParticleGrids.tomogramGrid(cfg, name), stem);
+        ParticleGrids.writeStar(starFile, star, cfg, name -> ParticleGrids.tomogramGrid(cfg, name, log), stem,
+                outputs);
         Path embeds = embedsFile(folder, stem);
-        Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n));
-        CommandLog.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "
+        Hdf5.write(embeds, "embeddings", NdData.float64(flat, dim, n), outputs);
+        log.info("wrote " + embeds + ", " + labelsFile.getFileName() + ", " + csv.getFileName() + ", "
                 + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
     }
 }

@@ -57,7 +57,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
         if (reuse) {
             x = rows(all, Hdf5.read(all, "embeddings"));
             counts = sampleCounts(all, Hdf5.read(all, "number_of_samples"), x.length, stems.size());
-            CommandLog.info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
+            log.info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
         } else {
             List<double[]> list = new ArrayList<>();
             counts = new long[stems.size()];
@@ -116,15 +116,15 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             Map<String, NdData> ds = new LinkedHashMap<>();
             ds.put("embeddings", NdData.float64(flat, x.length, dim));
             ds.put("number_of_samples", NdData.int64(counts, counts.length));
-            Hdf5.write(all, ds);
-            CommandLog.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
+            Hdf5.write(all, ds, ctx.outputs());
+            log.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
         Map<String, NdData> ds = new LinkedHashMap<>();
         ds.put("clusters", NdData.int32(clusters, clusters.length));
         ds.putAll(extra);
         Path out = folder.resolve(method() + "_clusters.h5");
-        Hdf5.write(out, ds);
-        CommandLog.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
+        Hdf5.write(out, ds, ctx.outputs());
+        log.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
 
         int start = 0;
         List<String> pointNames = new ArrayList<>();
@@ -133,21 +133,23 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             int n = (int) counts[f];
             int[] mine = java.util.Arrays.copyOfRange(clusters, start, start + n);
             start += n;
-            Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n));
+            Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n),
+                    ctx.outputs());
             Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
             String base = stem + "_instance_regions_" + method() + "_clustered";
-            Csv.write(folder.resolve(base + ".csv"), clustered);
+            Csv.write(folder.resolve(base + ".csv"), clustered, ctx.outputs());
             ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
-                    name -> ParticleGrids.tomogramGrid(cfg, name), stem);
+                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem, ctx.outputs());
             for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }
-            CommandLog.info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
+            log.info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
         }
         if (section.bool("visualization", false)) {
             int limit = Math.min(20000, x.length);
             EmbeddingPlots.clusters(java.util.Arrays.copyOf(x, limit), java.util.Arrays.copyOf(clusters, limit),
-                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED);
+                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, log,
+                    ctx.outputs());
         }
     }
 

@@ -12,9 +12,11 @@ import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
 
@@ -47,12 +49,12 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                 throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
                         + centersFile + " are measured from its centre and pixel size.");
             }
-            return ParticleGrids.grid(tomogram, pixelSize);
-        });
+            return ParticleGrids.grid(tomogram, pixelSize, log);
+        }, log, ctx.outputs());
         String[] tomo = centers.strings("tomo");
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
-        try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_from_centers_predict")) {
+        try (EmbeddingModel model = EmbeddingModel.load(ctx, cfg, "simsiam_embeddings_from_centers_predict")) {
             List<String> todo = unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
                     InputFiles.stem(name, ext)));
             forEachInput(todo, name -> {
@@ -64,7 +66,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
                     }
                 }
                 if (mine.isEmpty()) {
-                    CommandLog.info("no coordinates for " + name + " in " + centersFile);
+                    log.info("no coordinates for " + name + " in " + centersFile);
                     return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -85,7 +87,8 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
      * RELION 5 centres (centred Å) are converted to voxels on the grid {@code grids} gives for a tomogram name.
      */
-    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids) {
+    static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
+                             OutputSink outputs) {
         boolean star = file.toString().endsWith(".star");
         Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
@@ -112,11 +115,11 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         t = RegionTables.withFirstColumn(t, label, oneToN(t.rowCount()));
         Path out = outFolder.resolve(star ? "centers_with_labels.star" : "centers_with_labels.csv");
         if (star) {
-            StarFile.write(out, t);
+            StarFile.write(out, t, outputs);
         } else {
-            Csv.write(out, t);
+            Csv.write(out, t, outputs);
         }
-        CommandLog.info("wrote " + out);
+        log.info("wrote " + out);
         return star ? t.renamed(names) : t;
     }
 
@@ -132,7 +135,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         return l;
     }
 
-    private static void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
+    private void embed(EmbeddingModel model, Volume tomogram, Table rows, int half, Path outFolder,
             String stem, Config cfg) {
         int n = rows.rowCount();
         long[] labels = rows.longs("label");
@@ -156,6 +159,6 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
         }
         Table csv = b.build();
         EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
-                csv.renamed(RegionTables.STAR_NAMES), cfg);
+                csv.renamed(RegionTables.STAR_NAMES), cfg, log, ctx.outputs());
     }
 }

@@ -48,14 +48,14 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         List<String> files = inputFiles(cfg, "data_folder");
         refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         refuseWhenNoMasks(files, ext, masks, suffix);
-        try (EmbeddingModel model = EmbeddingModel.load(cfg, "simsiam_embeddings_predict")) {
+        try (EmbeddingModel model = EmbeddingModel.load(ctx, cfg, "simsiam_embeddings_predict")) {
             List<String> todo = unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
                     InputFiles.stem(name, ext)));
             forEachInput(todo, name -> {
                 String stem = InputFiles.stem(name, ext);
                 Path instancesFile = masks.resolve(stem + "_instance_preds" + suffix + ".h5");
                 if (!Files.exists(instancesFile)) {
-                    CommandLog.warn("skipping " + name + ": no instance masks " + instancesFile);
+                    log.warn("skipping " + name + ": no instance masks " + instancesFile);
                     return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -118,7 +118,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         return RegionTables.of(RegionProps.of(labels, shape[0], shape[1], shape[2]));
     }
 
-    private static void embed(EmbeddingModel model, Volume tomogram, int[] expanded, Table regions, long minSize,
+    private void embed(EmbeddingModel model, Volume tomogram, int[] expanded, Table regions, long minSize,
             long maxSize, int masking, Path outFolder, String stem, Config cfg) {
         for (String c : List.of("label", "area", "bbox-0", "bbox-1", "bbox-2", "bbox-3", "bbox-4", "bbox-5")) {
             if (!regions.hasColumn(c)) {
@@ -170,6 +170,7 @@ public final class EmbeddingsPredictCommand extends ConfigCommand {
         Table keptRegions = RegionTables.rows(regions, rows);
         Table csv = keptRegions.toBuilder().longs("hull_area", hullArea).build();
         Table star = keptRegions.renamed(RegionTables.STAR_NAMES);
-        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg);
+        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg, log,
+                ctx.outputs());
     }
 }

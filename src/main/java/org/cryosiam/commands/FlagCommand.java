@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.io.OutputFolders;
+import org.cryosiam.log.Log;
+import org.cryosiam.run.RunContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -12,9 +14,20 @@ import picocli.CommandLine.Spec;
  * Base of the commands driven by flags instead of a YAML config (the {@code processing_*} commands): checks that the
  * output folders can be written, runs {@link #run()} and reports the time taken, as {@link ConfigCommand} does.
  */
-public abstract class FlagCommand implements Callable<Integer> {
+public abstract class FlagCommand implements Callable<Integer>, RunContext.Receiver {
     @Spec
     CommandSpec spec;
+
+    /** The run's context, given before {@link #call}. */
+    protected RunContext ctx;
+    /** The run's log ({@code ctx.log()}). */
+    protected Log log;
+
+    @Override
+    public void use(RunContext context) {
+        this.ctx = context;
+        this.log = context.log();
+    }
 
     @Override
     public final Integer call() throws Exception {
@@ -23,7 +36,7 @@ public abstract class FlagCommand implements Callable<Integer> {
             OutputFolders.checkWritable(out.getValue(), out.getKey());
         }
         run();
-        CommandLog.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
+        log.info(String.format("done in %.1f s", (System.nanoTime() - start) / 1e9));
         return 0;
     }
 

@@ -61,8 +61,8 @@ public final class InstanceFilterCommand extends ConfigCommand {
             int[] kept = filter(instances, m.toDoubleArray(), labels, expand, shape);
             int before = distinct(instances), after = distinct(kept);
             Path out = outFolder.resolve(stem + "_instance_preds.h5");
-            Hdf5.write(out, "instances", like(kept, inst, shape), Hdf5.Options.from(instFile));
-            CommandLog.info(String.format("%s: kept %d of %d instances; wrote %s", name, after, before, out));
+            Hdf5.write(out, "instances", like(kept, inst, shape), Hdf5.Options.from(instFile), ctx.outputs());
+            log.info(String.format("%s: kept %d of %d instances; wrote %s", name, after, before, out));
         }
     }
 

@@ -116,7 +116,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                         }
                         boundaries = bd.toFloatArray();
                     }
-                    CommandLog.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
+                    log.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
                 } else {
                     DenseModel model = network.model();
                     NetworkPredictor predictor = network.predictor();
@@ -125,7 +125,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                     derived = Hdf5.Options.of(geometry);
                     try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity);
                          Hdf5.Stream rawFile = saveRaw ? Hdf5.stream(raw, rawDatasets(tomogram.shape()),
-                                 new Hdf5.Options(geometry, float16)) : null) {
+                                 new Hdf5.Options(geometry, float16), ctx.outputs()) : null) {
                         shape = tomogram.shape();
                         int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
                         byte[] mask = maskFolder.isEmpty() ? null : LamellaMask.load(Path.of(maskFolder), stem, shape);
@@ -138,9 +138,9 @@ public final class InstancePredictCommand extends ConfigCommand {
                         for (float[] k : kept) {
                             keptBytes += k == null ? 0 : 4L * n;
                         }
-                        int batch = model.batchFor(predictor, shape, 3, keptBytes);
+                        int batch = model.batchFor(ctx, predictor, shape, 3, keptBytes);
                         SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                                SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
+                                SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize), (z0, z1, maps) -> {
                                     long at = (long) z0 * shape[1] * shape[2];
                                     for (int k = 0; k < 3; k++) {
                                         if (mask != null) {
@@ -157,7 +157,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                                 });
                         if (rawFile != null) {
                             rawFile.finish();
-                            CommandLog.info("wrote " + raw);
+                            log.info("wrote " + raw);
                         }
                         foreground = fg;
                         distances = dist;
@@ -175,17 +175,17 @@ public final class InstancePredictCommand extends ConfigCommand {
                     long t1 = System.nanoTime();
                     instances = InstancePostprocessing.multicutMerge(instances, boundaries, shape[0], shape[1],
                             shape[2], multicutBias.getAsDouble());
-                    CommandLog.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
+                    log.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
                 }
                 List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
-                CommandLog.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
+                log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                         (System.nanoTime() - t0) / 1e9));
                 Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
-                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived);
-                CommandLog.info("wrote " + h5);
+                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived, ctx.outputs());
+                log.info("wrote " + h5);
                 Path csv = outFolder.resolve(stem + "_instance_regions.csv");
-                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV);
-                CommandLog.info("wrote " + csv);
+                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV, ctx.outputs());
+                log.info("wrote " + csv);
             });
         }
     }
@@ -199,7 +199,7 @@ public final class InstancePredictCommand extends ConfigCommand {
      * The network, built when the first tomogram without reusable raw maps needs it: a rerun with new
      * post-processing parameters builds none.
      */
-    private static final class LazyNetwork implements AutoCloseable {
+    private final class LazyNetwork implements AutoCloseable {
         private final Config cfg;
         private DenseModel model;
         private NetworkPredictor predictor;
@@ -210,7 +210,7 @@ public final class InstancePredictCommand extends ConfigCommand {
 
         DenseModel model() {
             if (model == null) {
-                model = DenseModel.load(cfg, ModelKind.INSTANCE, "instance_predict");
+                model = DenseModel.load(ctx, cfg, ModelKind.INSTANCE, "instance_predict");
                 predictor = new NetworkPredictor(model.network, 3, InstancePredictCommand::maps);
             }
             return model;

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.config.Config;
+import org.cryosiam.log.Log;
 
 /**
  * Warnings when a config asks for something its model was not made for: the run goes on (the user may mean it), but
@@ -31,7 +32,7 @@ final class ModelChecks {
     }
 
     /** Warns when the config's patch size differs from the one the checkpoint was trained with (the output changes). */
-    static void warnPatchSize(Config cfg, Checkpoint ckpt, int[] used, String... keys) {
+    static void warnPatchSize(Log log, Config cfg, Checkpoint ckpt, int[] used, String... keys) {
         Config task = trainingConfig(ckpt, keys);
         if (!cfg.has(PATCH) || task == null || !(task.get(PATCH) instanceof List<?> l) || l.size() != 3) {
             return;
@@ -44,7 +45,7 @@ final class ModelChecks {
             trained[i] = n.intValue();
         }
         if (!Arrays.equals(trained, used)) {
-            CommandLog.warn(cfg.source() + ": " + PATCH + " " + Arrays.toString(used) + " differs from the patch size "
+            log.warn(cfg.source() + ": " + PATCH + " " + Arrays.toString(used) + " differs from the patch size "
                     + Arrays.toString(trained) + " the model " + ckpt.file().getFileName() + " was trained with; "
                     + "the output changes with the patch size (remove the key to use the model's).");
         }
@@ -57,9 +58,10 @@ final class ModelChecks {
     }
 
     /** Warns when the config's out_channels differs from the model's number of classes; {@code used}: what happens. */
-    static void warnClasses(Config cfg, int configClasses, int modelClasses, String modelFile, String used) {
+    static void warnClasses(Log log, Config cfg, int configClasses, int modelClasses, String modelFile,
+                            String used) {
         if (modelClasses > 0 && configClasses != modelClasses) {
-            CommandLog.warn(cfg.source() + ": " + CLASSES + " is " + configClasses + " but the model " + modelFile
+            log.warn(cfg.source() + ": " + CLASSES + " is " + configClasses + " but the model " + modelFile
                     + " has " + Words.count(modelClasses, "class") + "; " + used + ".");
         }
     }

@@ -1,7 +1,7 @@
 package org.cryosiam.commands;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.Downloader;
 import org.cryosiam.zoo.ModelCache;
 import org.cryosiam.zoo.Zoo;
@@ -37,7 +37,7 @@ public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** {@code --dir D}: another folder than the user's cache. */
@@ -59,13 +59,16 @@ public final class ModelsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the published models: task, the commands that use them, and whether each is downloaded.")
     static final class ListModels implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         DirOption dir;
 
         @Override
         public Integer call() throws IOException {
             ModelCache cache = dir.cache();
-            PrintStream out = System.out;
+            PrintWriter out = spec.commandLine().getOut();
             out.println("model folder: " + cache.dir());
             for (ZooModel m : Zoo.all()) {
                 out.printf(Locale.ROOT, "%-37s %-28s %s%n", m.name(), m.task(), String.join(", ", m.commands()));
@@ -83,7 +86,9 @@ public final class ModelsCommand implements Runnable {
             description = {"Download published models into the model folder (resuming a partial download), check "
                     + "that each is the expected kind of checkpoint, and record its size and SHA-256.",
                     "A model already there that matches its record is kept."})
-    static final class Download implements Callable<Integer> {
+    static final class Download implements Callable<Integer>, RunContext.Receiver {
+        private RunContext ctx;
+
         @Parameters(paramLabel = "NAME", arity = "0..*", description = "Model names (see `cryosiam models list`).")
         List<String> names = new ArrayList<>();
 
@@ -94,6 +99,11 @@ public final class ModelsCommand implements Runnable {
         DirOption dir;
 
         @Override
+        public void use(RunContext context) {
+            ctx = context;
+        }
+
+        @Override
         public Integer call() {
             if (all == !names.isEmpty()) {
                 throw new CryosiamUserException("give model names or --all (not both); the models are: "
@@ -101,18 +111,19 @@ public final class ModelsCommand implements Runnable {
             }
             List<ZooModel> models = all ? Zoo.all() : names.stream().map(ModelsCommand::model).distinct().toList();
             ModelCache cache = dir.cache();
-            Downloader downloader = new Downloader(System.err, Main.GlobalOptions.quiet);
+            Downloader downloader = new Downloader(ctx.err(), ctx.quiet(), ctx.progress());
             List<String> failed = new ArrayList<>();
             for (ZooModel m : models) {
                 try {
                     if (downloader.ensure(m, cache) == Downloader.Outcome.PRESENT) {
-                        CommandLog.info(m.name() + ": already downloaded and verified (" + cache.path(m) + ")");
+                        ctx.log().info(m.name() + ": already downloaded and verified (" + cache.path(m) + ")");
                     }
                 } catch (CryosiamUserException e) {
                     if (models.size() == 1) {
                         throw e;
                     }
-                    System.err.println("error: " + e.getMessage());
+                    ctx.err().println("error: " + e.getMessage());
+                    ctx.err().flush();
                     failed.add(m.name());
                 }
             }
@@ -128,6 +139,9 @@ public final class ModelsCommand implements Runnable {
             description = "Check downloaded models against the sizes and SHA-256 recorded at download, and their kind "
                     + "(all downloaded models when no name is given).")
     static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "NAME", arity = "0..*", description = "Model names.")
         List<String> names = new ArrayList<>();
 
@@ -141,13 +155,13 @@ public final class ModelsCommand implements Runnable {
                     ? Zoo.all().stream().filter(m -> cache.has(m) || cache.entry(m.file()).isPresent()).toList()
                     : names.stream().map(ModelsCommand::model).distinct().toList();
             if (models.isEmpty()) {
-                System.out.println("no models in " + cache.dir() + " (cryosiam models download NAME…|--all)");
+                spec.commandLine().getOut().println("no models in " + cache.dir() + " (cryosiam models download NAME…|--all)");
                 return 0;
             }
             List<String> bad = new ArrayList<>();
             for (ZooModel m : models) {
                 ModelCache.Check c = cache.check(m);
-                System.out.println(m.name() + ": " + c.message());
+                spec.commandLine().getOut().println(m.name() + ": " + c.message());
                 if (!c.ok()) {
                     bad.add(m.name());
                 }
@@ -164,6 +178,9 @@ public final class ModelsCommand implements Runnable {
             description = "Describe a published model (by name) or a checkpoint file: the zoo entry and what "
                     + "`checkpoint_info` prints.")
     static final class Info implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "NAME|FILE", description = "A model name or a .ckpt file.")
         String what;
 
@@ -176,7 +193,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             ModelCache cache = dir.cache();
-            PrintStream out = System.out;
+            PrintWriter out = spec.commandLine().getOut();
             Path asFile = Path.of(what);
             Optional<ZooModel> named = what.contains("/") ? Optional.empty() : Zoo.find(what);
             if (named.isPresent() && !Files.isRegularFile(asFile)) {
@@ -212,7 +229,7 @@ public final class ModelsCommand implements Runnable {
             return 0;
         }
 
-        private static void printEntry(ZooModel m, ModelCache cache, PrintStream out) throws IOException {
+        private static void printEntry(ZooModel m, ModelCache cache, PrintWriter out) throws IOException {
             out.println("zoo name:  " + m.name() + " (" + m.file() + ")");
             out.println("task:      " + m.task());
             out.println("used by:   " + String.join(", ", m.commands()));

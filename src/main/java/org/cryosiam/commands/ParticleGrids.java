@@ -6,9 +6,11 @@ import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 
 /**
  * The tomogram grids that RELION 5 particle coordinates are measured on, and the config keys that choose and
@@ -72,8 +74,10 @@ final class ParticleGrids {
      * coordinates would not be in Ångström; 0 is taken as 1.
      *
      * @param source what the header belongs to, for the warning
+     * @param log    where the warning goes
      */
-    static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source) {
+    static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source,
+                                      Log log) {
         if (configPixelSize != null) {
             return new Relion5Particles.Grid(size, configPixelSize);
         }
@@ -81,7 +85,7 @@ final class ParticleGrids {
         // every meaningful digit and gives one optics group to tomograms of one pixel size
         double header = Math.rint(headerPixelSize * 1e5) / 1e5;
         if (header == 0 || header == 1) {
-            CommandLog.warn(source + ": the pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
+            log.warn(source + ": the pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
                     + "placeholder") + ", so RELION 5 coordinates would not be in Ångström; set pixel_size in the "
                     + "config (or the voxel size in the header)" + (header == 0 ? "; 1 Å is used." : "."));
             header = 1;
@@ -89,10 +93,10 @@ final class ParticleGrids {
         return new Relion5Particles.Grid(size, header);
     }
 
-    static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize) {
+    static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize, Log log) {
         int[] zyx = Tomograms.shape(tomogram);
         return grid(new int[] {zyx[2], zyx[1], zyx[0]}, Tomograms.geometry(tomogram).voxelSize()[0], configPixelSize,
-                tomogram.toString());
+                tomogram.toString(), log);
     }
 
     /**
@@ -108,10 +112,10 @@ final class ParticleGrids {
      * The grid of the tomogram {@code <data_folder>/<name>} ({@code file_extension} added when the name lacks it):
      * its header's size and voxel size, the config's {@code pixel_size} winning.
      */
-    static Relion5Particles.Grid tomogramGrid(Config cfg, String name) {
+    static Relion5Particles.Grid tomogramGrid(Config cfg, String name, Log log) {
         String ext = cfg.string("file_extension");
         Path t = cfg.path("data_folder").resolve(name.endsWith(ext) ? name : name + ext);
-        return grid(t, configPixelSize(cfg));
+        return grid(t, configPixelSize(cfg), log);
     }
 
     /**
@@ -120,9 +124,9 @@ final class ParticleGrids {
      * relion5}, as RELION 5 blocks on the grids of its tomograms.
      */
     static void writeStar(Path file, Table t, Config cfg, Function<String, Relion5Particles.Grid> grids,
-                          String defaultName) {
+                          String defaultName, OutputSink outputs) {
         if (!relion5(cfg)) {
-            StarFile.write(file, t);
+            StarFile.write(file, t, outputs);
             return;
         }
         Table named = t;
@@ -131,7 +135,7 @@ final class ParticleGrids {
             java.util.Arrays.fill(names, defaultName);
             named = t.toBuilder().strings(NAME, names).build();
         }
-        StarFile.writeBlocks(file, Relion5Particles.fromPixels(named, NAME, grids, optics(cfg)));
+        StarFile.writeBlocks(file, Relion5Particles.fromPixels(named, NAME, grids, optics(cfg)), outputs);
     }
 
     private static final String NAME = "rlnMicrographName";

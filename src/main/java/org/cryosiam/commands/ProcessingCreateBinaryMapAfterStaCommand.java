@@ -64,7 +64,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
     protected void run() {
         double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
         TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
-        Particles particles = Particles.read(starFile, "--star_file", true, template::grid);
+        Particles particles = Particles.read(starFile, "--star_file", true, name -> template.grid(name, log));
         Table t = particles.table;
         Particles.requireColumns(t, starFile, "--star_file", "STAR", ANGLES);
         double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
@@ -77,7 +77,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
             nonzero += (int) binary[i];
         }
         if (nonzero == 0) {
-            CommandLog.warn(mapFile + ": no voxel is above --map_threshold " + mapThreshold
+            log.warn(mapFile + ": no voxel is above --map_threshold " + mapThreshold
                     + "; the masks will be empty.");
         }
         int mz = map.nz(), my = map.ny(), mx = map.nx();
@@ -102,7 +102,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
             });
             Path out = outputDir.resolve(template.outputName(name));
             MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), commandName());
-            CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
+            log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }
 

@@ -110,7 +110,7 @@ public final class ProcessingCreateMulticlassFromBinaryMasksCommand extends Flag
         }
         Path target = outputDir.resolve(name);
         MrcWriter.write(target, NdData.uint8(out, shape), geometry, commandName());
-        CommandLog.info("wrote " + target);
+        log.info("wrote " + target);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.log.Log;
 import org.cryosiam.ops.SpherePainter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,10 +54,10 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
             throw new CryosiamUserException("--sphere_radius " + radius + ": the radius must be 0 or more voxels.");
         }
         TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", template::grid);
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", name -> template.grid(name, log));
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
-        writeMasks(particles, classes, new int[] {radius}, template, outputDir, tomoName, commandName());
+        writeMasks(log, particles, classes, new int[] {radius}, template, outputDir, tomoName, commandName());
     }
 
     /**
@@ -64,7 +65,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
      * value {@code class} at {@code int(coordinate)} of each of its rows (so a later class wins where balls overlap),
      * clipped at the volume border.
      */
-    static void writeMasks(Particles particles, int[] classOfRow, int[] radii, TomogramTemplate template,
+    static void writeMasks(Log log, Particles particles, int[] classOfRow, int[] radii, TomogramTemplate template,
                            Path outputDir, String tomoName, String command) {
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
@@ -89,7 +90,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
             }
             Path out = outputDir.resolve(template.outputName(name));
             MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), command);
-            CommandLog.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
+            log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }
     }
 

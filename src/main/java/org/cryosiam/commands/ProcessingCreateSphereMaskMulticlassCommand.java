@@ -44,7 +44,7 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     protected void run() {
         int[] radii = parseRadii(sphereRadius);
         TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", template::grid);
+        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", name -> template.grid(name, log));
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];
@@ -58,7 +58,7 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
                         + " (row " + (i + 1) + "); give one radius per class.");
             }
         }
-        ProcessingCreateSphereMaskCommand.writeMasks(particles, classes, radii, template, outputDir, tomoName,
+        ProcessingCreateSphereMaskCommand.writeMasks(log, particles, classes, radii, template, outputDir, tomoName,
                 commandName());
     }
 

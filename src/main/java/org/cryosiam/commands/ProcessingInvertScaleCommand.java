@@ -96,7 +96,7 @@ public final class ProcessingInvertScaleCommand extends FlagCommand {
         }
         scale(in, x, lower, upper);
         MrcWriter.write(out, NdData.float32(x, v.shape()), geometry, commandName());
-        CommandLog.info("wrote " + out);
+        log.info("wrote " + out);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.cryosiam.log.Log;
 import org.cryosiam.zoo.RunRecord;
 
 /**
@@ -18,28 +19,27 @@ final class Reruns {
     }
 
     /** True, and says so, when {@code outputs} (of the tomogram {@code stem}) are complete and up to date. */
-    static boolean upToDate(String stem, List<Path> outputs) {
+    static boolean upToDate(String stem, List<Path> outputs, RunRecord run, Log log) {
         if (outputs.stream().noneMatch(Files::exists)) {
             return false; // never made: nothing to say
         }
-        RunRecord run = RunRecord.current();
         Map<String, String> now = run == null ? Map.of() : run.hdf5Attributes();
         for (Path f : outputs) {
             if (!Files.exists(f)) {
-                CommandLog.info("recomputing " + stem + ": " + f + " is missing");
+                log.info("recomputing " + stem + ": " + f + " is missing");
                 return false;
             }
             Map<String, String> then = run == null ? Map.of() : run.madeBy(f);
             for (String key : RunRecord.MADE_BY) {
                 if (now.get(key) == null || !now.get(key).equals(then.get(key))) {
-                    CommandLog.info("recomputing " + stem + ": " + f + " was made by "
+                    log.info("recomputing " + stem + ": " + f + " was made by "
                             + (then.get(key) == null ? "an older or unknown run"
                             : "another " + key.replace("cryosiam_", "").replace("_sha256", "")));
                     return false;
                 }
             }
         }
-        CommandLog.info(stem + ": outputs up to date (same config and model), skipped; --overwrite recomputes");
+        log.info(stem + ": outputs up to date (same config and model), skipped; --overwrite recomputes");
         return true;
     }
 }

@@ -79,8 +79,8 @@ public final class SemanticFilterGroundTruthCommand extends ConfigCommand {
                 f[i] = grown[i];
             }
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
-            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName());
-            CommandLog.info("wrote " + target);
+            MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, commandName(), ctx.outputs());
+            log.info("wrote " + target);
         }
     }
 }

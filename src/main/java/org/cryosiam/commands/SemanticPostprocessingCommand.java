@@ -25,19 +25,19 @@ import picocli.CommandLine.Command;
         description = "Remove small connected components per class from semantic predictions (in place).")
 public final class SemanticPostprocessingCommand extends ConfigCommand {
     /** More postprocessing_sizes than classes: the extra sizes apply to no class, which is likely a mistake. */
-    private static void warnSizesBeyondClasses(Config cfg, List<Integer> sizes) {
+    private void warnSizesBeyondClasses(Config cfg, List<Integer> sizes) {
         int classes = -1;
         String from = "parameters.network.out_channels";
         if (cfg.get(from) instanceof Number n) {
             classes = n.intValue();
         } else if (cfg.has("trained_model")) {
             org.cryosiam.checkpoint.Checkpoint ckpt = org.cryosiam.checkpoint.Checkpoint.load(
-                    org.cryosiam.zoo.ModelResolver.resolve(cfg, "trained_model").file());
+                    org.cryosiam.zoo.ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
             classes = ModelChecks.modelClasses(ckpt);
             from = "the model " + ckpt.file().getFileName();
         }
         if (classes > 0 && sizes.size() > Math.max(classes, 2)) {
-            CommandLog.warn(cfg.source() + ": parameters.network.postprocessing_sizes has " + sizes.size()
+            log.warn(cfg.source() + ": parameters.network.postprocessing_sizes has " + sizes.size()
                     + " entries but " + from + " gives " + Words.count(classes, "class")
                     + "; the entries after the first " + Math.max(classes, 2) + " apply to no class.");
         }
@@ -71,8 +71,8 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
                             + "not a class label.");
                 }
                 removeSmall(values, s[0], s[1], s[2], sizes);
-                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s), Hdf5.Options.from(h5));
-                CommandLog.info("wrote " + h5);
+                Hdf5.write(h5, "labels", fromInts(values, labels.type(), s), Hdf5.Options.from(h5), ctx.outputs());
+                log.info("wrote " + h5);
                 continue;
             }
             Path mrc = predictionFolder.resolve(stem + "_preds.mrc");
@@ -92,8 +92,8 @@ public final class SemanticPostprocessingCommand extends ConfigCommand {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (byte) values[i];
             }
-            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, commandName());
-            CommandLog.info("wrote " + mrc);
+            MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, commandName(), ctx.outputs());
+            log.info("wrote " + mrc);
         }
     }
 

@@ -18,7 +18,9 @@ import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.log.Log;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -66,10 +68,10 @@ public final class SemanticPredictCommand extends ConfigCommand {
             }
         }
 
-        try (DenseModel model = DenseModel.load(cfg, ModelKind.SEMANTIC, "semantic_predict")) {
+        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.SEMANTIC, "semantic_predict")) {
             int classes = classes(model);
             if (cfg.get("parameters.network.out_channels") instanceof Number n) {
-                ModelChecks.warnClasses(cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
+                ModelChecks.warnClasses(log, cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
                         "the model's number is used");
             }
             boolean hasDistance = model.network.outputNames().contains("distance");
@@ -86,12 +88,12 @@ public final class SemanticPredictCommand extends ConfigCommand {
                         int[] shape = tomogram.shape();
                         byte[] mask = maskFolder == null ? null : LamellaMask.load(maskFolder, stem, shape);
                         try (Outputs out = new Outputs(outFolder, stem, ext, layout, shape, geometry, internal,
-                                asMrc, float16, post || copick, commandName())) {
+                                asMrc, float16, post || copick, commandName(), ctx.outputs(), log)) {
                             float[] probs0 = post ? new float[Math.toIntExact(out.voxels)] : null;
                             long kept = (out.wholeLabels == null ? 0 : out.voxels) + (post ? 4 * out.voxels : 0);
-                            int batch = model.batchFor(predictor, shape, layout.channels, kept);
+                            int batch = model.batchFor(ctx, predictor, shape, layout.channels, kept);
                             SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                                    SlidingWindow.progress(name, shape, model.patchSize), (z0, z1, maps) -> {
+                                    SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize), (z0, z1, maps) -> {
                                         long at = (long) z0 * out.plane;
                                         if (mask != null) {
                                             for (float[] m : maps) {
@@ -116,8 +118,8 @@ public final class SemanticPredictCommand extends ConfigCommand {
                             }
                             out.finish(labels);
                             if (copick) {
-                                Copick.writeSegmentation(cfg, stem, NdData.uint8(labels, shape),
-                                        geometry.voxelSize());
+                                Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape),
+                                        geometry.voxelSize(), ctx.outputs());
                             }
                         }
                     }
@@ -139,9 +141,12 @@ public final class SemanticPredictCommand extends ConfigCommand {
         private final Path target;
         private final Hdf5.Stream h5; // the _preds.h5 file, or null
         private final Tomograms.Output volume; // the labels under the input's extension, or null
+        private final Log log;
 
         Outputs(Path outFolder, String stem, String ext, Layout layout, int[] shape, Geometry geometry,
-                boolean internal, boolean asMrc, boolean float16, boolean keepLabels, String command) {
+                boolean internal, boolean asMrc, boolean float16, boolean keepLabels, String command,
+                OutputSink outputs, Log log) {
+            this.log = log;
             this.layout = layout;
             this.plane = shape[1] * shape[2];
             this.voxels = (long) shape[0] * plane;
@@ -157,12 +162,12 @@ public final class SemanticPredictCommand extends ConfigCommand {
                             new Hdf5.DatasetSpec(ElementType.FLOAT32, c, shape[0], shape[1], shape[2]));
                 }
                 h5 = Hdf5.stream(target, datasets, internal ? new Hdf5.Options(geometry, float16)
-                        : Hdf5.Options.of(geometry));
+                        : Hdf5.Options.of(geometry), outputs);
                 volume = null;
             } else {
                 target = outFolder.resolve(stem + ext);
                 h5 = null;
-                volume = Tomograms.output(target, shape, ElementType.UINT8, geometry, command, false);
+                volume = Tomograms.output(target, shape, ElementType.UINT8, geometry, command, false, outputs);
             }
         }
 
@@ -205,7 +210,7 @@ public final class SemanticPredictCommand extends ConfigCommand {
             } else {
                 volume.finish();
             }
-            CommandLog.info("wrote " + target);
+            log.info("wrote " + target);
         }
 
         @Override

@@ -80,7 +80,7 @@ public final class SemanticToCentersCommand extends ConfigCommand {
                     }
                 }
             }
-            CommandLog.info("processed " + file);
+            log.info("processed " + file);
         }
         for (int k = 1; k <= last; k++) {
             List<Row> list = rows.get(k);
@@ -100,14 +100,14 @@ public final class SemanticToCentersCommand extends ConfigCommand {
             Table csv = Table.builder().longs("label", label).longs("area", area).doubles("centroid-0", cz)
                     .doubles("centroid-1", cy).doubles("centroid-2", cx).strings("tomo", tomo).build();
             Path csvFile = folder.resolve("labels_" + k + ".csv");
-            Csv.write(csvFile, csv);
+            Csv.write(csvFile, csv, ctx.outputs());
             Table star = Table.builder().longs("rlnLabel", label).longs("rlnArea", area)
                     .doubles("rlnCoordinateZ", cz).doubles("rlnCoordinateY", cy).doubles("rlnCoordinateX", cx)
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
-            ParticleGrids.writeStar(starFile, star, cfg, grids::get, null);
-            CommandLog.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
-            Copick.writePicks(cfg, k, files, tomo, cz, cy, cx);
+            ParticleGrids.writeStar(starFile, star, cfg, grids::get, null, ctx.outputs());
+            log.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
+            Copick.writePicks(log, cfg, k, files, tomo, cz, cy, cx, ctx.outputs());
         }
     }
 
@@ -118,16 +118,16 @@ public final class SemanticToCentersCommand extends ConfigCommand {
      * The grid the labels of {@code file} lie on: their shape, and the pixel size of the config, else of the tomogram
      * ({@code data_folder/<tomo><file_extension>}), else the {@code voxel_size} attribute the prediction carries.
      */
-    private static Relion5Particles.Grid grid(Config cfg, Path file, String tomo, int[] zyx, Double pixelSize) {
+    private Relion5Particles.Grid grid(Config cfg, Path file, String tomo, int[] zyx, Double pixelSize) {
         int[] size = {zyx[2], zyx[1], zyx[0]};
         if (pixelSize == null && cfg.has("data_folder") && cfg.has("file_extension")) {
             Path t = cfg.path("data_folder").resolve(tomo + cfg.string("file_extension"));
             if (Files.exists(t)) { // an MRC file or an OME-Zarr folder
-                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString());
+                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString(), log);
             }
         }
         float[] attr = pixelSize == null ? Hdf5.voxelSize(file) : null;
-        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString());
+        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString(), log);
     }
 
     /** Every {@code *.h5} of the folder, sorted by name. */
@@ -146,19 +146,20 @@ public final class SemanticToCentersCommand extends ConfigCommand {
     }
 
     /** {@code parameters.network.out_channels} of the YAML, else of the {@code trained_model} checkpoint's config. */
-    static int classes(Config cfg) {
+    int classes(Config cfg) {
         String key = "parameters.network.out_channels";
         if (cfg.has(key)) {
             int n = cfg.integer(key);
             if (cfg.has("trained_model")) {
-                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
-                ModelChecks.warnClasses(cfg, n, ModelChecks.modelClasses(ckpt), ckpt.file().getFileName().toString(),
+                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
+                ModelChecks.warnClasses(log, cfg, n, ModelChecks.modelClasses(ckpt),
+                        ckpt.file().getFileName().toString(),
                         "labels_<k> files are written for the config's " + n + ", those beyond the model's are empty");
             }
             return n;
         }
         if (cfg.has("trained_model")) {
-            Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model").file());
+            Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
             Object c = ckpt.hyperParameters().get("config");
             if (c instanceof Map) {
                 @SuppressWarnings("unchecked")

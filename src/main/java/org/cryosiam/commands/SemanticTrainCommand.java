@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Random;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.Main;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
@@ -91,14 +91,14 @@ public final class SemanticTrainCommand extends ConfigCommand {
         }
         List<Sample> train = samples(cfg, patches, split.get("train_files"), ext, min, max, classes);
         List<Sample> val = samples(cfg, patches, split.get("val_files"), ext, min, max, classes);
-        CommandLog.info(train.size() + " training and " + val.size() + " validation patches");
+        log.info(train.size() + " training and " + val.size() + " validation patches");
         Trainer.Settings settings = settings(cfg, classes, seed);
 
-        Device device = Devices.chosen(Main.GlobalOptions.device);
-        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model"); // a path or a zoo name
+        Device device = Devices.chosen(ctx.device());
+        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model", ctx.record()); // a path or a zoo name
         Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
         ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
-                Devices.name(device));
+                Devices.name(device), ctx.record());
         Map<String, Object> hp = TaskModel.hyperParameters(cfg.asMap(), TaskModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();
@@ -107,22 +107,45 @@ public final class SemanticTrainCommand extends ConfigCommand {
             Checkpoint c = Checkpoint.load(last);
             sd = c.stateDict();
             resume = resume(c);
-            CommandLog.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
+            log.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
                     + resume.globalStep());
         } else {
             sd = TaskModel.initialStateDict(pretrained, cfg.asMap(), seed);
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
-            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
-                    Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
+            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(log::info,
+                    ctx.quiet() || System.console() == null ? null : System.err);
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
-            t.run(train, val, resume);
+            java.nio.file.attribute.FileTime trainingStart = java.nio.file.attribute.FileTime.from(
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            try {
+                t.run(train, val, resume);
+            } finally {
+                noteTrainerOutputs(logDir, trainingStart);
+            }
         }
-        CommandLog.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
+        log.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
                 + logDir.resolve("loss_curves.png"));
+    }
+
+    /**
+     * Notes in the run record the files the Trainer writes each epoch ({@code metrics.csv}, {@code loss_curves.png}),
+     * those written since {@code since}: the Trainer writes them without the run's {@link OutputSink}.
+     */
+    private void noteTrainerOutputs(Path logDir, java.nio.file.attribute.FileTime since) {
+        for (String name : List.of("metrics.csv", "loss_curves.png")) {
+            Path f = logDir.resolve(name);
+            try {
+                if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(since) >= 0) {
+                    ctx.outputs().written(f);
+                }
+            } catch (IOException e) {
+                // gone or unreadable: not an output of this run to vouch for
+            }
+        }
     }
 
     /** The settings of {@code parameters} and {@code hyper_parameters}. */
@@ -250,7 +273,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
         out.put("train_files", train);
         out.put("val_files", val);
         String text = yaml.dump(out);
-        AtomicFile.write(f, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+        AtomicFile.write(f, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8), ctx.outputs());
         return out;
     }
 

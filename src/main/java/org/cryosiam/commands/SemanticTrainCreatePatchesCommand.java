@@ -73,7 +73,7 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
             float[] dist = d.toFloatArray();
             List<int[]> starts = TrainingData.patchStarts(size, patch, overlap);
             if (starts.isEmpty()) {
-                CommandLog.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
+                log.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
                         + ps + ", so it gives no patches.");
                 smallest = smallest != null ? smallest : stem + " is " + java.util.Arrays.toString(size);
             } else {
@@ -97,16 +97,17 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                 String name = stem + "_z" + s[0] + "_y" + s[1] + "_x" + s[2];
                 Geometry grid = Geometry.of(img.voxelSize()); // the tomogram's voxel size; a patch has its own origin
                 MrcWriter.write(patches.resolve("image").resolve(name + ext),
-                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), grid, commandName());
+                        NdData.float32(TrainingData.crop(img.data(), 1, size, s, patch), patch), grid, commandName(),
+                        ctx.outputs());
                 MrcWriter.write(patches.resolve("labels").resolve(name + ext), NdData.float32(lp, patch), grid,
-                        commandName());
+                        commandName(), ctx.outputs());
                 Hdf5.write(patches.resolve("distances").resolve(name + ".h5"), "data",
                         NdData.float32(TrainingData.crop(dist, classes, size, s, patch), classes, patch[0], patch[1],
-                                patch[2]), Hdf5.Options.of(grid));
+                                patch[2]), Hdf5.Options.of(grid), ctx.outputs());
                 written++;
             }
             total += written;
-            CommandLog.info(stem + ": " + Words.count(written, "patch"));
+            log.info(stem + ": " + Words.count(written, "patch"));
         }
         if (total == 0) {
             throw new CryosiamUserException(cfg.source() + ": no patches written, because "
@@ -115,6 +116,6 @@ public final class SemanticTrainCreatePatchesCommand extends ConfigCommand {
                     : "every tomogram is smaller than parameters.data.patch_size " + ps + " (" + smallest
                     + "); set a patch size no larger than the tomograms") + ".");
         }
-        CommandLog.info("wrote " + Words.count(total, "patch") + " to " + patches);
+        log.info("wrote " + Words.count(total, "patch") + " to " + patches);
     }
 }

@@ -44,8 +44,9 @@ public final class SemanticTrainPreprocessCommand extends ConfigCommand {
             }
             float[] d = TrainingData.distanceMaps(lab, v.nz(), v.ny(), v.nx(), classes);
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ".h5");
-            Hdf5.write(target, "data", NdData.float32(d, classes, v.nz(), v.ny(), v.nx()), Hdf5.Options.of(geometry));
-            CommandLog.info("wrote " + target);
+            Hdf5.write(target, "data", NdData.float32(d, classes, v.nz(), v.ny(), v.nx()), Hdf5.Options.of(geometry),
+                    ctx.outputs());
+            log.info("wrote " + target);
         }
     }
 }

@@ -11,6 +11,8 @@ import org.cryosiam.Launcher;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.OutputFolders;
+import org.cryosiam.log.Log;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.slurm.JobScript;
 import org.cryosiam.slurm.Sbatch;
 import picocli.CommandLine;
@@ -33,9 +35,12 @@ import picocli.CommandLine.Spec;
                 + "the current directory, so relative paths in the config keep their meaning.",
                 "Resource lines are written only for the options given. --submit runs sbatch on the script and "
                         + "prints the job id."})
-public final class SlurmCommand implements Callable<Integer> {
+public final class SlurmCommand implements Callable<Integer>, RunContext.Receiver {
     @Spec
     CommandSpec spec;
+
+    private RunContext ctx;
+    private Log log;
 
     @Parameters(index = "0", paramLabel = "COMMAND",
             description = "The command the job runs, e.g. denoise_predict or semantic_predict.")
@@ -88,18 +93,25 @@ public final class SlurmCommand implements Callable<Integer> {
         Path script = dir.resolve(command + ".sbatch");
         String text = job.text();
         AtomicFile.write(script, tmp -> Files.writeString(tmp, text));
-        CommandLog.info("wrote " + script + ": " + what);
+        log.info("wrote " + script + ": " + what);
         if (submit) {
             String id = Sbatch.submit(script, System.getenv("PATH"));
-            CommandLog.info("submitted " + script.getFileName() + " as job " + id);
-            System.out.println(id);
+            log.info("submitted " + script.getFileName() + " as job " + id);
+            ctx.out().println(id);
+            ctx.out().flush();
         } else {
-            CommandLog.info("submit it with: sbatch " + script);
+            log.info("submit it with: sbatch " + script);
         }
         return 0;
     }
 
     /** The config-driven command named {@code command}; refuses others. */
+    @Override
+    public void use(RunContext context) {
+        ctx = context;
+        log = context.log();
+    }
+
     private ConfigCommand target() {
         CommandLine sub = spec.root().subcommands().get(command);
         if (sub == null) {
@@ -109,6 +121,7 @@ public final class SlurmCommand implements Callable<Integer> {
             throw new CryosiamUserException(command + " takes no list of tomograms from a config, so there is no "
                     + "job array to write; run it directly.");
         }
+        c.use(ctx); // it reads the config as it would (a copick project's tomograms, warnings)
         return c;
     }
 }

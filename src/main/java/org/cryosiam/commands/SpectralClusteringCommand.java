@@ -28,7 +28,7 @@ public final class SpectralClusteringCommand extends EmbeddingsClusteringCommand
         Graph g = SpectralClustering.affinity(x);
         if (section.bool("estimate_num_clusters", false)) {
             k = SpectralClustering.estimateClusters(g, k, SEED);
-            org.cryosiam.commands.CommandLog.info("estimated number of clusters (largest eigengap): " + k);
+            log.info("estimated number of clusters (largest eigengap): " + k);
         }
         int[] labels = SpectralClustering.fit(g, k, SEED);
         for (int i = 0; i < labels.length; i++) {

@@ -12,6 +12,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.OutputGuard;
+import org.cryosiam.log.Log;
 
 /**
  * Where the processing commands take an output volume's size and voxel size from: one tomogram (used for every
@@ -66,8 +67,8 @@ final class TomogramTemplate {
     }
 
     /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
-    org.cryosiam.io.Relion5Particles.Grid grid(String name) {
-        return ParticleGrids.grid(fileFor(name), null);
+    org.cryosiam.io.Relion5Particles.Grid grid(String name, Log log) {
+        return ParticleGrids.grid(fileFor(name), null, log);
     }
 
     /**

@@ -8,6 +8,7 @@ import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.zarr.Downsample;
 import org.cryosiam.io.zarr.OmeZarr;
@@ -77,9 +78,10 @@ final class Tomograms {
      * volume) gathers them and writes at {@link Output#finish}.
      */
     static Output output(Path target, int[] shape, ElementType type, Geometry geometry, String command,
-            boolean float16) {
+            boolean float16, OutputSink outputs) {
         if (!OmeZarr.isZarr(target)) {
-            MrcWriter.Stream mrc = MrcWriter.stream(target, shape, type, float16, geometry, command);
+            MrcWriter.Stream mrc = MrcWriter.stream(target, shape, type, float16, geometry, command,
+                    outputs);
             return new Output() {
                 @Override
                 public void append(NdData planes) {
@@ -113,7 +115,7 @@ final class Tomograms {
 
             @Override
             public void finish() {
-                write(target, new NdData(type, shape.clone(), whole), geometry, command, float16);
+                write(target, new NdData(type, shape.clone(), whole), geometry, command, float16, outputs);
             }
 
             @Override
@@ -141,15 +143,16 @@ final class Tomograms {
      * (integer types downsampled by mode, floats by mean; float32 kept), MRC otherwise (float16 on request, the
      * input's origin and a label naming {@code command}).
      */
-    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16) {
+    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16,
+                      OutputSink outputs) {
         if (OmeZarr.isZarr(target)) {
             String name = target.getFileName().toString();
             OmeZarr.write(target, data, geometry.voxelSize(), 0, Downsample.modeByDefault(data.type()),
-                    name.substring(0, name.length() - ".zarr".length()));
+                    name.substring(0, name.length() - ".zarr".length()), outputs);
         } else if (float16) {
-            MrcWriter.writeFloat16(target, data, geometry, command);
+            MrcWriter.writeFloat16(target, data, geometry, command, outputs);
         } else {
-            MrcWriter.write(target, data, geometry, command);
+            MrcWriter.write(target, data, geometry, command, outputs);
         }
     }
 

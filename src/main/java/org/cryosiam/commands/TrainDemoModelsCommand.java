@@ -3,10 +3,10 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.cryosiam.Main;
 import org.cryosiam.demo.Demo;
 import org.cryosiam.demo.DemoTraining;
 import org.cryosiam.nn.Devices;
+import org.cryosiam.run.RunContext;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
         description = {"Train the six small demo models from scratch on synthetic phantoms (seeds 101...) and write "
                 + "them to DIR/models; the demo tomogram (seed 1) is never seen. Takes about an hour on 2 CPU cores.",
                 "Maintainers run it through scripts/train-demo-models.sh to refresh the models bundled in the jar."})
-public final class TrainDemoModelsCommand implements Callable<Integer> {
+public final class TrainDemoModelsCommand implements Callable<Integer>, RunContext.Receiver {
+    private RunContext ctx;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-training",
             description = "Working folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -44,34 +46,27 @@ public final class TrainDemoModelsCommand implements Callable<Integer> {
     int embeddingEpochs;
 
     @Override
+    public void use(RunContext context) {
+        ctx = context;
+    }
+
+    @Override
     public Integer call() throws Exception {
         if (phantoms < 2 || patches < 40 || epochs < 1 || embeddingEpochs < 1) {
             throw new org.cryosiam.CryosiamUserException("train_demo_models needs --phantoms >= 2, --patches >= 40 "
                     + "and at least one epoch.");
         }
         Demo.Size s = Demo.Size.parse(size);
-        boolean quiet = Main.GlobalOptions.quiet;
-        String device = Main.GlobalOptions.device;
-        boolean debug = Main.GlobalOptions.debug;
         long t0 = System.nanoTime();
-        try {
-            DemoTraining.Settings settings = new DemoTraining.Settings(phantoms, s, patches, epochs, embeddingEpochs,
-                    101);
-            DemoTraining.Result r = new DemoTraining(out, settings, Devices.chosen(device), Main::run,
-                    m -> {
-                        if (!quiet) {
-                            System.err.println(m);
-                        }
-                    }).run();
-            for (String line : r.summary()) {
-                System.out.println(line);
-            }
-            System.out.printf("models in %s (%.1f min)%n", r.models(), (System.nanoTime() - t0) / 60e9);
-            return 0;
-        } finally {
-            Main.GlobalOptions.quiet = quiet;
-            Main.GlobalOptions.device = device;
-            Main.GlobalOptions.debug = debug;
+        DemoTraining.Settings settings = new DemoTraining.Settings(phantoms, s, patches, epochs, embeddingEpochs,
+                101);
+        DemoTraining.Result r = new DemoTraining(out, settings, Devices.chosen(ctx.device()),
+                args -> ctx.cli().run(args), ctx.log()::info).run();
+        for (String line : r.summary()) {
+            ctx.out().println(line);
         }
+        ctx.out().printf("models in %s (%.1f min)%n", r.models(), (System.nanoTime() - t0) / 60e9);
+        ctx.out().flush();
+        return 0;
     }
 }

@@ -51,7 +51,7 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
         String ext = cfg.string("file_extension", "");
         String suffix = vis.string("visualization_suffix", "instance_regions.csv");
         if (!vis.bool("visualize_umap", true)) {
-            CommandLog.info("visualization.visualize_umap is false: nothing to do");
+            log.info("visualization.visualize_umap is false: nothing to do");
             return;
         }
         Integer pca = vis.has("pca_components") ? vis.integer("pca_components") : null;
@@ -83,14 +83,14 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
         for (String stem : stems) {
             Path embedsFile = folder.resolve(stem + "_embeds.h5");
             if (!Files.exists(embedsFile)) {
-                CommandLog.warn("skipping " + stem + ": no " + embedsFile);
+                log.warn("skipping " + stem + ": no " + embedsFile);
                 continue;
             }
             double[][] cols = EmbeddingsClusteringCommand.rows(embedsFile, Hdf5.read(embedsFile, "embeddings"));
             int dim = cols.length;
             int n = dim == 0 ? 0 : cols[0].length;
             if (n < 2) {
-                CommandLog.warn("skipping " + stem + ": " + n + " embedding(s), nothing to project");
+                log.warn("skipping " + stem + ": " + n + " embedding(s), nothing to project");
                 continue;
             }
             double[][] x = new double[n][dim];
@@ -146,7 +146,7 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
         return t;
     }
 
-    private static void write(Table data, double[][] y, int dims, Path outFolder, String name, String stem) {
+    private void write(Table data, double[][] y, int dims, Path outFolder, String name, String stem) {
         int n = y.length;
         Table.Builder b = Table.builder();
         long[] index = new long[n];
@@ -197,10 +197,10 @@ public final class VisualizeEmbeddingsCommand extends ConfigCommand {
             plot.colourByValue("log_area", table.doubles("log_area"));
         }
         Path html = outFolder.resolve(name + ".html");
-        plot.writeHtml(html);
-        plot.writePng(outFolder.resolve(name + ".png"));
-        Csv.write(outFolder.resolve(name + "_data.csv"), table);
-        CommandLog.info("wrote " + html + " (and .png, _data.csv; " + n + " points)");
+        plot.writeHtml(html, ctx.outputs());
+        plot.writePng(outFolder.resolve(name + ".png"), ctx.outputs());
+        Csv.write(outFolder.resolve(name + "_data.csv"), table, ctx.outputs());
+        log.info("wrote " + html + " (and .png, _data.csv; " + n + " points)");
     }
 
     /** A file name from a list to its stem (the part before the extension, as the reference splits it). */

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.log.Log;
 
 /**
  * The demo workflow: a phantom tomogram, the configs a user would write, every pipeline step through the CLI
@@ -88,19 +89,20 @@ public final class Demo {
     private final Path modelsArg;
     private final Phantom.Spec spec;
     private final Cli cli;
-    private final boolean quiet;
+    private final Log log;
     private final List<String> globalArgs;
 
     /**
      * @param models     a folder with the six checkpoints, or null for the models bundled in the jar
+     * @param log        where the steps are reported
      * @param globalArgs options passed before every command ({@code --device …})
      */
-    public Demo(Path dir, Path models, Phantom.Spec spec, Cli cli, boolean quiet, List<String> globalArgs) {
+    public Demo(Path dir, Path models, Phantom.Spec spec, Cli cli, Log log, List<String> globalArgs) {
         this.dir = dir.toAbsolutePath().normalize();
         this.modelsArg = models == null ? null : models.toAbsolutePath().normalize();
         this.spec = spec;
         this.cli = cli;
-        this.quiet = quiet;
+        this.log = log;
         this.globalArgs = List.copyOf(globalArgs);
     }
 
@@ -298,9 +300,7 @@ public final class Demo {
     }
 
     private void say(String line) {
-        if (!quiet) {
-            System.err.println(line);
-        }
+        log.info(line);
     }
 
     private static double seconds(long start) {

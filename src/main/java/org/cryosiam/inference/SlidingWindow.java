@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.log.Progress;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -228,9 +229,9 @@ public final class SlidingWindow {
         }
     }
 
-    /** Progress on stderr for one volume, sized to its patch count. */
-    public static Progress progress(String what, int[] shape, int[] patchSize) {
-        return Progress.start(what, new GridTiler(shape, patchSize).patchCount());
+    /** Progress of the run's kind ({@code progress}) for one volume, sized to its patch count. */
+    public static Progress progress(Progress.Factory progress, String what, int[] shape, int[] patchSize) {
+        return progress.items(what, new GridTiler(shape, patchSize).patchCount());
     }
 
     private static float[] await(Future<float[]> future) {

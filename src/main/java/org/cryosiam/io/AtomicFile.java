@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,18 +33,17 @@ public final class AtomicFile {
     /** {@code .NAME.tmp-PID} (older builds) or {@code .NAME.tmp-PID@HOST}. */
     private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.tmp-([0-9]{1,18})(?:@(.*))?");
 
-    private static volatile Consumer<Path> observer;
-
     private AtomicFile() {
     }
 
-    /** Calls {@code o} with each file completed from now on (null: nobody); the run record notes outputs this way. */
-    public static void observe(Consumer<Path> o) {
-        observer = o;
+    /** Writes a file that no run notes (a log, a script, a cache entry). */
+    public static void write(Path target, Writer writer) {
+        write(target, writer, OutputSink.NONE);
     }
 
-    public static void write(Path target, Writer writer) {
-        try (Pending pending = begin(target)) {
+    /** Writes an output of a run, noted in {@code outputs} once complete. */
+    public static void write(Path target, Writer writer, OutputSink outputs) {
+        try (Pending pending = begin(target, outputs)) {
             writer.write(pending.temporary());
             pending.commit();
         } catch (IOException e) {
@@ -58,19 +56,21 @@ public final class AtomicFile {
      * long run (streamed predictions): {@link Pending#commit} renames it into place, closing without a commit
      * deletes it.
      */
-    public static Pending begin(Path target) {
-        return new Pending(target, temporary(target));
+    public static Pending begin(Path target, OutputSink outputs) {
+        return new Pending(target, temporary(target), outputs);
     }
 
     /** A file being written under its temporary name. */
     public static final class Pending implements AutoCloseable {
         private final Path target;
         private final Path tmp;
+        private final OutputSink outputs;
         private boolean committed;
 
-        private Pending(Path target, Path tmp) {
+        private Pending(Path target, Path tmp, OutputSink outputs) {
             this.target = target;
             this.tmp = tmp;
+            this.outputs = outputs;
         }
 
         public Path target() {
@@ -93,7 +93,7 @@ public final class AtomicFile {
                 throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
             }
             committed = true;
-            completed(target);
+            outputs.written(target);
         }
 
         /** Deletes the temporary file unless it was committed. */
@@ -112,9 +112,9 @@ public final class AtomicFile {
     /**
      * Writes a folder output (a Zarr store) the same way: {@code writer} fills a hidden temporary folder, which then
      * replaces {@code target}. An existing target is first renamed aside and deleted after the swap, so at no time
-     * does a half-written folder carry the target's name.
+     * does a half-written folder carry the target's name. Noted in {@code outputs} once complete.
      */
-    public static void writeDirectory(Path target, Writer writer) {
+    public static void writeDirectory(Path target, Writer writer, OutputSink outputs) {
         Path tmp = temporary(target);
         Path old = tmp.resolveSibling(tmp.getFileName() + "-old");
         try {
@@ -126,7 +126,7 @@ public final class AtomicFile {
                 Files.move(target, old);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            completed(target);
+            outputs.written(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -136,14 +136,6 @@ public final class AtomicFile {
             } catch (IOException ignored) {
                 // best effort, as for files
             }
-        }
-    }
-
-    /** Tells the observer (the run record) that {@code target} is complete. */
-    private static void completed(Path target) {
-        Consumer<Path> o = observer;
-        if (o != null) {
-            o.accept(target);
         }
     }
 

@@ -72,10 +72,20 @@ public final class Csv {
 
     /** Writes as pandas does ({@link Dialect#PANDAS}). */
     public static void write(Path file, Table table) {
-        write(file, table, Dialect.PANDAS);
+        write(file, table, Dialect.PANDAS, OutputSink.NONE);
+    }
+
+    /** Writes as pandas does ({@link Dialect#PANDAS}), an output of the run of {@code outputs}. */
+    public static void write(Path file, Table table, OutputSink outputs) {
+        write(file, table, Dialect.PANDAS, outputs);
     }
 
     public static void write(Path file, Table table, Dialect dialect) {
+        write(file, table, dialect, OutputSink.NONE);
+    }
+
+    /** Writes in {@code dialect}, an output of the run of {@code outputs}. */
+    public static void write(Path file, Table table, Dialect dialect, OutputSink outputs) {
         AtomicFile.write(file, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 List<String> cols = table.columns();
@@ -101,7 +111,7 @@ public final class Csv {
                     w.write(dialect.lineEnd);
                 }
             }
-        });
+        }, outputs);
     }
 
     private static String quote(String s) {

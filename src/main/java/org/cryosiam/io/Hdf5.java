@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
@@ -49,17 +48,7 @@ public final class Hdf5 {
     private static final long MAX_EXPANSION = 1100;
     private static final long EXPANSION_MARGIN = 1L << 20;
 
-    private static volatile Supplier<Map<String, String>> rootAttributes;
-
     private Hdf5() {
-    }
-
-    /**
-     * String attributes every file written from now on gets in its root group (null: none); the run record sets the
-     * product version and model name this way.
-     */
-    public static void rootAttributes(Supplier<Map<String, String>> attributes) {
-        rootAttributes = attributes;
     }
 
     /** Names of the datasets in the root group, sorted (as h5py lists them). */
@@ -97,34 +86,56 @@ public final class Hdf5 {
         }
     }
 
-    /** Writes one dataset to a new file (replacing any). */
+    /** Writes one dataset to a new file (replacing any), outside any run. */
     public static void write(Path file, String name, NdData data) {
-        write(file, Map.of(name, data));
+        write(file, Map.of(name, data), Options.NONE, OutputSink.NONE);
     }
 
-    /** Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian. */
-    public static void write(Path file, Map<String, NdData> datasets) {
-        write(file, datasets, Options.NONE);
-    }
-
-    /** One dataset derived from a tomogram (see {@link Options}). */
-    public static void write(Path file, String name, NdData data, Options options) {
-        write(file, Map.of(name, data), options);
+    /** Writes one dataset to a new file (replacing any), an output of the run of {@code outputs}. */
+    public static void write(Path file, String name, NdData data, OutputSink outputs) {
+        write(file, Map.of(name, data), Options.NONE, outputs);
     }
 
     /**
-     * Writes the datasets as {@link #write(Path, Map)} does, with the run's string attributes and, for an output
-     * derived from a tomogram, its voxel size as the root attribute {@value #VOXEL_SIZE} (float32 {@code [z, y, x]}
-     * in Å, the order of the array axes).
+     * Writes the datasets, in map order, to a new file (replacing any); contiguous, uncompressed, little-endian;
+     * outside any run.
      */
-    public static void write(Path file, Map<String, NdData> datasets, Options options) {
-        Map<String, Object> attributes = attributes(options);
-        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()));
+    public static void write(Path file, Map<String, NdData> datasets) {
+        write(file, datasets, Options.NONE, OutputSink.NONE);
     }
 
-    private static Map<String, Object> attributes(Options options) {
-        Supplier<Map<String, String>> a = rootAttributes;
-        Map<String, Object> attributes = new LinkedHashMap<>(a == null ? Map.of() : a.get());
+    /** Writes the datasets as {@link #write(Path, Map)} does, an output of the run of {@code outputs}. */
+    public static void write(Path file, Map<String, NdData> datasets, OutputSink outputs) {
+        write(file, datasets, Options.NONE, outputs);
+    }
+
+    /** One dataset derived from a tomogram (see {@link Options}), outside any run. */
+    public static void write(Path file, String name, NdData data, Options options) {
+        write(file, Map.of(name, data), options, OutputSink.NONE);
+    }
+
+    /** One dataset derived from a tomogram (see {@link Options}), an output of the run of {@code outputs}. */
+    public static void write(Path file, String name, NdData data, Options options, OutputSink outputs) {
+        write(file, Map.of(name, data), options, outputs);
+    }
+
+    /** {@link #write(Path, Map, Options, OutputSink)} outside any run. */
+    public static void write(Path file, Map<String, NdData> datasets, Options options) {
+        write(file, datasets, options, OutputSink.NONE);
+    }
+
+    /**
+     * Writes the datasets as {@link #write(Path, Map)} does, with the run's string attributes ({@code outputs}) and,
+     * for an output derived from a tomogram, its voxel size as the root attribute {@value #VOXEL_SIZE} (float32
+     * {@code [z, y, x]} in Å, the order of the array axes); the file is noted in {@code outputs}.
+     */
+    public static void write(Path file, Map<String, NdData> datasets, Options options, OutputSink outputs) {
+        Map<String, Object> attributes = attributes(options, outputs);
+        AtomicFile.write(file, tmp -> Hdf5Writer.write(tmp, datasets, attributes, options.float16()), outputs);
+    }
+
+    private static Map<String, Object> attributes(Options options, OutputSink outputs) {
+        Map<String, Object> attributes = new LinkedHashMap<>(outputs.hdf5Attributes());
         if (options.geometry() != null) {
             attributes.put(VOXEL_SIZE, options.geometry().voxelSizeZyx());
         }
@@ -137,14 +148,16 @@ public final class Hdf5 {
 
     /**
      * Opens {@code file} for datasets filled piece by piece (a prediction written slab by slab): the same file
-     * {@link #write(Path, Map, Options)} makes from whole arrays, under a temporary name until {@link Stream#finish}.
+     * {@link #write(Path, Map, Options, OutputSink)} makes from whole arrays, under a temporary name until
+     * {@link Stream#finish}, then noted in {@code outputs}.
      */
-    public static Stream stream(Path file, Map<String, DatasetSpec> datasets, Options options) {
+    public static Stream stream(Path file, Map<String, DatasetSpec> datasets, Options options,
+            OutputSink outputs) {
         Map<String, Hdf5Writer.Spec> specs = new LinkedHashMap<>();
         datasets.forEach((name, d) -> specs.put(name, new Hdf5Writer.Spec(d.type(), d.shape())));
-        AtomicFile.Pending pending = AtomicFile.begin(file);
+        AtomicFile.Pending pending = AtomicFile.begin(file, outputs);
         try {
-            return new Stream(pending, Hdf5Writer.open(pending.temporary(), specs, attributes(options),
+            return new Stream(pending, Hdf5Writer.open(pending.temporary(), specs, attributes(options, outputs),
                     options.float16()), List.copyOf(datasets.keySet()));
         } catch (IOException e) {
             pending.close();

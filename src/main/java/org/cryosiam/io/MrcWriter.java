@@ -41,7 +41,12 @@ public final class MrcWriter {
      * @param command  the command that wrote it, for the header label (null: none named)
      */
     public static void write(Path file, NdData data, Geometry geometry, String command) {
-        write(file, data, modeOf(data.type()), geometry, command);
+        write(file, data, modeOf(data.type()), geometry, command, OutputSink.NONE);
+    }
+
+    /** {@link #write(Path, NdData, Geometry, String)}, an output of the run of {@code outputs}. */
+    public static void write(Path file, NdData data, Geometry geometry, String command, OutputSink outputs) {
+        write(file, data, modeOf(data.type()), geometry, command, outputs);
     }
 
     /**
@@ -49,14 +54,20 @@ public final class MrcWriter {
      * significant digits, values beyond ±65504 become infinite.
      */
     public static void writeFloat16(Path file, NdData data, Geometry geometry, String command) {
+        writeFloat16(file, data, geometry, command, OutputSink.NONE);
+    }
+
+    /** {@link #writeFloat16(Path, NdData, Geometry, String)}, an output of the run of {@code outputs}. */
+    public static void writeFloat16(Path file, NdData data, Geometry geometry, String command, OutputSink outputs) {
         if (data.type() != ElementType.FLOAT32) {
             throw new IllegalArgumentException("float16 MRC needs float32 data, got " + data.type().numpyName());
         }
-        write(file, data, 12, geometry, command);
+        write(file, data, 12, geometry, command, outputs);
     }
 
-    private static void write(Path file, NdData data, int mode, Geometry geometry, String command) {
-        try (Stream out = new Stream(file, data.shape(), data.type(), mode, geometry, command)) {
+    private static void write(Path file, NdData data, int mode, Geometry geometry, String command,
+            OutputSink outputs) {
+        try (Stream out = new Stream(file, data.shape(), data.type(), mode, geometry, command, outputs)) {
             out.append(data);
             out.finish();
         }
@@ -68,13 +79,14 @@ public final class MrcWriter {
      * into place. The result is the same file {@link #write(Path, NdData, Geometry, String)} writes.
      *
      * @param float16 float32 data stored as mode 12
+     * @param outputs where the finished file is noted
      */
     public static Stream stream(Path file, int[] shape, ElementType type, boolean float16, Geometry geometry,
-            String command) {
+            String command, OutputSink outputs) {
         if (float16 && type != ElementType.FLOAT32) {
             throw new IllegalArgumentException("float16 MRC needs float32 data, got " + type.numpyName());
         }
-        return new Stream(file, shape, type, float16 ? 12 : modeOf(type), geometry, command);
+        return new Stream(file, shape, type, float16 ? 12 : modeOf(type), geometry, command, outputs);
     }
 
     /**
@@ -97,7 +109,8 @@ public final class MrcWriter {
         private int buffered;
         private long written;
 
-        private Stream(Path file, int[] shape, ElementType type, int mode, Geometry geometry, String command) {
+        private Stream(Path file, int[] shape, ElementType type, int mode, Geometry geometry, String command,
+                OutputSink outputs) {
             if (shape.length != 3 || shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0) {
                 throw new IllegalArgumentException("MRC needs a non-empty 3-D (nz, ny, nx) array, got "
                         + java.util.Arrays.toString(shape));
@@ -112,7 +125,7 @@ public final class MrcWriter {
             int piece = (int) Math.min(total, CHUNK);
             this.values = new double[piece];
             this.buf = ByteBuffer.allocate(piece * width).order(ByteOrder.LITTLE_ENDIAN);
-            this.pending = AtomicFile.begin(file);
+            this.pending = AtomicFile.begin(file, outputs);
             try {
                 this.ch = FileChannel.open(pending.temporary(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);

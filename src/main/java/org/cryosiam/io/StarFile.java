@@ -63,7 +63,12 @@ public final class StarFile {
 
     /** Writes the table as one {@code data_} block with one loop. */
     public static void write(Path file, Table table) {
-        write(file, Map.of("", table), false);
+        write(file, Map.of("", table), false, OutputSink.NONE);
+    }
+
+    /** {@link #write(Path, Table)}, an output of the run of {@code outputs}. */
+    public static void write(Path file, Table table, OutputSink outputs) {
+        write(file, Map.of("", table), false, outputs);
     }
 
     /**
@@ -71,10 +76,15 @@ public final class StarFile {
      * {@code # version 50001} that RELION 5 puts before its blocks.
      */
     public static void writeBlocks(Path file, Map<String, Table> blocks) {
-        write(file, blocks, true);
+        write(file, blocks, true, OutputSink.NONE);
     }
 
-    private static void write(Path file, Map<String, Table> blocks, boolean relionVersion) {
+    /** {@link #writeBlocks(Path, Map)}, an output of the run of {@code outputs}. */
+    public static void writeBlocks(Path file, Map<String, Table> blocks, OutputSink outputs) {
+        write(file, blocks, true, outputs);
+    }
+
+    private static void write(Path file, Map<String, Table> blocks, boolean relionVersion, OutputSink outputs) {
         AtomicFile.write(file, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (Map.Entry<String, Table> block : blocks.entrySet()) {
@@ -82,7 +92,7 @@ public final class StarFile {
                     writeBlock(w, block.getKey(), block.getValue());
                 }
             }
-        });
+        }, outputs);
     }
 
     private static void writeBlock(BufferedWriter w, String name, Table table) throws IOException {

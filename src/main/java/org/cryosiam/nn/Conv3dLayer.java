@@ -18,6 +18,8 @@ public final class Conv3dLayer extends Layer {
     private boolean foldBatchNorm = true;
     /** Fold into this layer's own weight array (predict-only networks): no second copy of the weights. */
     private boolean foldInPlace;
+    /** Where this layer's FLOPs are counted (null: nowhere). */
+    private FlopCounter flops;
 
     public Conv3dLayer(int in, int out, int kernel, int stride, int padding, int groups, boolean bias) {
         if (in % groups != 0) {
@@ -48,6 +50,11 @@ public final class Conv3dLayer extends Layer {
     /** Whether {@link #forward(NDArray, BatchNormLayer)} folds in inference mode (on by default). */
     void setFoldBatchNorm(boolean on) {
         foldBatchNorm = on;
+    }
+
+    /** See {@link Network#countFlops}. */
+    void countFlops(FlopCounter counter) {
+        flops = counter;
     }
 
     /** See {@link Network#predictOnly()}. */
@@ -95,9 +102,10 @@ public final class Conv3dLayer extends Layer {
         Shape s = new Shape(stride, stride, stride);
         Shape p = new Shape(padding, padding, padding);
         NDArray y = Conv3d.conv3d(x, w, b, s, p, new Shape(1, 1, 1), groups).singletonOrThrow();
-        if (FlopCounter.enabled) {
+        FlopCounter counter = flops;
+        if (counter != null) {
             Shape o = y.getShape(); // N, C, D, H, W: each output voxel of each channel costs a multiply-add per weight
-            FlopCounter.add(2L * o.get(0) * o.get(2) * o.get(3) * o.get(4) * weight.get().size());
+            counter.add(2L * o.get(0) * o.get(2) * o.get(3) * o.get(4) * weight.get().size());
         }
         return y;
     }

@@ -140,6 +140,11 @@ public final class Network implements AutoCloseable {
         forEachConvolution(root, c -> c.setFoldBatchNorm(on));
     }
 
+    /** Counts the FLOPs of this network's convolutions in {@code counter} from now on (null: stops counting). */
+    public void countFlops(FlopCounter counter) {
+        forEachConvolution(root, c -> c.countFlops(counter));
+    }
+
     private static void forEachConvolution(Module m, java.util.function.Consumer<Conv3dLayer> action) {
         if (m instanceof Conv3dLayer c) {
             action.accept(c);

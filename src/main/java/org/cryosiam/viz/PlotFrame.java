@@ -13,6 +13,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.OutputSink;
 
 /**
  * The shared Java2D pieces of the static PNG plots: a white antialiased canvas with a title, a framed plot area with
@@ -119,12 +120,17 @@ public final class PlotFrame {
         return (int) Math.round(bottom - (y - lo[1]) / (hi[1] - lo[1]) * (bottom - top));
     }
 
-    /** Writes {@code img} as PNG via {@link AtomicFile}. */
+    /** Writes {@code img} as PNG via {@link AtomicFile}, outside any run. */
     public static void writePng(BufferedImage img, Path file) {
+        writePng(img, file, OutputSink.NONE);
+    }
+
+    /** Writes {@code img} as PNG via {@link AtomicFile}, an output of the run of {@code outputs}. */
+    public static void writePng(BufferedImage img, Path file, OutputSink outputs) {
         AtomicFile.write(file, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer");
             }
-        });
+        }, outputs);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.OutputSink;
 
 /**
  * A 2-D or 3-D scatter of projected embeddings, coloured by a category (cluster, class) or by a continuous value
@@ -80,9 +81,10 @@ public final class ScatterPlot {
 
     // ---------------------------------------------------------------- HTML
 
-    public void writeHtml(Path file) {
+    /** Writes the interactive page, an output of the run of {@code outputs}. */
+    public void writeHtml(Path file, OutputSink outputs) {
         String html = html();
-        AtomicFile.write(file, tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8));
+        AtomicFile.write(file, tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8), outputs);
     }
 
     String html() {
@@ -196,8 +198,9 @@ public final class ScatterPlot {
 
     // ---------------------------------------------------------------- PNG
 
-    public void writePng(Path file) {
-        PlotFrame.writePng(png(1000, 750), file);
+    /** Writes the static image, an output of the run of {@code outputs}. */
+    public void writePng(Path file, OutputSink outputs) {
+        PlotFrame.writePng(png(1000, 750), file, outputs);
     }
 
     BufferedImage png(int width, int height) {

@@ -2,7 +2,7 @@ package org.cryosiam.zoo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.ProductVersion;
+import org.cryosiam.log.Progress;
 
 /**
  * Downloads a published model into a {@link ModelCache}: under the hidden name {@code .<file>.part} until complete,
@@ -47,17 +48,20 @@ public final class Downloader {
     private static final int CONNECT_TIMEOUT_MS = 30_000;
 
     private final ProxySelector proxies;
-    private final PrintStream log;
+    private final PrintWriter log;
     private final boolean quiet;
+    private final Progress.Factory progress;
 
-    public Downloader(PrintStream log, boolean quiet) {
-        this(new EnvProxySelector(System.getenv()), log, quiet);
+    /** Reports on {@code log} (only errors when {@code quiet}), each transfer's bytes through {@code progress}. */
+    public Downloader(PrintWriter log, boolean quiet, Progress.Factory progress) {
+        this(new EnvProxySelector(System.getenv()), log, quiet, progress);
     }
 
-    Downloader(ProxySelector proxies, PrintStream log, boolean quiet) {
+    Downloader(ProxySelector proxies, PrintWriter log, boolean quiet, Progress.Factory progress) {
         this.proxies = proxies;
         this.log = log;
         this.quiet = quiet;
+        this.progress = progress;
     }
 
     /** Whether the cached file was already there and verified, or newly downloaded. */
@@ -198,7 +202,7 @@ public final class Downloader {
                         + reason(status) + (status == 404 ? " (is CRYOSIAM_MODELS_URL right?)" : "") + ".");
             }
             long written = start;
-            ByteProgress progress = new ByteProgress(m.name(), total, start, log, quiet);
+            Progress shown = progress.bytes(m.name(), total, start);
             try (InputStream in = c.getInputStream()) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) > 0; ) {
@@ -206,10 +210,10 @@ public final class Downloader {
                     while (b.hasRemaining()) {
                         written += ch.write(b, written);
                     }
-                    progress.update(written);
+                    shown.update(written);
                 }
             } catch (IOException e) {
-                progress.end();
+                shown.finish();
                 ch.force(false);
                 c.disconnect();
                 lastProblem = describe(e);
@@ -219,7 +223,7 @@ public final class Downloader {
                 }
                 continue;
             }
-            progress.end();
+            shown.finish();
             ch.force(false);
             if (total >= 0 && written != total) {
                 lastProblem = "received " + written + " of " + total + " bytes";
@@ -293,68 +297,6 @@ public final class Downloader {
 
     static String mb(long bytes) {
         return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-    }
-
-    /** "name: 12.3/45.6 MB (27%), 5.1 MB/s" redrawn on a console; a line per 25 % otherwise. */
-    static final class ByteProgress {
-        private final String what;
-        private final long total;
-        private final long startBytes;
-        private final PrintStream out;
-        private final boolean live;
-        private final boolean silent;
-        private final long startNanos = System.nanoTime();
-        private long lastDraw;
-        private int lastQuarter;
-        private long current;
-        private boolean drawn;
-
-        ByteProgress(String what, long total, long startBytes, PrintStream out, boolean quiet) {
-            this.what = what;
-            this.total = total;
-            this.startBytes = startBytes;
-            this.out = out;
-            this.silent = quiet;
-            this.live = System.console() != null;
-            this.current = startBytes;
-            this.lastQuarter = total > 0 ? (int) (startBytes * 4 / total) : 0;
-        }
-
-        void update(long bytes) {
-            current = bytes;
-            if (silent) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (live) {
-                if (now - lastDraw > 200_000_000L) {
-                    lastDraw = now;
-                    out.print("\r" + line(now) + "\u001b[K");
-                    out.flush();
-                    drawn = true;
-                }
-            } else if (total > 0 && (int) (bytes * 4 / total) > lastQuarter && bytes < total) {
-                lastQuarter = (int) (bytes * 4 / total);
-                out.println(line(now));
-            }
-        }
-
-        void end() {
-            if (!silent && (drawn || !live)) {
-                out.println((live ? "\r" : "") + line(System.nanoTime()) + (live ? "\u001b[K" : ""));
-            }
-            drawn = false;
-        }
-
-        String line(long now) {
-            double s = Math.max(1e-9, (now - startNanos) / 1e9);
-            String rate = String.format(Locale.ROOT, "%.1f MB/s", (current - startBytes) / 1e6 / s);
-            if (total > 0) {
-                return String.format(Locale.ROOT, "%s: %.1f/%.1f MB (%d%%), %s", what, current / 1e6, total / 1e6,
-                        current * 100 / total, rate);
-            }
-            return String.format(Locale.ROOT, "%s: %.1f MB, %s", what, current / 1e6, rate);
-        }
     }
 
     /**

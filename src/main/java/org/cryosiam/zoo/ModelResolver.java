@@ -12,7 +12,7 @@ import org.cryosiam.config.Config;
 /**
  * {@code trained_model} / {@code pretrained_model} values: an existing path is used as is; otherwise a zoo name
  * ({@code cryosiam_denoising} or {@code cryosiam_denoising.ckpt}) means the file in the model cache. A cached zoo file
- * must match its manifest entry. Every resolved model is noted in the current {@link RunRecord}.
+ * must match its manifest entry. Every resolved model is noted in the run's {@link RunRecord}, when there is one.
  */
 public final class ModelResolver {
     private ModelResolver() {
@@ -25,13 +25,13 @@ public final class ModelResolver {
         }
     }
 
-    /** Resolves {@code cfg}'s {@code key} (required). */
-    public static Resolved resolve(Config cfg, String key) {
-        return resolve(cfg.string(key), key, cfg.source());
+    /** Resolves {@code cfg}'s {@code key} (required), noted in {@code run} (null: no record). */
+    public static Resolved resolve(Config cfg, String key, RunRecord run) {
+        return resolve(cfg.string(key), key, cfg.source(), run);
     }
 
     /** Resolves a value given under {@code key} in {@code source} (a config file, for messages). */
-    public static Resolved resolve(String value, String key, String source) {
+    public static Resolved resolve(String value, String key, String source, RunRecord run) {
         ModelCache cache = ModelCache.user();
         Path asPath = null;
         try {
@@ -53,15 +53,15 @@ public final class ModelResolver {
             }
             r = new Resolved(key, cached, m, cache);
         } else {
-            return register(new Resolved(key, asPath != null ? asPath : Path.of(value), null, cache));
+            return register(new Resolved(key, asPath != null ? asPath : Path.of(value), null, cache), run);
         }
-        return register(r);
+        return register(r, run);
     }
 
     /** Notes a model file that came from no config value (e.g. {@code log_dir/model/last.ckpt}). */
-    public static Resolved of(Path file, String key) {
+    public static Resolved of(Path file, String key, RunRecord run) {
         ModelCache cache = ModelCache.user();
-        return register(new Resolved(key, file, Files.exists(file) ? identify(file, cache) : null, cache));
+        return register(new Resolved(key, file, Files.exists(file) ? identify(file, cache) : null, cache), run);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class ModelResolver {
     }
 
     /** Verifies a cached zoo file against the manifest and notes the model in the run record. */
-    private static Resolved register(Resolved r) {
+    private static Resolved register(Resolved r, RunRecord run) {
         Path file = r.file();
         if (!Files.isRegularFile(file)) {
             return r; // the checkpoint reader says "file not found"
@@ -106,7 +106,6 @@ public final class ModelResolver {
                         + "models download " + r.zoo().name() + "` to fetch it again.");
             }
         }
-        RunRecord run = RunRecord.current();
         if (run != null) {
             run.model(r.key(), file, r.zoo(), size, sha);
         }
@@ -125,8 +124,7 @@ public final class ModelResolver {
      * After the command found the checkpoint to be {@code kind} and accepted it: a cached published file with no
      * manifest entry yet (put there by hand) is recorded now, when its kind is the zoo's; the device is noted.
      */
-    public static void accepted(Resolved r, ModelKind kind, String device) {
-        RunRecord run = RunRecord.current();
+    public static void accepted(Resolved r, ModelKind kind, String device, RunRecord run) {
         if (run != null && device != null) {
             run.device(device);
         }

@@ -19,24 +19,26 @@ import org.cryosiam.ProductVersion;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.Json;
+import org.cryosiam.io.OutputSink;
+import org.cryosiam.log.Log;
 
 /**
  * The reproducibility record of one run of a config-driven command, appended to
  * {@code <prediction_folder>/cryosiam_run.json} (a JSON array, one object per run, oldest first): product version,
  * command and arguments, the config file's text, the models used (file, size, SHA-256, zoo name), device, start and
- * end time, status and the files written. While a run is open, every {@link AtomicFile} output is noted here and every
- * HDF5 output gets the attributes {@code cryosiam_version}, {@code cryosiam_model} and {@code cryosiam_model_sha256}.
+ * end time, status and the files written. It is the run's {@link OutputSink}: every {@link AtomicFile} output written
+ * with it is noted here and every HDF5 output gets the attributes {@code cryosiam_version}, {@code cryosiam_model} and
+ * {@code cryosiam_model_sha256}.
  */
-public final class RunRecord implements AutoCloseable {
+public final class RunRecord implements AutoCloseable, OutputSink {
     public static final String FILE = "cryosiam_run.json";
-
-    private static volatile RunRecord current;
 
     private final String command;
     private final List<String> arguments;
     private final Path configFile;
     private final String configText;
     private final Path folder;
+    private final Log log;
     private final OffsetDateTime start = now();
     private final List<Map<String, Object>> models = new ArrayList<>();
     private final Set<Path> written = new LinkedHashSet<>();
@@ -46,35 +48,31 @@ public final class RunRecord implements AutoCloseable {
     /** The earlier runs recorded in {@code folder}, read once when first asked (this run appends only at close). */
     private List<?> earlierRuns;
 
-    private RunRecord(String command, List<String> arguments, Path configFile, String configText, Path folder) {
+    private RunRecord(String command, List<String> arguments, Path configFile, String configText, Path folder,
+                      Log log) {
         this.command = command;
         this.arguments = List.copyOf(arguments);
         this.configFile = configFile;
         this.configText = configText;
         this.folder = folder;
+        this.log = log;
     }
 
     /**
      * Opens the record of a run that writes into {@code folder} (null: nothing is recorded on disk, but models and
-     * HDF5 attributes are still noted) and makes it the current one.
+     * HDF5 attributes are still noted). The command passes it down to what notes models and reads it ({@code
+     * RunContext.record()}).
+     *
+     * @param log where a damaged record file is reported
      */
-    public static RunRecord begin(String command, List<String> arguments, Path configFile, Path folder) {
+    public static RunRecord begin(String command, List<String> arguments, Path configFile, Path folder, Log log) {
         String text;
         try {
             text = Files.readString(configFile);
         } catch (IOException | RuntimeException e) {
             text = null;
         }
-        RunRecord r = new RunRecord(command, arguments, configFile, text, folder);
-        current = r;
-        AtomicFile.observe(r::written);
-        Hdf5.rootAttributes(r::hdf5Attributes);
-        return r;
-    }
-
-    /** The open record, or null outside a config-driven command. */
-    public static RunRecord current() {
-        return current;
+        return new RunRecord(command, arguments, configFile, text, folder, log);
     }
 
     /** Notes a model read by this run ({@code key}: the config key, e.g. {@code trained_model}). */
@@ -95,6 +93,7 @@ public final class RunRecord implements AutoCloseable {
         this.device = device;
     }
 
+    @Override
     public synchronized void written(Path file) {
         written.add(file.toAbsolutePath().normalize());
     }
@@ -108,6 +107,7 @@ public final class RunRecord implements AutoCloseable {
     }
 
     /** What every HDF5 output of this run carries in its root group. */
+    @Override
     public synchronized Map<String, String> hdf5Attributes() {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("cryosiam_version", ProductVersion.get());
@@ -188,20 +188,15 @@ public final class RunRecord implements AutoCloseable {
     }
 
     /**
-     * Closes the run: unhooks it, then appends its record when it succeeded or wrote something (a failed run that
+     * Closes the run: appends its record when it succeeded or wrote something (a failed run that
      * wrote nothing leaves the folder alone).
      */
     @Override
     public void close() {
-        if (current == this) {
-            current = null;
-        }
-        AtomicFile.observe(null);
-        Hdf5.rootAttributes(null);
         if (folder == null || (!succeeded && written.isEmpty())) {
             return;
         }
-        append(folder.resolve(FILE), toMap());
+        append(folder.resolve(FILE), toMap(), log);
     }
 
     synchronized Map<String, Object> toMap() {
@@ -234,7 +229,7 @@ public final class RunRecord implements AutoCloseable {
      * Appends {@code record} to the JSON array in {@code file} under a lock, replacing the file atomically. A file
      * that is not such an array is never overwritten: it is moved aside ({@code .unreadable-<time>}) with a warning.
      */
-    static void append(Path file, Map<String, Object> record) {
+    static void append(Path file, Map<String, Object> record, Log log) {
         try {
             Json.locked(file, () -> {
                 List<Object> records = new ArrayList<>();
@@ -251,7 +246,7 @@ public final class RunRecord implements AutoCloseable {
                         Path aside = file.resolveSibling(file.getFileName() + ".unreadable-"
                                 + now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
                         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                        System.err.println("warning: " + file + " was not a JSON array of runs; kept it as " + aside
+                        log.warn(file + " was not a JSON array of runs; kept it as " + aside
                                 + " and started a new one.");
                     }
                 }

@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.UserErrors;
 import org.cryosiam.checkpoint.CheckpointTest.Pickle;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -211,6 +211,6 @@ class CheckpointRobustnessTest {
     @Test
     void checkpointInfoSaysOneSentence() throws IOException {
         Path p = withStorage("nosd", new Pickle().op('}').str("epoch").int1(3).op('s').op('.').bytes());
-        UserErrors.assertOneSentence(Cli.run("checkpoint_info", "--checkpoint", p.toString()), p, "no state_dict");
+        UserErrors.assertOneSentence(CliRun.run("checkpoint_info", "--checkpoint", p.toString()), p, "no state_dict");
     }
 }

@@ -3,13 +3,10 @@ package org.cryosiam.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.cryosiam.Main;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +19,9 @@ class BenchmarkCommandTest {
     Path dir;
 
     private static String run(int expectedExit, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = Main.run(args);
-        } finally {
-            System.setOut(saved);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, rc, out);
-        return out;
+        CliRun r = CliRun.run(args);
+        assertEquals(expectedExit, r.code(), r.out() + r.err());
+        return r.out();
     }
 
     @Test
@@ -58,7 +46,7 @@ class BenchmarkCommandTest {
 
     @Test
     void aBadDeviceIsAUserError() {
-        assertEquals(2, Main.run("--device", "tpu:3", "benchmark", "--seconds", "0"));
-        assertEquals(2, Main.run("--precision", "fp16", "benchmark", "--seconds", "0"));
+        assertEquals(2, CliRun.run("--device", "tpu:3", "benchmark", "--seconds", "0").code());
+        assertEquals(2, CliRun.run("--precision", "fp16", "benchmark", "--seconds", "0").code());
     }
 }

@@ -4,25 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-
-import org.cryosiam.Main;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 
 /** Issue 18, "honest help": command-line mistakes are one sentence, and --help offers only what a command uses. */
 class CliMessagesTest {
     private static String help(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args));
-            return buf.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " "); // unwrapped
-        } finally {
-            System.setOut(old);
-        }
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), r.err());
+        return r.out().replaceAll("\\s+", " "); // unwrapped
     }
 
     @Test
@@ -58,7 +48,7 @@ class CliMessagesTest {
         assertTrue(train.contains("--device"), train);
         ProcessingSupport.run("info", "--device", "cpu").assertUserError("unknown option --device");
         // the global option before the command still works
-        assertEquals(0, Main.run("--device", "cpu", "--quiet", "models", "--help"));
+        assertEquals(0, CliRun.run("--device", "cpu", "--quiet", "models", "--help").code());
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,22 +42,22 @@ class ConvertCommandTest {
         Path mrc = dir.resolve("TS_01.mrc");
         MrcWriter.write(mrc, ramp(9, 70, 66, 13.48f));
         Path zarr = dir.resolve("TS_01.zarr");
-        assertEquals(0, Cli.run("convert", mrc.toString(), zarr.toString()).code());
+        assertEquals(0, CliRun.run("convert", mrc.toString(), zarr.toString()).code());
         OmeZarr.Image img = OmeZarr.open(zarr);
         assertArrayEquals(new float[] {13.48f, 13.48f, 13.48f}, img.voxelSize());
         assertEquals(ElementType.FLOAT32, img.type());
         assertEquals(1, countLevels(zarr), "smallest side 9 < 64: one level");
         Path back = dir.resolve("back.rec");
-        assertEquals(0, Cli.run("convert", zarr + "/", back.toString()).code());
+        assertEquals(0, CliRun.run("convert", zarr + "/", back.toString()).code());
         Volume v = MrcReader.read(back);
         assertArrayEquals(ramp(9, 70, 66, 1).data(), v.data());
         assertArrayEquals(new float[] {13.48f, 13.48f, 13.48f}, v.voxelSize());
         // a pyramid on request, labels by mode
-        assertEquals(0, Cli.run("convert", mrc.toString(), dir.resolve("p.zarr").toString(), "--levels", "3")
+        assertEquals(0, CliRun.run("convert", mrc.toString(), dir.resolve("p.zarr").toString(), "--levels", "3")
                 .code());
         assertEquals(3, countLevels(dir.resolve("p.zarr")));
         assertArrayEquals(new int[] {3, 18, 17}, OmeZarr.open(dir.resolve("p.zarr"), 2).shape());
-        Cli info = Cli.run("info", dir.resolve("p.zarr").toString());
+        CliRun info = CliRun.run("info", dir.resolve("p.zarr").toString());
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("OME-Zarr 0.4 (Zarr v2), 3 level(s)"), info.out());
         assertTrue(info.out().contains("level 2  shape (z, y, x) (3, 18, 17)  float32  chunks (3, 18, 17)  voxel "
@@ -82,7 +82,7 @@ class ConvertCommandTest {
         Hdf5.write(h5, Map.of("labels", NdData.uint8(labels, 4, 6, 8),
                 "probs", NdData.float32(new float[2 * 4 * 6 * 8], 2, 4, 6, 8)));
         Path zarr = dir.resolve("labels.zarr");
-        assertEquals(0, Cli.run("convert", h5 + ":labels", zarr.toString(), "--voxel-size", "7.5", "--levels", "2")
+        assertEquals(0, CliRun.run("convert", h5 + ":labels", zarr.toString(), "--voxel-size", "7.5", "--levels", "2")
                 .code());
         OmeZarr.Image img = OmeZarr.open(zarr);
         assertEquals(ElementType.UINT8, img.type());
@@ -93,13 +93,13 @@ class ConvertCommandTest {
             assertTrue(b == 1 || b == 3, "mode keeps labels: " + b);
         }
         // back into a new dataset of the same file: the other datasets stay
-        assertEquals(0, Cli.run("convert", zarr.toString(), h5 + ":labels_copy").code());
+        assertEquals(0, CliRun.run("convert", zarr.toString(), h5 + ":labels_copy").code());
         assertEquals(List.of("labels", "labels_copy", "probs"), Hdf5.datasetNames(h5));
         assertArrayEquals(labels, Hdf5.read(h5, "labels_copy").bytes());
         // uint32 instance ids fit 16 bits: an MRC of mode 6
         Path ids = dir.resolve("ids.h5");
         Hdf5.write(ids, "instances", NdData.uint32(new int[] {0, 1, 2, 70000 - 5000, 4, 5, 6, 7}, 2, 2, 2));
-        assertEquals(0, Cli.run("convert", ids + ":instances", dir.resolve("ids.mrc").toString()).code());
+        assertEquals(0, CliRun.run("convert", ids + ":instances", dir.resolve("ids.mrc").toString()).code());
         assertEquals(65000, MrcReader.readData(dir.resolve("ids.mrc")).data().toIntArray()[3]);
     }
 
@@ -107,36 +107,36 @@ class ConvertCommandTest {
     void badRequestsAreOneSentence() throws IOException {
         Path mrc = dir.resolve("a.mrc");
         MrcWriter.write(mrc, ramp(2, 3, 4, 1f));
-        UserErrors.assertOneSentence(Cli.run("convert", mrc.toString(), mrc.toString()), mrc, "refusing");
+        UserErrors.assertOneSentence(CliRun.run("convert", mrc.toString(), mrc.toString()), mrc, "refusing");
         Path zarr = dir.resolve("a.zarr");
-        assertEquals(0, Cli.run("convert", mrc.toString(), zarr.toString()).code());
-        UserErrors.assertOneSentence(Cli.run("convert", zarr.toString(), dir.resolve(".").resolve("a.zarr")
+        assertEquals(0, CliRun.run("convert", mrc.toString(), zarr.toString()).code());
+        UserErrors.assertOneSentence(CliRun.run("convert", zarr.toString(), dir.resolve(".").resolve("a.zarr")
                 .toString()), "a.zarr", "refusing");
-        UserErrors.assertOneSentence(Cli.run("convert", mrc.toString(), dir.resolve("x.tif").toString()), "x.tif",
+        UserErrors.assertOneSentence(CliRun.run("convert", mrc.toString(), dir.resolve("x.tif").toString()), "x.tif",
                 "FILE.h5:NAME");
-        UserErrors.assertOneSentence(Cli.run("convert", mrc.toString(), dir.resolve("x.h5").toString()), "x.h5",
+        UserErrors.assertOneSentence(CliRun.run("convert", mrc.toString(), dir.resolve("x.h5").toString()), "x.h5",
                 "dataset");
-        UserErrors.assertOneSentence(Cli.run("convert", mrc.toString(), zarr.toString(), "--levels", "0"), "--levels",
+        UserErrors.assertOneSentence(CliRun.run("convert", mrc.toString(), zarr.toString(), "--levels", "0"), "--levels",
                 "1 to 12");
-        UserErrors.assertOneSentence(Cli.run("convert", dir.resolve("none.zarr").toString(), mrc.toString()),
+        UserErrors.assertOneSentence(CliRun.run("convert", dir.resolve("none.zarr").toString(), mrc.toString()),
                 "none.zarr", "no such");
         // a Zarr array of the wrong rank, an unknown codec
         Path meta = zarr.resolve("0/.zarray");
         String good = Files.readString(meta);
         Files.writeString(meta, good.replace("\"blosc\"", "\"bz2\""));
-        UserErrors.assertOneSentence(Cli.run("convert", zarr.toString(), dir.resolve("b.mrc").toString()), meta,
+        UserErrors.assertOneSentence(CliRun.run("convert", zarr.toString(), dir.resolve("b.mrc").toString()), meta,
                 "bz2");
         Files.writeString(meta, good.replace("\"shape\": [\n    2,", "\"shape\": ["));
-        UserErrors.assertOneSentence(Cli.run("convert", zarr.toString(), dir.resolve("b.mrc").toString()), meta,
+        UserErrors.assertOneSentence(CliRun.run("convert", zarr.toString(), dir.resolve("b.mrc").toString()), meta,
                 "rank");
         assertTrue(Files.notExists(dir.resolve("b.mrc")));
         // 32-bit labels beyond 16 bits do not fit an MRC
         Path big = dir.resolve("big.h5");
         Hdf5.write(big, "instances", NdData.int32(new int[] {0, 100000}, 1, 1, 2));
-        UserErrors.assertOneSentence(Cli.run("convert", big + ":instances", dir.resolve("big.mrc").toString(),
+        UserErrors.assertOneSentence(CliRun.run("convert", big + ":instances", dir.resolve("big.mrc").toString(),
                 "--voxel-size", "2"),
                 "big.mrc", "16-bit");
-        UserErrors.assertOneSentence(Cli.run("convert", big + ":instances", big + ":instances", "--voxel-size", "2"),
+        UserErrors.assertOneSentence(CliRun.run("convert", big + ":instances", big + ":instances", "--voxel-size", "2"),
                 "big.h5", "refusing");
     }
 
@@ -147,7 +147,7 @@ class ConvertCommandTest {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(stepName);
         Path zarrs = Files.createDirectories(step.work.resolve("out/denoised_zarr"));
         for (String t : List.of("TS_01", "TS_02")) {
-            assertEquals(0, Cli.run("convert", step.actual("denoised/" + t + ".mrc").toString(),
+            assertEquals(0, CliRun.run("convert", step.actual("denoised/" + t + ".mrc").toString(),
                     zarrs.resolve(t + ".zarr").toString()).code());
         }
         Path cfg = step.work.resolve("configs/lamella.yaml");
@@ -166,7 +166,7 @@ class ConvertCommandTest {
     void denoisingAZarrTomogramWritesZarr() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("denoise_predict configs/denoise.yaml");
         Path tomograms = step.work.resolve("tomograms");
-        assertEquals(0, Cli.run("convert", tomograms.resolve("TS_01.mrc").toString(),
+        assertEquals(0, CliRun.run("convert", tomograms.resolve("TS_01.mrc").toString(),
                 tomograms.resolve("TS_01.zarr").toString()).code());
         Path cfg = step.work.resolve("configs/denoise.yaml");
         Files.writeString(cfg, Files.readString(cfg).replace("file_extension: .mrc", "file_extension: .zarr"));

@@ -17,7 +17,7 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.Json;
 import org.cryosiam.io.Table;
 import org.cryosiam.io.zarr.OmeZarr;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +48,7 @@ class CopickCommandsTest {
         Path overlay = dir.resolve("copick");
         for (String run : List.of("TS_01", "TS_02")) {
             Path tomo = overlay.resolve("ExperimentRuns/" + run + "/VoxelSpacing13.480/denoised.zarr");
-            assertEquals(0, Cli.run("convert", step.actual("denoised/" + run + ".mrc").toString(), tomo.toString())
+            assertEquals(0, CliRun.run("convert", step.actual("denoised/" + run + ".mrc").toString(), tomo.toString())
                     .code());
         }
         Path yaml = step.work.resolve("configs/lamella.yaml");
@@ -78,7 +78,7 @@ class CopickCommandsTest {
         Path overlay = dir.resolve("copick");
         Path yaml = step.work.resolve("configs/particles.yaml");
         addKeys(yaml, config(dir, overlay), "copick_user_id: cryosiam\n");
-        Cli r = Cli.run("semantic_to_centers", "--config_file", yaml.toString());
+        CliRun r = CliRun.run("semantic_to_centers", "--config_file", yaml.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("no pickable object has label 1"), r.err());
         for (int k : new int[] {2, 3}) {
@@ -122,14 +122,14 @@ class CopickCommandsTest {
         Path overlay = Files.createDirectories(dir.resolve("copick"));
         Path cfg = config(dir, overlay);
         Files.writeString(yaml, base + "copick_config: " + cfg + "\n");
-        org.cryosiam.UserErrors.assertOneSentence(Cli.run("semantic_predict", "--config_file", yaml.toString()),
+        org.cryosiam.UserErrors.assertOneSentence(CliRun.run("semantic_predict", "--config_file", yaml.toString()),
                 yaml, "copick_voxel_spacing");
         Files.writeString(yaml, base + "copick_config: " + cfg + "\ncopick_voxel_spacing: 13.48\n");
-        org.cryosiam.UserErrors.assertOneSentence(Cli.run("semantic_predict", "--config_file", yaml.toString()),
+        org.cryosiam.UserErrors.assertOneSentence(CliRun.run("semantic_predict", "--config_file", yaml.toString()),
                 cfg, "VoxelSpacing13.480/wbp.zarr");
         Files.writeString(yaml, base + "copick_config: " + cfg + "\ncopick_voxel_spacing: 13.48\n"
                 + "copick_user_id: my_tool\n");
-        org.cryosiam.UserErrors.assertOneSentence(Cli.run("semantic_predict", "--config_file", yaml.toString()),
+        org.cryosiam.UserErrors.assertOneSentence(CliRun.run("semantic_predict", "--config_file", yaml.toString()),
                 "my_tool", "underscore");
     }
 }

@@ -16,9 +16,11 @@ import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.log.Log;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,10 +76,10 @@ class InputValidationTest {
         Path star = Files.writeString(dir.resolve("p.star"), "data_\nloop_\n_rlnCoordinateX #1\n_rlnCoordinateY #2\n"
                 + "_rlnCoordinateZ #3\n1 2 3\n");
         Path tomo = ProcessingSupport.tomogram(dir.resolve("t.mrc"), 4, 4, 4, 1f);
-        Cli r = Cli.run("processing_create_sphere_mask", "--coordinates_file", star.toString(), "--sphere_radius",
+        CliRun r = CliRun.run("processing_create_sphere_mask", "--coordinates_file", star.toString(), "--sphere_radius",
                 "2.5", "--output_dir", dir.resolve("out").toString(), "--tomogram_path", tomo.toString());
         UserErrors.assertOneSentence(r, "--sphere_radius 2.5", "expected a whole number");
-        r = Cli.run("processing_invert_scale", "--input_path", tomo.toString(), "--output_path",
+        r = CliRun.run("processing_invert_scale", "--input_path", tomo.toString(), "--output_path",
                 dir.resolve("o.mrc").toString(), "--lower_end_percentage", "five");
         UserErrors.assertOneSentence(r, "--lower_end_percentage five", "expected a number");
     }
@@ -90,7 +92,7 @@ class InputValidationTest {
         Path star = Files.writeString(dir.resolve("p.star"), "data_\nloop_\n_rlnCoordinateX #1\n_rlnCoordinateY #2\n"
                 + "_rlnCoordinateZ #3\n_rlnTomoName #4\n1 2 3 TS_01\n1 9223372036854775808 3 TS_02\n");
         Path out = dir.resolve("masks");
-        Cli r = Cli.run("processing_create_sphere_mask", "--coordinates_file", star.toString(), "--sphere_radius",
+        CliRun r = CliRun.run("processing_create_sphere_mask", "--coordinates_file", star.toString(), "--sphere_radius",
                 "1", "--output_dir", out.toString(), "--tomogram_path", tomos.toString());
         UserErrors.assertOneSentence(r, star, "row 2", "rlnCoordinateY", "not a voxel position");
         assertFalse(Files.exists(out.resolve("TS_01.mrc")), "no mask is written before every row is checked");
@@ -101,7 +103,7 @@ class InputValidationTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path star = Files.writeString(dir.resolve("c.star"), "data_\nloop_\n_rlnCoordinateZ #1\n_rlnCoordinateY #2\n"
                 + "_rlnCoordinateX #3\n_rlnTomoName #4\n1 2 3 TS_01\n4 5 6 TS_02\n");
-        Table t = EmbeddingsFromCentersCommand.readCenters(star, out, null);
+        Table t = EmbeddingsFromCentersCommand.readCenters(star, out, null, Log.silent(), OutputSink.NONE);
         assertArrayEquals(new String[] {"TS_01", "TS_02"}, t.strings("tomo"));
         assertArrayEquals(new long[] {1, 2}, t.longs("label"));
         assertTrue(Files.exists(out.resolve("centers_with_labels.star")));
@@ -109,10 +111,12 @@ class InputValidationTest {
         Path out2 = Files.createDirectories(dir.resolve("out2"));
         Path bad = Files.writeString(dir.resolve("bad.star"), Files.readString(star).replace("4 5 6", "4 1e300 6"));
         UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingsFromCentersCommand.readCenters(bad, out2, null)), bad, "row 2", "not a voxel position");
+                () -> EmbeddingsFromCentersCommand.readCenters(bad, out2, null, Log.silent(), OutputSink.NONE)), bad,
+                "row 2", "not a voxel position");
         Path text = Files.writeString(dir.resolve("text.csv"), "tomo,centroid-0,centroid-1,centroid-2\nA,1,x,3\n");
         UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingsFromCentersCommand.readCenters(text, out2, null)), text, "'centroid-1' is not numeric");
+                () -> EmbeddingsFromCentersCommand.readCenters(text, out2, null, Log.silent(), OutputSink.NONE)), text,
+                "'centroid-1' is not numeric");
         try (var s = Files.list(out2)) {
             assertEquals(0, s.count());
         }
@@ -147,13 +151,13 @@ class InputValidationTest {
     void embeddingsOfDifferentWidthsAreRefusedBeforeAnythingIsWritten() throws IOException {
         Path cfg = clusteringFolder(4, 5);
         Path folder = dir.resolve("embeds");
-        Cli r = Cli.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString());
+        CliRun r = CliRun.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString());
         UserErrors.assertOneSentence(r, folder.resolve("B_embeds.h5"), "dimension 5", "A_embeds.h5");
         assertFalse(Files.exists(folder.resolve("embeddings.h5")), "embeddings.h5 is written only after the checks");
         // the same widths cluster fine (and the embeddings are (dim, n) = (33, 13) or any other shape)
         Files.delete(folder.resolve("B_embeds.h5"));
         writeEmbeds(folder, "B", 4, 3);
-        assertEquals(0, Cli.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString())
+        assertEquals(0, CliRun.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString())
                 .code());
         assertArrayEquals(new int[] {7, 4}, Hdf5.read(folder.resolve("embeddings.h5"), "embeddings").shape());
     }
@@ -167,11 +171,11 @@ class InputValidationTest {
         ds.put("embeddings", NdData.float64(new double[33 * 13], 33, 13));
         ds.put("number_of_samples", NdData.int64(new long[] {4, 3}, 2));
         Hdf5.write(all, ds);
-        Cli r = Cli.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString());
+        CliRun r = CliRun.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file", cfg.toString());
         UserErrors.assertOneSentence(r, all, "does not add up to its 33 embeddings");
         assertFalse(Files.exists(folder.resolve("kmeans_clusters.h5")));
         Hdf5.write(all, "embeddings", NdData.float64(new double[3], 3));
-        UserErrors.assertOneSentence(Cli.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file",
+        UserErrors.assertOneSentence(CliRun.run("--quiet", "simsiam_embeddings_kmeans_clustering", "--config_file",
                 cfg.toString()), all, "must be 2-D, found shape [3]");
     }
 
@@ -185,10 +189,10 @@ class InputValidationTest {
         Path cfg = dir.resolve("vis.yaml");
         Files.writeString(cfg, "prediction_folder: " + folder + "\nfile_extension: .mrc\nvisualization_files: null\n"
                 + "visualization:\n  prediction_folder: " + dir.resolve("vis") + "\n  distance: euclidean\n");
-        UserErrors.assertOneSentence(Cli.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
+        UserErrors.assertOneSentence(CliRun.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
                 cfg.toString()), labels, "not a readable HDF5 file");
         Hdf5.write(labels, "labels", NdData.int64(new long[] {1, 2}, 2));
-        UserErrors.assertOneSentence(Cli.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
+        UserErrors.assertOneSentence(CliRun.run("--quiet", "simsiam_visualize_embeddings", "--config_file",
                 cfg.toString()), labels, "should hold the 3 integer labels");
         assertFalse(Files.exists(dir.resolve("vis").resolve("A_embeds_umap.html")));
     }
@@ -203,7 +207,7 @@ class InputValidationTest {
         Path cfg = dir.resolve("post.yaml");
         Files.writeString(cfg, "data_folder: " + data + "\nprediction_folder: " + preds + "\nfile_extension: .mrc\n"
                 + "parameters:\n  network:\n    postprocessing_sizes: [-1, 1]\n");
-        UserErrors.assertOneSentence(Cli.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()),
+        UserErrors.assertOneSentence(CliRun.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()),
                 h5, "float32", "not integer class labels");
     }
 }

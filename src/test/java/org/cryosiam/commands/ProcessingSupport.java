@@ -3,12 +3,9 @@ package org.cryosiam.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-import org.cryosiam.Main;
+import org.cryosiam.CliRun;
 import org.cryosiam.io.ElementType;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
@@ -38,16 +35,8 @@ final class ProcessingSupport {
     }
 
     static Result run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            System.err.flush();
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
+        CliRun r = CliRun.run(args);
+        return new Result(r.code(), r.err());
     }
 
     /** {@code command --config_file <the step's configs/config> extra…} through the CLI. */

@@ -14,9 +14,11 @@ import java.util.Map;
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.io.MrcReader;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,9 +90,10 @@ class Relion5StarTest {
 
         // and the embedding command's centre reader gives the reference's voxel centroids
         Table centres = EmbeddingsFromCentersCommand.readCenters(star, dir.resolve("centres"),
-                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null));
+                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, Log.silent()), Log.silent(),
+                OutputSink.NONE);
         Table reference = EmbeddingsFromCentersCommand.readCenters(step.expected("particles/labels_2_particles.star"),
-                dir.resolve("centres4"), null);
+                dir.resolve("centres4"), null, Log.silent(), OutputSink.NONE);
         for (String c : List.of("centroid-0", "centroid-1", "centroid-2")) {
             double[] a = sortedBy(reference, c), b = sortedBy(centres, c);
             assertArrayEquals(a, b, 1e-6, c);
@@ -105,7 +108,7 @@ class Relion5StarTest {
         Path star = step.actual("particles/labels_2_particles.star");
         Path tomograms = step.work.resolve("out/denoised");
         StarFile.writeBlocks(star, Relion5Particles.fromPixels(StarFile.readTable(star), "rlnMicrographName",
-                t -> ParticleGrids.grid(tomograms.resolve(t + ".mrc"), null),
+                t -> ParticleGrids.grid(tomograms.resolve(t + ".mrc"), null, Log.silent()),
                 Relion5Particles.Optics.NONE));
         assertTrue(Relion5Particles.isCentred(StarFile.readTable(star)));
         assertEquals(0, step.run("simsiam_embeddings_from_centers_predict", "configs/embeddings_centers.yaml"));
@@ -154,7 +157,8 @@ class Relion5StarTest {
         Table t = Table.builder().longs("rlnLabel", new long[] {7}).doubles("rlnCoordinateZ", new double[] {1})
                 .doubles("rlnCoordinateY", new double[] {3}).doubles("rlnCoordinateX", new double[] {0}).build();
         Path star = dir.resolve("TS_09_instance_regions.star");
-        ParticleGrids.writeStar(star, t, cfg, name -> ParticleGrids.tomogramGrid(cfg, name), "TS_09");
+        ParticleGrids.writeStar(star, t, cfg, name -> ParticleGrids.tomogramGrid(cfg, name, Log.silent()), "TS_09",
+                OutputSink.NONE);
         Table p = StarFile.readTable(star);
         assertArrayEquals(new String[] {"TS_09"}, p.strings("rlnTomoName"));
         // x 8, y 6, z 4 voxels of 2.5 Å: (0 - 4, 3 - 3, 1 - 2) * 2.5

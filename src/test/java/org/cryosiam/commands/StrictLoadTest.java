@@ -15,7 +15,7 @@ import org.cryosiam.UserErrors;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.CheckpointWriter;
 import org.cryosiam.checkpoint.Tensor;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,7 @@ class StrictLoadTest {
                 "_model_backbone.encoder.layer3.0.downsample.0.bias")) {
             Files.write(model, original);
             withoutTensor(model, key);
-            Cli r = Cli.run("--quiet", "denoise_predict", "--config_file",
+            CliRun r = CliRun.run("--quiet", "denoise_predict", "--config_file",
                     step.work.resolve("configs/denoise.yaml").toString());
             UserErrors.assertOneSentence(r, model, key, "missing");
             assertTrue(Files.notExists(step.actual("denoised/TS_01.mrc")), "nothing written");

@@ -16,6 +16,7 @@ import org.cryosiam.Main;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
+import org.cryosiam.log.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,8 @@ class DemoTest {
 
     @Test
     void runsEveryStepWithTheBundledModelsAndReportsTheQuality() throws Exception {
-        Demo.Outcome o = new Demo(dir.resolve("demo"), null, Demo.Size.SMALL.spec(3), Main::run, true, List.of()).run();
+        Demo.Outcome o = new Demo(dir.resolve("demo"), null, Demo.Size.SMALL.spec(3), Main::run, Log.silent(),
+                List.of()).run();
         Path d = o.dir();
         for (String f : OUTPUTS) {
             assertTrue(Files.isRegularFile(d.resolve(f)), "missing " + f);

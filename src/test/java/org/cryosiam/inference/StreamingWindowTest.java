@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.log.Progress;
 import org.cryosiam.volume.Volume;
 import org.junit.jupiter.api.Test;
 

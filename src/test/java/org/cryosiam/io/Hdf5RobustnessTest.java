@@ -13,7 +13,7 @@ import java.util.List;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.Python;
 import org.cryosiam.UserErrors;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,11 +116,11 @@ class Hdf5RobustnessTest {
         Hdf5.write(h5, "labels", NdData.uint8(labels(16 * 16 * 16), 16, 16, 16));
         cut(h5, Files.size(h5) / 2);
         byte[] before = Files.readAllBytes(h5);
-        UserErrors.assertOneSentence(Cli.run("info", h5.toString()), h5, "truncated");
+        UserErrors.assertOneSentence(CliRun.run("info", h5.toString()), h5, "truncated");
         Path cfg = dir.resolve("post.yaml");
         Files.writeString(cfg, "data_folder: " + data + "\nprediction_folder: " + preds + "\nfile_extension: .mrc\n"
                 + "parameters:\n  network:\n    postprocessing_sizes: [-1, 1, -1]\n");
-        UserErrors.assertOneSentence(Cli.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()),
+        UserErrors.assertOneSentence(CliRun.run("--quiet", "semantic_postprocessing", "--config_file", cfg.toString()),
                 h5, "truncated");
         assertArrayEquals(before, Files.readAllBytes(h5), "a truncated input is never rewritten");
     }

@@ -3,43 +3,27 @@ package org.cryosiam.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import org.cryosiam.Main;
+import org.cryosiam.CliRun;
 import org.cryosiam.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cryosiam info} through {@link Main#run}: good files print, bad ones exit 2 with one sentence naming them. */
+/** {@code cryosiam info} through the CLI ({@link CliRun}): good files print, bad ones exit 2 with one sentence naming them. */
 class InfoCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneSentence(Result r, Path file, String what) {
+    private static void assertOneSentence(CliRun r, Path file, String what) {
         assertEquals(2, r.code(), r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());
@@ -55,7 +39,7 @@ class InfoCommandTest {
         Hdf5.write(h5, "labels", NdData.uint8(new byte[] {0, 3}, 2));
         Path csv = dir.resolve("t.csv");
         Csv.write(csv, Table.builder().longs("label", new long[] {1, 2}).build());
-        Result r = run("info", mrc.toString(), h5.toString(), "--dataset", "labels", csv.toString());
+        CliRun r = run("info", mrc.toString(), h5.toString(), "--dataset", "labels", csv.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shape (z, y, x): (1, 2, 2)  mode 2 (float32)"), r.out());
         assertTrue(r.out().contains("voxel size (x, y, z): 10.0, 10.0, 10.0"), r.out());
@@ -72,7 +56,7 @@ class InfoCommandTest {
         Path h5 = dir.resolve("preds.h5");
         Hdf5.write(h5, "preds", NdData.float32(new float[] {1, 2}, 1, 1, 2),
                 Hdf5.Options.of(Geometry.of(new float[] {2.5f, 2.5f, 3f})));
-        Result r = run("info", mrc.toString(), h5.toString());
+        CliRun r = run("info", mrc.toString(), h5.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("origin (x, y, z): -10.0, 0.5, 7.0 Å  start: 3, 0, -1"), r.out());
         assertTrue(r.out().contains("HDF5, 1 dataset(s)\n  voxel size (x, y, z): 2.5, 2.5, 3.0 Å"), r.out());

@@ -12,7 +12,7 @@ import java.util.Arrays;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.UserErrors;
-import org.cryosiam.zoo.Cli;
+import org.cryosiam.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +81,6 @@ class MrcHeaderValidationTest {
     @Test
     void theCliSaysOneSentence() throws IOException {
         Path p = withInts("zero.mrc", valid(), 64, 0, 68, 0, 72, 0);
-        UserErrors.assertOneSentence(Cli.run("info", p.toString()), p, "map order");
+        UserErrors.assertOneSentence(CliRun.run("info", p.toString()), p, "map order");
     }
 }

@@ -46,7 +46,7 @@ class StreamedFilesTest {
         specs.put("labels", new Hdf5.DatasetSpec(ElementType.UINT8, shape));
         specs.put("probs", new Hdf5.DatasetSpec(ElementType.FLOAT32, 2, 5, 6, 7));
         Path b = dir.resolve("pieces.h5");
-        try (Hdf5.Stream out = Hdf5.stream(b, specs, new Hdf5.Options(Geometry.of(new float[] {2, 3, 4}), true))) {
+        try (Hdf5.Stream out = Hdf5.stream(b, specs, new Hdf5.Options(Geometry.of(new float[] {2, 3, 4}), true), OutputSink.NONE)) {
             for (int z = 4; z >= 0; z--) { // planes backwards, channels interleaved
                 for (int c = 1; c >= 0; c--) {
                     int at = c * n + z * 42;
@@ -64,12 +64,12 @@ class StreamedFilesTest {
     void unfinishedStreamsLeaveNothing() throws IOException {
         Path h5 = dir.resolve("x.h5");
         try (Hdf5.Stream out = Hdf5.stream(h5, Map.of("a", new Hdf5.DatasetSpec(ElementType.FLOAT32, 2, 2)),
-                Hdf5.Options.NONE)) {
+                Hdf5.Options.NONE, OutputSink.NONE)) {
             out.write("a", 0, NdData.float32(new float[] {1, 2}, 2));
         }
         Path mrc = dir.resolve("x.mrc");
         try (MrcWriter.Stream out = MrcWriter.stream(mrc, new int[] {1, 2, 2}, ElementType.FLOAT32, false,
-                Geometry.of(new float[] {1, 1, 1}), null)) {
+                Geometry.of(new float[] {1, 1, 1}), null, OutputSink.NONE)) {
             out.append(NdData.float32(new float[] {1, 2}, 2));
         }
         try (var files = Files.list(dir)) {
@@ -91,7 +91,8 @@ class StreamedFilesTest {
                 MrcWriter.write(a, NdData.float32(v, shape), g, "x");
             }
             Path b = dir.resolve("pieces" + half + ".mrc");
-            try (MrcWriter.Stream out = MrcWriter.stream(b, shape, ElementType.FLOAT32, half, g, "x")) {
+            try (MrcWriter.Stream out = MrcWriter.stream(b, shape, ElementType.FLOAT32, half, g, "x",
+                    OutputSink.NONE)) {
                 int at = 0;
                 for (int len : new int[] {1, 150_000, 999_999, n - 1_150_000}) {
                     out.append(NdData.float32(Arrays.copyOfRange(v, at, at + len), len));

@@ -69,7 +69,9 @@ class BatchNormFoldingTest {
         conv.stateEntries().forEach(e -> e.param().set(m.ones(new Shape(e.param().shape()))));
         NDArray x = m.ones(new Shape(2, 3, 8, 8, 8));
         // stride 2, padding 1: 4³ output voxels × 4 channels × (3·27) multiply-adds × 2 samples × 2 FLOPs
-        long flops = FlopCounter.count(() -> conv.forward(x).close());
+        FlopCounter counter = new FlopCounter();
+        conv.countFlops(counter);
+        long flops = counter.count(() -> conv.forward(x).close());
         assertEquals(2L * 2 * 4 * 4 * 4 * 4 * 3 * 27, flops);
     }
 }

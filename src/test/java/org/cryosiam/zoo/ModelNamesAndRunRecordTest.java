@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.jhdf.HdfFile;
+import org.cryosiam.CliRun;
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.Main;
@@ -23,8 +24,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /** Zoo names in configs, the kind errors and warnings, and {@code cryosiam_run.json}, through the CLI. */
+// the model cache folder is a system property: these tests hold JUnit's lock on system properties
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class ModelNamesAndRunRecordTest {
     @TempDir
     Path dir;
@@ -58,14 +63,14 @@ class ModelNamesAndRunRecordTest {
         Files.writeString(cfg, updated);
     }
 
-    private Cli run(String command, String config, String... extra) {
+    private CliRun run(String command, String config, String... extra) {
         String[] args = new String[4 + extra.length];
         args[0] = "--quiet";
         args[1] = command;
         args[2] = "--config_file";
         args[3] = step.work.resolve("configs/" + config).toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
-        return Cli.run(args);
+        return CliRun.run(args);
     }
 
     @SuppressWarnings("unchecked")
@@ -77,7 +82,7 @@ class ModelNamesAndRunRecordTest {
     void zooNameResolvesToTheCacheAndEachRunIsRecorded() throws IOException, InterruptedException {
         cacheAs("denoise.ckpt", "cryosiam_denoising");
         setModel("denoise.yaml", "cryosiam_denoising");
-        Cli first = run("denoise_predict", "denoise.yaml", "--filename", "1");
+        CliRun first = run("denoise_predict", "denoise.yaml", "--filename", "1");
         assertEquals(0, first.code(), first.err());
         assertTrue(Files.exists(step.actual("denoised/TS_01.mrc")));
         String sha = ModelCache.sha256(cache.resolve("cryosiam_denoising.ckpt"));
@@ -85,7 +90,7 @@ class ModelNamesAndRunRecordTest {
         assertEquals(sha, new ModelCache(cache).entry("cryosiam_denoising.ckpt").orElseThrow().sha256());
 
         setModel("denoise.yaml", "cryosiam_denoising.ckpt");
-        Cli second = run("denoise_predict", "denoise.yaml", "--filename", "2");
+        CliRun second = run("denoise_predict", "denoise.yaml", "--filename", "2");
         assertEquals(0, second.code(), second.err());
 
         Path runFile = step.actual("denoised/cryosiam_run.json");
@@ -138,7 +143,7 @@ class ModelNamesAndRunRecordTest {
     @Test
     void aMissingZooModelNamesTheDownloadCommand() throws IOException {
         setModel("denoise.yaml", "cryosiam_denoising");
-        Cli c = run("denoise_predict", "denoise.yaml");
+        CliRun c = run("denoise_predict", "denoise.yaml");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("trained_model cryosiam_denoising is a published model that is not downloaded yet"
                 + " (looked in " + cache + "): run `cryosiam models download cryosiam_denoising` first."), c.err());
@@ -146,7 +151,7 @@ class ModelNamesAndRunRecordTest {
         assertFalse(Files.exists(step.actual("denoised/cryosiam_run.json")), "a run that wrote nothing leaves no record");
         // a path still wins, and a name-like path that does not exist is a plain "not found"
         setModel("denoise.yaml", step.work.resolve("models/nothing.ckpt").toString());
-        Cli d = run("denoise_predict", "denoise.yaml");
+        CliRun d = run("denoise_predict", "denoise.yaml");
         assertEquals(2, d.code());
         assertFalse(d.err().contains("models download"), d.err());
     }
@@ -160,7 +165,7 @@ class ModelNamesAndRunRecordTest {
         b[b.length / 3] ^= 1;
         Files.write(f, b);
         setModel("denoise.yaml", "cryosiam_denoising");
-        Cli c = run("denoise_predict", "denoise.yaml");
+        CliRun c = run("denoise_predict", "denoise.yaml");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("run `cryosiam models download cryosiam_denoising` to fetch it again"), c.err());
     }
@@ -169,7 +174,7 @@ class ModelNamesAndRunRecordTest {
     void aModelOfTheWrongKindIsAnErrorNamingThePublishedOnes() throws IOException {
         cacheAs("instance.ckpt", "cryosiam_instance");
         setModel("denoise.yaml", "cryosiam_instance");
-        Cli c = run("denoise_predict", "denoise.yaml");
+        CliRun c = run("denoise_predict", "denoise.yaml");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("this is an instance segmentation (DenseSimSiam backbone + instance heads) model; "
                 + "denoise_predict needs a denoising (DenseSimSiam backbone + CNN head) model (published: "
@@ -183,7 +188,7 @@ class ModelNamesAndRunRecordTest {
         step.before("semantic_predict configs/semantic.yaml");
         cacheAs("instance.ckpt", "cryosiam_instance");
         setModel("semantic.yaml", "cryosiam_instance");
-        Cli c = run("semantic_predict", "semantic.yaml");
+        CliRun c = run("semantic_predict", "semantic.yaml");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("semantic_predict needs a semantic segmentation"), c.err());
         assertTrue(c.err().contains("(published: cryosiam_lamella, cryosiam_semantic_segmentation"), c.err());
@@ -195,7 +200,7 @@ class ModelNamesAndRunRecordTest {
         step.before(stepName);
         cacheAs("embeddings.ckpt", "simsiam_embeds_denoised_strict");
         setModel("embeddings_centers.yaml", "simsiam_embeds_denoised_strict");
-        Cli c = run("simsiam_embeddings_from_centers_predict", "embeddings_centers.yaml", "--filename", "1");
+        CliRun c = run("simsiam_embeddings_from_centers_predict", "embeddings_centers.yaml", "--filename", "1");
         assertEquals(0, c.code(), c.err());
         assertTrue(c.err().contains("warning: simsiam_embeds_denoised_strict was trained on masked patches "
                 + "(masking_type 2), but simsiam_embeddings_from_centers_predict embeds unmasked patches around "
@@ -211,7 +216,7 @@ class ModelNamesAndRunRecordTest {
         // the no-masking model: no warning
         cacheAs("embeddings.ckpt", "simsiam_embeds_denoised_no_masking");
         setModel("embeddings_centers.yaml", "simsiam_embeds_denoised_no_masking");
-        Cli ok = run("simsiam_embeddings_from_centers_predict", "embeddings_centers.yaml", "--filename", "1");
+        CliRun ok = run("simsiam_embeddings_from_centers_predict", "embeddings_centers.yaml", "--filename", "1");
         assertEquals(0, ok.code(), ok.err());
         assertFalse(ok.err().contains("warning"), ok.err());
         assertEquals(2, records(step.actual("embeds_centers/cryosiam_run.json")).size());
@@ -222,7 +227,7 @@ class ModelNamesAndRunRecordTest {
         step.before("simsiam_embeddings_predict configs/embeddings.yaml");
         cacheAs("embeddings.ckpt", "simsiam_embeds_denoised_no_masking");
         setModel("embeddings.yaml", "simsiam_embeds_denoised_no_masking"); // the config says masking_type: 1
-        Cli c = run("simsiam_embeddings_predict", "embeddings.yaml", "--filename", "1");
+        CliRun c = run("simsiam_embeddings_predict", "embeddings.yaml", "--filename", "1");
         assertEquals(0, c.code(), c.err());
         assertTrue(c.err().contains("warning: masking_type is 1 but simsiam_embeds_denoised_no_masking was trained "
                 + "with masking_type 0; use simsiam_embeds_denoised_convex_hull for masking_type 1 or set "
@@ -232,7 +237,7 @@ class ModelNamesAndRunRecordTest {
     @Test
     void commandsWithoutAModelAreRecordedToo() throws IOException {
         step.before("simsiam_embeddings_kmeans_clustering configs/embeddings.yaml");
-        Cli c = run("simsiam_embeddings_kmeans_clustering", "embeddings.yaml");
+        CliRun c = run("simsiam_embeddings_kmeans_clustering", "embeddings.yaml");
         assertEquals(0, c.code(), c.err());
         List<Map<String, Object>> runs = records(step.actual("embeds/cryosiam_run.json"));
         Map<String, Object> r = runs.get(runs.size() - 1);

@@ -15,13 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.cryosiam.CliRun;
 import org.cryosiam.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /** {@code cryosiam models} against a model server on loopback serving the fixture checkpoints (never the internet). */
+// the model server's URL is a system property: these tests hold JUnit's lock on system properties
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class ModelsDownloadTest {
     @TempDir
     Path dir;
@@ -47,10 +52,10 @@ class ModelsDownloadTest {
         server.close();
     }
 
-    private Cli models(String... args) {
+    private CliRun models(String... args) {
         String[] all = Stream.concat(Stream.of("models"), Stream.concat(Arrays.stream(args),
                 Stream.of("--dir", cache.toString()))).toArray(String[]::new);
-        return Cli.run(all);
+        return CliRun.run(all);
     }
 
     private List<String> cacheFiles() throws IOException {
@@ -64,7 +69,7 @@ class ModelsDownloadTest {
 
     @Test
     void fullDownloadIsCheckedAndRecorded() throws IOException {
-        Cli c = models("download", "cryosiam_denoising");
+        CliRun c = models("download", "cryosiam_denoising");
         assertEquals(0, c.code(), c.err());
         assertArrayEquals(denoise, Files.readAllBytes(cache.resolve("cryosiam_denoising.ckpt")));
         assertFalse(cacheFiles().stream().anyMatch(n -> n.endsWith(".part")), "no temporary file: " + cacheFiles());
@@ -79,18 +84,18 @@ class ModelsDownloadTest {
         assertEquals(1, server.requests.size());
 
         // list and info show it; verify is happy
-        Cli list = models("list");
+        CliRun list = models("list");
         assertEquals(0, list.code());
         assertTrue(list.out().contains("downloaded: " + cache.resolve("cryosiam_denoising.ckpt")), list.out());
         assertTrue(list.out().contains("not downloaded (cryosiam models download cryosiam_lamella)"), list.out());
         assertEquals(11, list.out().lines().filter(l -> l.matches("^[a-z_]+\\s{2,}\\S.*")).count(), list.out());
-        Cli info = models("info", "cryosiam_denoising");
+        CliRun info = models("info", "cryosiam_denoising");
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("model:     denoising"), info.out());
         assertTrue(info.out().contains("zoo name:  cryosiam_denoising"), info.out());
-        Cli infoFile = models("info", cache.resolve("cryosiam_denoising.ckpt").toString());
+        CliRun infoFile = models("info", cache.resolve("cryosiam_denoising.ckpt").toString());
         assertTrue(infoFile.out().contains("used by:   denoise_predict"), infoFile.out());
-        Cli verify = models("verify");
+        CliRun verify = models("verify");
         assertEquals(0, verify.code(), verify.out());
         assertTrue(verify.out().startsWith("cryosiam_denoising: ok"), verify.out());
     }
@@ -100,7 +105,7 @@ class ModelsDownloadTest {
         ZooServer.Route r = server.serve("cryosiam_denoising.ckpt", denoise, "application/octet-stream");
         r.dropAfter = 1_000_000;
         r.drops.set(1);
-        Cli c = models("download", "cryosiam_denoising");
+        CliRun c = models("download", "cryosiam_denoising");
         assertEquals(0, c.code(), c.err());
         assertArrayEquals(denoise, Files.readAllBytes(cache.resolve("cryosiam_denoising.ckpt")));
         assertEquals(2, server.requests.size(), server.requests.toString());
@@ -115,14 +120,14 @@ class ModelsDownloadTest {
         ZooServer.Route r = server.serve("cryosiam_denoising.ckpt", denoise, "application/octet-stream");
         r.dropAfter = 700_000;
         r.drops.set(Downloader.ATTEMPTS);
-        Cli first = models("download", "cryosiam_denoising");
+        CliRun first = models("download", "cryosiam_denoising");
         assertEquals(2, first.code());
         assertTrue(first.err().contains("run the same command again to resume"), first.err());
         assertEquals(List.of(".cryosiam_denoising.ckpt.part"), cacheFiles());
         assertEquals(3 * 700_000L, Files.size(cache.resolve(".cryosiam_denoising.ckpt.part")));
         server.requests.clear();
 
-        Cli second = models("download", "cryosiam_denoising");
+        CliRun second = models("download", "cryosiam_denoising");
         assertEquals(0, second.code(), second.err());
         assertEquals(List.of(new ZooServer.Request("/repo/cryosiam_denoising.ckpt", "bytes=2100000-")), server.requests);
         assertArrayEquals(denoise, Files.readAllBytes(cache.resolve("cryosiam_denoising.ckpt")));
@@ -130,7 +135,7 @@ class ModelsDownloadTest {
 
     @Test
     void notFoundIsOneSentenceAndLeavesNothing() throws IOException {
-        Cli c = models("download", "cryosiam_lamella");
+        CliRun c = models("download", "cryosiam_lamella");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("cryosiam_lamella: " + server.base() + "/cryosiam_lamella.ckpt answered HTTP 404 Not Found"),
                 c.err());
@@ -142,7 +147,7 @@ class ModelsDownloadTest {
     void htmlPageInsteadOfACheckpointIsRejected() throws IOException {
         server.serve("cryosiam_lamella.ckpt", ("<!DOCTYPE html><html><head><title>Sign in</title></head>"
                 + "<body>Please log in</body></html>\n").getBytes(StandardCharsets.UTF_8), "text/html");
-        Cli c = models("download", "cryosiam_lamella");
+        CliRun c = models("download", "cryosiam_lamella");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("is not a CryoSiam checkpoint"), c.err());
         assertTrue(c.err().contains("nothing was kept"), c.err());
@@ -153,7 +158,7 @@ class ModelsDownloadTest {
     void checkpointOfTheWrongKindIsRejected() throws IOException {
         server.serve("cryosiam_lamella.ckpt", Files.readAllBytes(Fixtures.pipelineSmall().resolve("models/instance.ckpt")),
                 "application/octet-stream");
-        Cli c = models("download", "cryosiam_lamella");
+        CliRun c = models("download", "cryosiam_lamella");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("instance segmentation"), c.err());
         assertEquals(List.of(), cacheFiles());
@@ -166,15 +171,15 @@ class ModelsDownloadTest {
         byte[] bad = denoise.clone();
         bad[bad.length / 2] ^= 0x5a;
         Files.write(f, bad);
-        Cli v = models("verify");
+        CliRun v = models("verify");
         assertEquals(2, v.code());
         assertTrue(v.out().contains("cryosiam_denoising: corrupted: SHA-256"), v.out());
         assertTrue(v.err().contains("1 of 1 models failed verification (cryosiam_denoising)"), v.err());
-        Cli named = models("verify", "cryosiam_denoising", "cryosiam_lamella");
+        CliRun named = models("verify", "cryosiam_denoising", "cryosiam_lamella");
         assertEquals(2, named.code());
         assertTrue(named.out().contains("cryosiam_lamella: not downloaded"), named.out());
 
-        Cli again = models("download", "cryosiam_denoising");
+        CliRun again = models("download", "cryosiam_denoising");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("downloading it again"), again.err());
         assertArrayEquals(denoise, Files.readAllBytes(f));
@@ -185,13 +190,13 @@ class ModelsDownloadTest {
     void aFilePutThereByHandIsRecordedAtFirstVerify() throws IOException {
         Files.createDirectories(cache);
         Files.write(cache.resolve("cryosiam_denoising.ckpt"), denoise);
-        Cli v = models("verify");
+        CliRun v = models("verify");
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("recorded in the manifest"), v.out());
         assertTrue(new ModelCache(cache).entry("cryosiam_denoising.ckpt").isPresent());
         // a wrong file under a published name is not recorded
         Files.copy(Fixtures.pipelineSmall().resolve("models/embeddings.ckpt"), cache.resolve("cryosiam_instance.ckpt"));
-        Cli w = models("verify", "cryosiam_instance");
+        CliRun w = models("verify", "cryosiam_instance");
         assertEquals(2, w.code());
         assertTrue(w.out().contains("subtomogram embeddings (SimSiam) checkpoint, but cryosiam_instance is"), w.out());
         assertFalse(new ModelCache(cache).entry("cryosiam_instance.ckpt").isPresent());
@@ -204,7 +209,7 @@ class ModelsDownloadTest {
             port = s.getLocalPort();
         }
         System.setProperty("cryosiam.models.url", "http://127.0.0.1:" + port + "/repo");
-        Cli c = models("download", "cryosiam_denoising");
+        CliRun c = models("download", "cryosiam_denoising");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("cannot reach 127.0.0.1 to download cryosiam_denoising"), c.err());
         assertTrue(c.err().contains("HTTPS_PROXY"), c.err());
@@ -213,10 +218,10 @@ class ModelsDownloadTest {
 
     @Test
     void usageErrors() {
-        Cli none = models("download");
+        CliRun none = models("download");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("give model names or --all"), none.err());
-        Cli unknown = models("download", "cryosiam_nothing");
+        CliRun unknown = models("download", "cryosiam_nothing");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no published model called 'cryosiam_nothing'"), unknown.err());
         assertEquals(2, models("info", "nothing_here").code());
@@ -231,7 +236,7 @@ class ModelsDownloadTest {
             server.serve(e.getKey(), Files.readAllBytes(Fixtures.pipelineSmall().resolve("models/" + e.getValue())),
                     "application/octet-stream");
         }
-        Cli c = models("--quiet", "download", "--all");
+        CliRun c = models("--quiet", "download", "--all");
         assertEquals(2, c.code());
         assertTrue(c.err().contains("7 of 11 models could not be downloaded"), c.err());
         assertEquals(List.of("cryosiam_denoising.ckpt", "cryosiam_instance.ckpt", "dense_simsiam_pretrained.ckpt",

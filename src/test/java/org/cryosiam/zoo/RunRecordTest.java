@@ -18,6 +18,7 @@ import io.jhdf.HdfFile;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.Json;
 import org.cryosiam.io.NdData;
+import org.cryosiam.log.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,11 +48,11 @@ class RunRecordTest {
     @Test
     void appendKeepsEarlierRecordsAndNeverOverwritesAForeignFile() throws IOException {
         Path f = dir.resolve("cryosiam_run.json");
-        RunRecord.append(f, Map.of("run", 1));
-        RunRecord.append(f, Map.of("run", 2));
+        RunRecord.append(f, Map.of("run", 1), Log.silent());
+        RunRecord.append(f, Map.of("run", 2), Log.silent());
         assertEquals(List.of(Map.of("run", 1), Map.of("run", 2)), Json.parse(Files.readString(f)));
         Files.writeString(f, "{ this is not json");
-        RunRecord.append(f, Map.of("run", 3));
+        RunRecord.append(f, Map.of("run", 3), Log.silent());
         assertEquals(List.of(Map.of("run", 3)), Json.parse(Files.readString(f)));
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> aside = s.filter(p -> p.getFileName().toString().startsWith("cryosiam_run.json.unreadable-"))
@@ -69,7 +70,7 @@ class RunRecordTest {
             int id = t;
             threads.add(new Thread(() -> {
                 for (int i = 0; i < 10; i++) {
-                    RunRecord.append(f, Map.of("thread", id, "i", i));
+                    RunRecord.append(f, Map.of("thread", id, "i", i), Log.silent());
                 }
             }));
         }
@@ -85,17 +86,17 @@ class RunRecordTest {
     }
 
     @Test
-    void hdf5RootAttributesAreWrittenWhileARunIsOpen() throws IOException {
+    void hdf5RootAttributesAreWrittenByTheRunsWrites() throws IOException {
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, "prediction_folder: x\n");
         Path h5 = dir.resolve("a.h5");
         Path plain = dir.resolve("b.h5");
-        try (RunRecord r = RunRecord.begin("test", List.of(), cfg, dir)) {
+        try (RunRecord r = RunRecord.begin("test", List.of(), cfg, dir, Log.silent())) {
             r.model("trained_model", cfg, null, 21, "ab".repeat(32));
-            Hdf5.write(h5, "x", NdData.float32(new float[] {1, 2, 3}, 3));
+            Hdf5.write(h5, "x", NdData.float32(new float[] {1, 2, 3}, 3), r); // an output of the run
+            Hdf5.write(plain, "x", NdData.float32(new float[] {1, 2, 3}, 3)); // the same time, no run of its own
             r.succeeded();
         }
-        Hdf5.write(plain, "x", NdData.float32(new float[] {1, 2, 3}, 3));
         try (HdfFile f = new HdfFile(h5)) {
             assertEquals("c.yaml", f.getAttribute("cryosiam_model").getData());
             assertEquals("ab".repeat(32), f.getAttribute("cryosiam_model_sha256").getData());
@@ -105,7 +106,7 @@ class RunRecordTest {
         }
         assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(Hdf5.read(h5, "x").toDoubleArray()).boxed().toList());
         Map<?, ?> rec = (Map<?, ?>) ((List<?>) Json.parse(Files.readString(dir.resolve("cryosiam_run.json")))).get(0);
-        assertEquals(List.of("a.h5"), rec.get("files_written"), "outputs after the run are not recorded");
+        assertEquals(List.of("a.h5"), rec.get("files_written"), "only the run's outputs are recorded");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.Json;
+import org.cryosiam.io.OutputSink;
 
 /**
  * A copick project on a local file system, as copick's data model lays it out ({@code copick/copick} docs,
@@ -239,6 +240,11 @@ public final class CopickProject {
 
     /** Writes a picks file atomically, creating the run's {@code Picks} folder. */
     public static void writePicks(Path file, Map<String, Object> picks) {
-        AtomicFile.write(file, tmp -> Files.writeString(tmp, Json.write(picks), StandardCharsets.UTF_8));
+        writePicks(file, picks, OutputSink.NONE);
+    }
+
+    /** {@link #writePicks(Path, Map)}, an output of the run of {@code outputs}. */
+    public static void writePicks(Path file, Map<String, Object> picks, OutputSink outputs) {
+        AtomicFile.write(file, tmp -> Files.writeString(tmp, Json.write(picks), StandardCharsets.UTF_8), outputs);
     }
 }

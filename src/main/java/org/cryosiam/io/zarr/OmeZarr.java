@@ -13,6 +13,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.ElementType;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -330,6 +331,12 @@ public final class OmeZarr {
      * @param name      the image's name in the metadata
      */
     public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name) {
+        write(root, data, voxelSize, levels, mode, name, OutputSink.NONE);
+    }
+
+    /** {@link #write(Path, NdData, float[], int, boolean, String)}, an output of the run of {@code outputs}. */
+    public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name,
+                             OutputSink outputs) {
         int[] shape = data.shape();
         if (shape.length != 3) {
             throw new IllegalArgumentException("OME-Zarr tomograms are (z, y, x), got " + data);
@@ -348,7 +355,7 @@ public final class OmeZarr {
                 ZarrWriter w = ZarrWriter.create(tmp.resolve(String.valueOf(l)), s, chunks, level.type(), Map.of());
                 w.write(new int[3], level);
             }
-        });
+        }, outputs);
     }
 
     /** The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation. */

@@ -1,8 +1,7 @@
-package org.cryosiam;
+package org.cryosiam.commands;
 
 import java.util.Set;
 
-import org.cryosiam.commands.ConfigCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * (an inherited global option) on commands that run no network, {@code --filename}/{@code --array-task} on
  * config commands that do not process one input at a time, and {@code --overwrite} on those that skip nothing.
  */
-final class CliShape {
+public final class CliShape {
     /** The commands that run a network on the chosen device. */
     private static final Set<String> USE_DEVICE = Set.of("demo", "train_demo_models", "denoise_predict",
             "semantic_predict", "instance_predict", "simsiam_embeddings_predict",
@@ -21,7 +20,7 @@ final class CliShape {
     private CliShape() {
     }
 
-    static void prune(CommandLine root) {
+    public static void prune(CommandLine root) {
         for (CommandLine sub : root.getSubcommands().values()) {
             CommandSpec spec = sub.getCommandSpec();
             if (!USE_DEVICE.contains(spec.name())) {
