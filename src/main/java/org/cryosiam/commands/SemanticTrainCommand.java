@@ -23,9 +23,12 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.Sample;
+import org.cryosiam.train.SemanticTraining;
 import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
+import org.cryosiam.train.TrainingTask;
+import org.cryosiam.train.listener.TrainingListener;
 import org.cryosiam.zoo.ModelResolver;
 import org.yaml.snakeyaml.Yaml;
 
@@ -114,8 +117,8 @@ public final class SemanticTrainCommand extends ConfigCommand {
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
-            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(CommandLog::info,
-                    Main.GlobalOptions.quiet || System.console() == null ? null : System.err);
+            Trainer t = new Trainer(settings, net).listeners(TrainingListener.defaults(logDir, hp, carried,
+                    CommandLog::info, Main.GlobalOptions.quiet || System.console() == null ? null : System.err));
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
@@ -152,13 +155,16 @@ public final class SemanticTrainCommand extends ConfigCommand {
         if (valInterval < 1) {
             throw new CryosiamUserException(cfg.source() + ": hyper_parameters.val_interval must be at least 1");
         }
-        return new Trainer.Settings(classes, cfg.bool("parameters.network.use_dice_loss", false),
-                cfg.bool("parameters.network.distance_prediction", false), freeze,
+        TrainingTask task = new SemanticTraining(cfg.bool("parameters.network.use_dice_loss", false),
+                cfg.bool("parameters.network.distance_prediction", false));
+        Trainer.Optimization optimization = new Trainer.Optimization(
                 Optimizer.Kind.parse(cfg.string("hyper_parameters.optimizer", "adamw")),
                 cfg.number("hyper_parameters.lr"), cfg.number("hyper_parameters.momentum", 0.9),
-                cfg.number("hyper_parameters.weight_decay", 0), cfg.integer("hyper_parameters.batch_size"),
-                cfg.integer("hyper_parameters.max_epochs"), valInterval, cfg.number("parameters.data.mean", 0), std,
-                aug, seed);
+                cfg.number("hyper_parameters.weight_decay", 0));
+        Trainer.Schedule schedule = new Trainer.Schedule(cfg.integer("hyper_parameters.batch_size"),
+                cfg.integer("hyper_parameters.max_epochs"), valInterval);
+        return new Trainer.Settings(task, freeze, optimization, schedule,
+                new Trainer.Data(classes, cfg.number("parameters.data.mean", 0), std, aug), seed);
     }
 
     private static double[] range(Config cfg, String key) {
