@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.AtomicFile;
 
 /**
  * Writes a {@code torch.save}-compatible checkpoint (PyTorch ≥ 1.6 ZIP container, pickle protocol 2) from plain
@@ -71,25 +70,14 @@ public final class CheckpointWriter {
         }
         CheckpointWriter w = new CheckpointWriter();
         w.pickle(top);
-        Path tmp = org.cryosiam.io.AtomicFile.temporary(file);
-        try {
+        String archive = root;
+        AtomicFile.write(file, tmp -> {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                w.zip(out, root);
+                w.zip(out, archive);
+            } catch (IOException e) {
+                throw new CryosiamUserException(file + ": cannot write the checkpoint (" + e.getMessage() + ").", e);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CryosiamUserException(file + ": cannot write the checkpoint (" + e.getMessage() + ").", e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: a hidden temporary name is never mistaken for a checkpoint
-            }
-        }
+        });
     }
 
     /** The value of {@code pytorch-lightning_version} in the checkpoints we write (PEP 440, a local version). */

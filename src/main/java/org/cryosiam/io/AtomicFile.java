@@ -1,11 +1,13 @@
 package org.cryosiam.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -15,9 +17,10 @@ import java.util.regex.Pattern;
 import org.cryosiam.CryosiamUserException;
 
 /**
- * Writes an output under a temporary name in the target folder and renames it when complete, so an interrupted run
- * never leaves a file that looks finished. Every writer of an output file goes through here (or through
- * {@link #temporary} when it renames by itself).
+ * Writes an output under a temporary name in the target folder, flushes it to the disk and renames it when
+ * complete, so an interrupted run (or a crash of the machine) never leaves a file that looks finished. Every writer of
+ * a file goes through here: outputs through {@link #write}, bookkeeping files through {@link #replace}, a writer that
+ * keeps its own temporary name through {@link #commit}.
  *
  * <p>The temporary name is {@code .NAME.tmp-PID@HOST}. A run killed with {@code kill -9} cannot delete it, so every
  * write first removes the temporary files in its folder left by processes of this host that no longer run (or whose
@@ -44,16 +47,31 @@ public final class AtomicFile {
         observer = o;
     }
 
+    /**
+     * Writes the output file {@code target}: {@code writer} fills the temporary file, which is flushed to the disk
+     * ({@code fsync}) and renamed to {@code target}; the observer is told of it. Nothing is left under either name
+     * when the writer fails.
+     */
     public static void write(Path target, Writer writer) {
+        write(target, writer, true);
+    }
+
+    /**
+     * {@link #write} of a file that is not an output of the run but its bookkeeping (the run record, the model
+     * manifest): replaced the same way, not reported to the observer.
+     */
+    public static void replace(Path target, Writer writer) {
+        write(target, writer, false);
+    }
+
+    private static void write(Path target, Writer writer, boolean output) {
         Path tmp = temporary(target);
         try {
             writer.write(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            commit(tmp, target);
+            if (output) {
+                completed(target);
             }
-            completed(target);
         } catch (IOException e) {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         } finally {
@@ -62,6 +80,23 @@ public final class AtomicFile {
             } catch (IOException ignored) {
                 // best effort: the temporary name is hidden and never mistaken for an output
             }
+        }
+    }
+
+    /**
+     * Makes the complete file {@code written} (in {@code target}'s folder) the file {@code target}: flushes it to
+     * the disk ({@code fsync}), so that a crash after the rename cannot leave an empty or partial file under the
+     * final name, and renames it atomically where the file system can (else replacing). For writers that keep their
+     * own temporary name (a resumable download); {@link #write} does this itself.
+     */
+    public static void commit(Path written, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,13 +1,9 @@
 package org.cryosiam.io;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Map;
 
@@ -124,22 +120,18 @@ public final class Json {
         return new Yaml(new SafeConstructor(options)).load(text);
     }
 
-    /** Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written). */
+    /**
+     * Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written): a
+     * bookkeeping file ({@link AtomicFile#replace}), not reported as an output of the run.
+     */
     public static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = org.cryosiam.io.AtomicFile.temporary(target);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
+            AtomicFile.replace(target, tmp -> Files.write(tmp, text.getBytes(StandardCharsets.UTF_8)));
+        } catch (org.cryosiam.CryosiamUserException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io; // the callers say which file could not be written
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            throw e;
         }
     }
 
