@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +19,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.OutputSink;
 
 /**
  * Writes a {@code torch.save}-compatible checkpoint (PyTorch ≥ 1.6 ZIP container, pickle protocol 2) from plain
@@ -63,6 +63,11 @@ public final class CheckpointWriter {
 
     /** Writes {@code top} (normally a {@link Map}) to {@code file}; the archive root is the file's stem. */
     public static void write(Path file, Object top) {
+        write(file, top, OutputSink.NONE);
+    }
+
+    /** {@link #write(Path, Object)}, noted in {@code outputs} (the run record) once complete. */
+    public static void write(Path file, Object top, OutputSink outputs) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String root = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9_.-]", "_");
@@ -71,25 +76,14 @@ public final class CheckpointWriter {
         }
         CheckpointWriter w = new CheckpointWriter();
         w.pickle(top);
-        Path tmp = org.cryosiam.io.AtomicFile.temporary(file);
-        try {
+        String archive = root;
+        AtomicFile.write(file, tmp -> {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                w.zip(out, root);
+                w.zip(out, archive);
+            } catch (IOException e) {
+                throw new CryosiamUserException(file + ": cannot write the checkpoint (" + e.getMessage() + ").", e);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CryosiamUserException(file + ": cannot write the checkpoint (" + e.getMessage() + ").", e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: a hidden temporary name is never mistaken for a checkpoint
-            }
-        }
+        }, outputs);
     }
 
     /** The value of {@code pytorch-lightning_version} in the checkpoints we write (PEP 440, a local version). */

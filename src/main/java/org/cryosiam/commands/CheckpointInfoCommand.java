@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,12 +43,12 @@ public final class CheckpointInfoCommand implements Callable<Integer> {
         out.println("file:      " + ckpt.file());
         out.println("model:     " + kind.description() + (kind.command().isEmpty() ? "" : ", used by " + kind.command()));
         Map<String, Object> hp = ckpt.hyperParameters();
-        Config backbone = backboneConfig(hp);
+        Config backbone = backboneConfig(ckpt);
         if (!backbone.asMap().isEmpty()) {
             out.println("backbone:  " + describeBackbone(backbone.section("parameters.network")));
         }
-        Config task = Config.of(asMap(hp.get("config")), "config");
-        if (hp.containsKey("backbone_config") && task.has("parameters.network")) {
+        Config task = TrainingConfig.of(ckpt, TrainingConfig.CONFIG).config("config");
+        if (hp.containsKey(TrainingConfig.BACKBONE) && task.has("parameters.network")) {
             Config net = task.section("parameters.network");
             StringBuilder s = new StringBuilder();
             for (String k : List.of("out_channels", "n_output_channels", "filters", "kernel_size", "dense_dim")) {
@@ -78,14 +79,10 @@ public final class CheckpointInfoCommand implements Callable<Integer> {
     }
 
     /** The backbone's config: {@code backbone_config} when present, else {@code config} (a backbone-only model). */
-    static Config backboneConfig(Map<String, Object> hp) {
-        Object c = hp.containsKey("backbone_config") ? hp.get("backbone_config") : hp.get("config");
-        return Config.of(asMap(c), "backbone_config");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    static Config backboneConfig(Checkpoint ckpt) {
+        String key = ckpt.hyperParameters().containsKey(TrainingConfig.BACKBONE) ? TrainingConfig.BACKBONE
+                : TrainingConfig.CONFIG;
+        return TrainingConfig.of(ckpt, key).config("backbone_config");
     }
 
     private static String describeBackbone(Config net) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.MemoryPlan;
 import org.cryosiam.inference.NetworkPredictor;
@@ -118,18 +119,13 @@ final class DenseModel implements AutoCloseable {
         if (cfg.has(key)) {
             p = cfg.intList(key);
         } else {
-            Config task = Config.of(castMap(ckpt.hyperParameters().get("config")), ckpt.file() + " (hyper_parameters.config)");
+            Config task = TrainingConfig.of(ckpt, TrainingConfig.CONFIG).config();
             p = task.intList(key);
         }
         if (p.size() != 3) {
             throw new CryosiamUserException(cfg.source() + ": " + key + " needs 3 sizes (z, y, x), found " + p + ".");
         }
         return new int[] {p.get(0), p.get(1), p.get(2)};
-    }
-
-    @SuppressWarnings("unchecked")
-    private static java.util.Map<String, Object> castMap(Object o) {
-        return o instanceof java.util.Map ? (java.util.Map<String, Object>) o : java.util.Map.of();
     }
 
     @Override

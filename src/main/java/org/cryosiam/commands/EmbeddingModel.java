@@ -2,11 +2,11 @@ package org.cryosiam.commands;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramEmbedder;
@@ -102,13 +102,9 @@ final class EmbeddingModel implements AutoCloseable {
         if (cfg.has(key)) {
             p = cfg.intList(key);
         } else {
-            Object c = ckpt.hyperParameters().get(contrastive ? "backbone_config" : "config");
-            if (!(c instanceof Map)) {
-                c = ckpt.hyperParameters().get("config");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = c instanceof Map ? (Map<String, Object>) c : Map.of();
-            p = Config.of(m, ckpt.file() + " (hyper_parameters)").intList(key);
+            TrainingConfig c = contrastive ? TrainingConfig.first(ckpt, TrainingConfig.BACKBONE, TrainingConfig.CONFIG)
+                    : TrainingConfig.of(ckpt, TrainingConfig.CONFIG);
+            p = c.config(ckpt.file() + " (hyper_parameters)").intList(key);
         }
         if (p.size() != 3) {
             throw new CryosiamUserException(cfg.source() + ": " + key + " needs 3 sizes (z, y, x), found " + p + ".");

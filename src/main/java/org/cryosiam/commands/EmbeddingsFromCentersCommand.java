@@ -13,6 +13,7 @@ import org.cryosiam.inference.SubtomogramPatches;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.OutputSink;
+import org.cryosiam.io.Particles;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
@@ -90,7 +91,7 @@ public final class EmbeddingsFromCentersCommand extends ConfigCommand {
     static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
                              OutputSink outputs) {
         boolean star = file.toString().endsWith(".star");
-        Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
+        Table t = star ? Particles.readStar(file, grids) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
         Map<String, String> names = RegionTables.fromStarNames();
         if (star && !t.hasColumn("rlnMicrographName") && t.hasColumn("rlnTomoName")) {

@@ -2,9 +2,9 @@ package org.cryosiam.commands;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.log.Log;
 
@@ -21,14 +21,8 @@ final class ModelChecks {
 
     /** The checkpoint's training config ({@code hyper_parameters.<key>}, first key present), or null. */
     static Config trainingConfig(Checkpoint ckpt, String... keys) {
-        for (String key : keys) {
-            if (ckpt.hyperParameters().get(key) instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> map = (Map<String, Object>) m;
-                return Config.of(map, ckpt.file() + " (hyper_parameters." + key + ")");
-            }
-        }
-        return null;
+        TrainingConfig c = TrainingConfig.first(ckpt, keys);
+        return c.present() ? c.config() : null;
     }
 
     /** Warns when the config's patch size differs from the one the checkpoint was trained with (the output changes). */
@@ -53,7 +47,7 @@ final class ModelChecks {
 
     /** The number of classes in the checkpoint's training config, or -1 when it does not say. */
     static int modelClasses(Checkpoint ckpt) {
-        Config task = trainingConfig(ckpt, "config");
+        Config task = trainingConfig(ckpt, TrainingConfig.CONFIG);
         return task != null && task.get(CLASSES) instanceof Number n ? n.intValue() : -1;
     }
 

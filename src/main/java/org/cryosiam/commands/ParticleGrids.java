@@ -100,15 +100,6 @@ final class ParticleGrids {
     }
 
     /**
-     * A particle STAR file's table with voxel coordinates: RELION 3/4 files as they are, RELION 5 files (centred Å,
-     * told apart by their columns) converted on the grid of each row's tomogram.
-     */
-    static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids) {
-        Table t = StarFile.readTable(file);
-        return Relion5Particles.isCentred(t) ? Relion5Particles.withPixels(file, t, grids) : t;
-    }
-
-    /**
      * The grid of the tomogram {@code <data_folder>/<name>} ({@code file_extension} added when the name lacks it):
      * its header's size and voxel size, the config's {@code pixel_size} winning.
      */

@@ -9,6 +9,7 @@ import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
 import org.cryosiam.ops.RigidTransform;
 import org.cryosiam.volume.Volume;
@@ -65,7 +66,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
         double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
         TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
         Particles particles = Particles.read(starFile, "--star_file", true, name -> template.grid(name, log));
-        Table t = particles.table;
+        Table t = particles.table();
         Particles.requireColumns(t, starFile, "--star_file", "STAR", ANGLES);
         double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
 
@@ -111,24 +112,24 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
      * {@code rlnOrigin?Angst / voxel size} (RELION 3.1+) or {@code rlnOrigin?} in pixels (older files), 0 when absent.
      */
     private static int[][] centres(Particles p, int[] rows, float[] voxel) {
-        double[][] coords = {p.z, p.y, p.x};
+        double[][] coords = {p.z(), p.y(), p.x()};
         String[] axes = {"Z", "Y", "X"};
         float[] size = {voxel[2], voxel[1], voxel[0]};
         double[][] shift = new double[3][];
         for (int a = 0; a < 3; a++) {
             String angst = "rlnOrigin" + axes[a] + "Angst";
             String pixels = "rlnOrigin" + axes[a];
-            if (p.table.hasColumn(angst)) {
+            if (p.table().hasColumn(angst)) {
                 if (!(size[a] > 0)) {
-                    throw new CryosiamUserException(p.file + " has " + angst + " but the tomogram's voxel size along "
+                    throw new CryosiamUserException(p.file() + " has " + angst + " but the tomogram's voxel size along "
                             + axes[a].toLowerCase() + " is " + size[a] + ", so the shift cannot be converted to voxels.");
                 }
-                shift[a] = p.table.doubles(angst);
+                shift[a] = p.table().doubles(angst);
                 for (int i = 0; i < shift[a].length; i++) {
                     shift[a][i] /= size[a];
                 }
-            } else if (p.table.hasColumn(pixels)) {
-                shift[a] = p.table.doubles(pixels);
+            } else if (p.table().hasColumn(pixels)) {
+                shift[a] = p.table().doubles(pixels);
             }
         }
         int[][] c = new int[rows.length][3];
@@ -137,7 +138,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
             for (int a = 0; a < 3; a++) {
                 double v = coords[a][row] - (shift[a] == null ? 0.0 : shift[a][row]);
                 if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
-                    throw new CryosiamUserException(p.file + ": row " + (row + 1) + " has the coordinate " + v
+                    throw new CryosiamUserException(p.file() + ": row " + (row + 1) + " has the coordinate " + v
                             + " along " + axes[a].toLowerCase() + ", not a voxel position.");
                 }
                 c[i][a] = (int) v; // Python's int(): towards zero

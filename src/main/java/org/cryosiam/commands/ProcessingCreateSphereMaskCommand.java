@@ -7,6 +7,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
+import org.cryosiam.io.Particles;
 import org.cryosiam.log.Log;
 import org.cryosiam.ops.SpherePainter;
 import picocli.CommandLine.Command;
@@ -69,7 +70,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
                            Path outputDir, String tomoName, String command) {
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
-        template.refuseOverwritingInputs(outputDir, groups.keySet(), particles.file);
+        template.refuseOverwritingInputs(outputDir, groups.keySet(), particles.file());
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue().clone();
@@ -84,8 +85,8 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
             java.util.Arrays.sort(order, java.util.Comparator.comparingInt(r -> classOfRow[r]));
             for (int r : order) {
                 int c = classOfRow[r];
-                SpherePainter.paint(mask, nz, ny, nx, coordinate(particles, r, particles.z),
-                        coordinate(particles, r, particles.y), coordinate(particles, r, particles.x),
+                SpherePainter.paint(mask, nz, ny, nx, coordinate(particles, r, particles.z()),
+                        coordinate(particles, r, particles.y()), coordinate(particles, r, particles.x()),
                         radii[c - 1], (byte) c);
             }
             Path out = outputDir.resolve(template.outputName(name));
@@ -98,7 +99,7 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
         try {
             return Particles.voxel(axis[row]);
         } catch (IllegalArgumentException e) {
-            throw new CryosiamUserException(p.file + ": row " + (row + 1) + " has the coordinate " + axis[row]
+            throw new CryosiamUserException(p.file() + ": row " + (row + 1) + " has the coordinate " + axis[row]
                     + ", not a voxel position.");
         }
     }

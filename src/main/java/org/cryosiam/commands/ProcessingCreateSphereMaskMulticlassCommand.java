@@ -3,6 +3,7 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,14 +79,15 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
 
     /** The class of each row: {@code rlnClassNumber} (or the reference's {@code rlnClassNum}) / {@code semantic_class}. */
     private static int[] classes(Particles p) {
-        Table t = p.table;
-        String[] candidates = p.star ? new String[] {"rlnClassNumber", "rlnClassNum"} : new String[] {"semantic_class"};
+        Table t = p.table();
+        String[] candidates = p.star() ? new String[] {"rlnClassNumber", "rlnClassNum"}
+                : new String[] {"semantic_class"};
         for (String c : candidates) {
             if (t.hasColumn(c)) {
                 return t.ints(c);
             }
         }
-        Particles.requireColumns(t, p.file, "--coordinates_file", p.star ? "STAR" : "CSV", candidates[0]);
+        Particles.requireColumns(t, p.file(), "--coordinates_file", p.star() ? "STAR" : "CSV", candidates[0]);
         throw new IllegalStateException("unreachable");
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.ModelKind;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.LamellaMask;
 import org.cryosiam.inference.LamellaPostprocessing;
@@ -286,10 +287,10 @@ public final class SemanticPredictCommand extends ConfigCommand {
 
     /** C: {@code hyper_parameters.config.parameters.network.out_channels} of the checkpoint, as the reference reads it. */
     static int classes(DenseModel model) {
-        Object c = model.hyperParameters.get("config");
-        if (c instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Config task = Config.of((Map<String, Object>) c, model.checkpointFile + " (hyper_parameters.config)");
+        TrainingConfig c = TrainingConfig.of(model.checkpointFile.toString(), model.hyperParameters,
+                TrainingConfig.CONFIG);
+        if (c.present()) {
+            Config task = c.config();
             if (task.has("parameters.network.out_channels")) {
                 int n = task.integer("parameters.network.out_channels");
                 if (n >= 1) {

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
@@ -160,10 +161,9 @@ public final class SemanticToCentersCommand extends ConfigCommand {
         }
         if (cfg.has("trained_model")) {
             Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
-            Object c = ckpt.hyperParameters().get("config");
-            if (c instanceof Map) {
-                @SuppressWarnings("unchecked")
-                Config task = Config.of((Map<String, Object>) c, ckpt.file() + " (hyper_parameters.config)");
+            TrainingConfig c = TrainingConfig.of(ckpt, TrainingConfig.CONFIG);
+            if (c.present()) {
+                Config task = c.config();
                 if (task.has(key)) {
                     return task.integer(key);
                 }

@@ -23,9 +23,12 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.Sample;
+import org.cryosiam.train.SemanticTraining;
 import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
+import org.cryosiam.train.TrainingTask;
+import org.cryosiam.train.listener.TrainingListener;
 import org.cryosiam.zoo.ModelResolver;
 import org.yaml.snakeyaml.Yaml;
 
@@ -114,38 +117,15 @@ public final class SemanticTrainCommand extends ConfigCommand {
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
-            Trainer t = new Trainer(settings, net, hp, carried, logDir).onLog(log::info,
-                    ctx.quiet() || System.console() == null ? null : System.err);
+            Trainer t = new Trainer(settings, net).listeners(TrainingListener.defaults(logDir, hp, carried,
+                    log::info, ctx.quiet() || System.console() == null ? null : System.err, ctx.outputs()));
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
-            java.nio.file.attribute.FileTime trainingStart = java.nio.file.attribute.FileTime.from(
-                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-            try {
-                t.run(train, val, resume);
-            } finally {
-                noteTrainerOutputs(logDir, trainingStart);
-            }
+            t.run(train, val, resume);
         }
         log.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
                 + logDir.resolve("loss_curves.png"));
-    }
-
-    /**
-     * Notes in the run record the files the Trainer writes each epoch ({@code metrics.csv}, {@code loss_curves.png}),
-     * those written since {@code since}: the Trainer writes them without the run's {@link OutputSink}.
-     */
-    private void noteTrainerOutputs(Path logDir, java.nio.file.attribute.FileTime since) {
-        for (String name : List.of("metrics.csv", "loss_curves.png")) {
-            Path f = logDir.resolve(name);
-            try {
-                if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(since) >= 0) {
-                    ctx.outputs().written(f);
-                }
-            } catch (IOException e) {
-                // gone or unreadable: not an output of this run to vouch for
-            }
-        }
     }
 
     /** The settings of {@code parameters} and {@code hyper_parameters}. */
@@ -175,13 +155,16 @@ public final class SemanticTrainCommand extends ConfigCommand {
         if (valInterval < 1) {
             throw new CryosiamUserException(cfg.source() + ": hyper_parameters.val_interval must be at least 1");
         }
-        return new Trainer.Settings(classes, cfg.bool("parameters.network.use_dice_loss", false),
-                cfg.bool("parameters.network.distance_prediction", false), freeze,
+        TrainingTask task = new SemanticTraining(cfg.bool("parameters.network.use_dice_loss", false),
+                cfg.bool("parameters.network.distance_prediction", false));
+        Trainer.Optimization optimization = new Trainer.Optimization(
                 Optimizer.Kind.parse(cfg.string("hyper_parameters.optimizer", "adamw")),
                 cfg.number("hyper_parameters.lr"), cfg.number("hyper_parameters.momentum", 0.9),
-                cfg.number("hyper_parameters.weight_decay", 0), cfg.integer("hyper_parameters.batch_size"),
-                cfg.integer("hyper_parameters.max_epochs"), valInterval, cfg.number("parameters.data.mean", 0), std,
-                aug, seed);
+                cfg.number("hyper_parameters.weight_decay", 0));
+        Trainer.Schedule schedule = new Trainer.Schedule(cfg.integer("hyper_parameters.batch_size"),
+                cfg.integer("hyper_parameters.max_epochs"), valInterval);
+        return new Trainer.Settings(task, freeze, optimization, schedule,
+                new Trainer.Data(classes, cfg.number("parameters.data.mean", 0), std, aug), seed);
     }
 
     private static double[] range(Config cfg, String key) {

@@ -11,15 +11,15 @@ import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.cluster.Metric;
+import org.cryosiam.cluster.Pca;
+import org.cryosiam.cluster.Umap;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.PythonFloat;
 import org.cryosiam.io.Table;
-import org.cryosiam.viz.Pca;
 import org.cryosiam.viz.ScatterPlot;
-import org.cryosiam.viz.Umap;
 import picocli.CommandLine.Command;
 
 /**

@@ -16,6 +16,7 @@ import org.cryosiam.checkpoint.CheckpointWriter;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramPatches;
+import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.nn.Network;
@@ -30,6 +31,8 @@ import org.cryosiam.train.SimSiamTrainer;
 import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
+import org.cryosiam.train.TrainingTask;
+import org.cryosiam.train.listener.TrainingListener;
 import org.cryosiam.volume.Volume;
 
 import ai.djl.Device;
@@ -288,9 +291,10 @@ public final class DemoTraining {
                 ? new Augment.Spec(null, null, null, null, false, true, null)
                 : new Augment.Spec(new double[] {0.1, 0.6}, null, null, new double[] {0.01, 0.05}, false, true, 0.1);
         boolean semantic = task == Trainer.Task.SEMANTIC; // Dice and the tanh distance are the semantic loss's
-        Trainer.Settings s = new Trainer.Settings(mapChannels, semantic, semantic,
-                Trainer.Freeze.NONE, Optimizer.Kind.ADAMW, LR, 0.9, WEIGHT_DECAY, BATCH, settings.epochs(), 1, 0, 1,
-                augment, settings.seed());
+        Trainer.Settings s = new Trainer.Settings(TrainingTask.of(task, semantic, semantic), Trainer.Freeze.NONE,
+                new Trainer.Optimization(Optimizer.Kind.ADAMW, LR, 0.9, WEIGHT_DECAY),
+                new Trainer.Schedule(BATCH, settings.epochs(), 1), new Trainer.Data(mapChannels, 0, 1, augment),
+                settings.seed());
         Map<String, Object> bb = backboneConfig();
         Map<String, Object> config = headConfig(model, channels, settings.epochs());
         Map<String, Object> hp = TaskModel.hyperParameters(config, bb);
@@ -303,8 +307,8 @@ public final class DemoTraining {
         Path logDir = dir.resolve("training").resolve(model);
         List<Trainer.EpochMetrics> metrics;
         try (Network net = Networks.build("demo " + model, sd, hp, device, true)) {
-            metrics = new Trainer(s, net, hp, new LinkedHashMap<>(sd), logDir).task(task)
-                    .onLog(m -> log.accept(model + " " + m), null).run(train, val, Trainer.Resume.fresh());
+            metrics = new Trainer(s, net).listeners(TrainingListener.defaults(logDir, hp, new LinkedHashMap<>(sd),
+                    m -> log.accept(model + " " + m), null, OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
         }
         Checkpoint best = Checkpoint.load(logDir.resolve("model").resolve("model_best.ckpt"));
         writeSlim(best, models.resolve(model + ".ckpt"));

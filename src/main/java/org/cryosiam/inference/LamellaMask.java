@@ -7,7 +7,7 @@ import java.util.Arrays;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
-import org.cryosiam.ops.Resize;
+import org.cryosiam.ops.VolumeResize;
 
 /**
  * The lamella mask that dense commands multiply their outputs by ({@code mask_folder}): the {@code labels} dataset of
@@ -49,7 +49,7 @@ public final class LamellaMask {
         for (int i = 0; i < mask.length; i++) {
             asFloat[i] = mask[i];
         }
-        float[] resized = Resize.linear(asFloat, from, shape);
+        float[] resized = VolumeResize.linear(asFloat, from, shape);
         byte[] out = new byte[resized.length];
         for (int i = 0; i < resized.length; i++) {
             out[i] = (byte) (int) resized[i]; // truncation toward zero, as astype(int8)

@@ -1,11 +1,13 @@
 package org.cryosiam.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,9 +16,10 @@ import java.util.regex.Pattern;
 import org.cryosiam.CryosiamUserException;
 
 /**
- * Writes an output under a temporary name in the target folder and renames it when complete, so an interrupted run
- * never leaves a file that looks finished. Every writer of an output file goes through here (or through
- * {@link #temporary} when it renames by itself).
+ * Writes an output under a temporary name in the target folder, flushes it to the disk and renames it when
+ * complete, so an interrupted run (or a crash of the machine) never leaves a file that looks finished. Every writer of
+ * a file goes through here: outputs through {@link #write}, bookkeeping files through {@link #replace}, a writer that
+ * keeps its own temporary name through {@link #commit}.
  *
  * <p>The temporary name is {@code .NAME.tmp-PID@HOST}. A run killed with {@code kill -9} cannot delete it, so every
  * write first removes the temporary files in its folder left by processes of this host that no longer run (or whose
@@ -84,11 +87,7 @@ public final class AtomicFile {
         /** Moves the finished temporary file to the target's name, replacing any file there. */
         public void commit() {
             try {
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFile.commit(tmp, target);
             } catch (IOException e) {
                 throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
             }
@@ -106,6 +105,23 @@ public final class AtomicFile {
                     // best effort: the temporary name is hidden and never mistaken for an output
                 }
             }
+        }
+    }
+
+    /**
+     * Makes the complete file {@code written} (in {@code target}'s folder) the file {@code target}: flushes it to
+     * the disk ({@code fsync}), so that a crash after the rename cannot leave an empty or partial file under the
+     * final name, and renames it atomically where the file system can (else replacing). For writers that keep their
+     * own temporary name (a resumable download); {@link #write} does this itself.
+     */
+    public static void commit(Path written, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

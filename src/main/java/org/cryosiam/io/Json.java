@@ -1,145 +1,158 @@
 package org.cryosiam.io;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The little JSON we keep (the zoo manifest, {@code cryosiam_run.json}, Zarr metadata). Written by hand (maps, lists, strings,
- * numbers, booleans, null); read back with SnakeYAML, already a dependency for configs: JSON as we write it is valid
- * YAML (every string double-quoted, non-ASCII control characters escaped), so no JSON library is needed.
+ * The little JSON we keep (the zoo manifest, {@code cryosiam_run.json}, Zarr metadata, copick picks), read and
+ * written with Jackson. Written pretty-printed (two spaces, one value a line, {@code "key": value}), maps, lists,
+ * strings, integers, booleans and null as they are; other numbers as doubles (non-finite ones as null), other values as
+ * their text. Strings escape control characters, DEL, the C1 controls, U+2028/2029 and the byte order mark as
+ * {@code \\uXXXX}.
  */
 public final class Json {
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json writes NaN and Infinity
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Two spaces a level, every member and element on its own line, empty maps and lists as {} and []. */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
+    private static final ObjectWriter WRITER = MAPPER.writer(PRETTY)
+            .with(new UnicodeEscapes(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+                    || c == '\ufeff'));
+
+    /** Compact, for a {@code <script>} element: {@code <}, {@code >} and {@code &} escaped too. */
+    private static final ObjectWriter SCRIPT = MAPPER.writer()
+            .with(new UnicodeEscapes(c -> c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028'
+                    || c == '\u2029'));
+
     private Json() {
     }
 
     /** Pretty-printed JSON of a tree of maps, collections, strings, numbers, booleans and nulls. */
     public static String write(Object value) {
-        StringBuilder s = new StringBuilder();
-        write(s, value, 0);
-        return s.append('\n').toString();
-    }
-
-    private static void write(StringBuilder s, Object v, int indent) {
-        if (v == null) {
-            s.append("null");
-        } else if (v instanceof String str) {
-            string(s, str);
-        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
-            s.append(v);
-        } else if (v instanceof Number n) {
-            double d = n.doubleValue();
-            s.append(Double.isFinite(d) ? String.valueOf(d) : "null");
-        } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                s.append("{}");
-                return;
-            }
-            s.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                s.append(first ? "\n" : ",\n");
-                first = false;
-                pad(s, indent + 1);
-                string(s, String.valueOf(e.getKey()));
-                s.append(": ");
-                write(s, e.getValue(), indent + 1);
-            }
-            s.append('\n');
-            pad(s, indent);
-            s.append('}');
-        } else if (v instanceof Collection<?> c) {
-            if (c.isEmpty()) {
-                s.append("[]");
-                return;
-            }
-            s.append('[');
-            boolean first = true;
-            for (Object o : c) {
-                s.append(first ? "\n" : ",\n");
-                first = false;
-                pad(s, indent + 1);
-                write(s, o, indent + 1);
-            }
-            s.append('\n');
-            pad(s, indent);
-            s.append(']');
-        } else {
-            string(s, v.toString());
+        try {
+            return WRITER.writeValueAsString(node(value)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private static void pad(StringBuilder s, int indent) {
-        s.append("  ".repeat(indent));
+    /**
+     * {@code text} as a JSON string literal that is safe inside an HTML {@code <script>} element (no {@code </script>},
+     * no line terminators JavaScript rejects).
+     */
+    public static String scriptString(String text) {
+        try {
+            return SCRIPT.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private static void string(StringBuilder s, String str) {
-        s.append('"');
-        for (int i = 0; i < str.length(); i++) {
-            char c = str.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    // control characters, and what YAML would not take literally in a double-quoted scalar
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
-                            || (Character.isSurrogate(c) && !validSurrogate(str, i))) {
-                        s.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
+    private static JsonNode node(Object v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (v == null) {
+            return f.nullNode();
+        } else if (v instanceof String str) {
+            return f.textNode(str);
+        } else if (v instanceof Boolean b) {
+            return f.booleanNode(b);
+        } else if (v instanceof Integer i) {
+            return f.numberNode(i);
+        } else if (v instanceof Long l) {
+            return f.numberNode(l);
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return Double.isFinite(d) ? f.numberNode(d) : f.nullNode();
+        } else if (v instanceof Map<?, ?> m) {
+            ObjectNode o = f.objectNode();
+            m.forEach((k, x) -> o.set(String.valueOf(k), node(x)));
+            return o;
+        } else if (v instanceof Collection<?> c) {
+            ArrayNode a = f.arrayNode();
+            c.forEach(x -> a.add(node(x)));
+            return a;
+        }
+        return f.textNode(v.toString());
+    }
+
+    /** Writes the characters {@code escaped} accepts as {@code \\uxxxx} (lower-case hex), the rest as JSON does. */
+    private static final class UnicodeEscapes extends CharacterEscapes {
+        private final IntPredicate escaped;
+        private final int[] ascii;
+
+        UnicodeEscapes(IntPredicate escaped) {
+            this.escaped = escaped;
+            ascii = standardAsciiEscapesForJSON();
+            for (int c = 0; c < ascii.length; c++) {
+                if (escaped.test(c) && c != '\n' && c != '\r' && c != '\t') {
+                    ascii[c] = ESCAPE_CUSTOM;
                 }
             }
         }
-        s.append('"');
-    }
 
-    private static boolean validSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
         }
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            return escaped.test(c) ? new SerializedString(String.format(Locale.ROOT, "\\u%04x", c)) : null;
+        }
     }
 
     /** Parses JSON text (maps come back as LinkedHashMaps, arrays as lists); throws on malformed text. */
     public static Object parse(String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(Integer.MAX_VALUE);
-        options.setAllowDuplicateKeys(true);
-        return new Yaml(new SafeConstructor(options)).load(text);
+        try {
+            return MAPPER.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
-    /** Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written). */
+    /**
+     * Replaces {@code target} with {@code text} through a temporary name in the same folder (never half-written): a
+     * bookkeeping file, not reported as an output of the run.
+     */
     public static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = org.cryosiam.io.AtomicFile.temporary(target);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
+            AtomicFile.write(target, tmp -> Files.write(tmp, text.getBytes(StandardCharsets.UTF_8)));
+        } catch (org.cryosiam.CryosiamUserException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io; // the callers say which file could not be written
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            throw e;
         }
     }
 

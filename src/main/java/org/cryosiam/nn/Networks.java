@@ -1,7 +1,6 @@
 package org.cryosiam.nn;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
@@ -9,6 +8,8 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.DType;
 import org.cryosiam.checkpoint.Tensor;
+import org.cryosiam.checkpoint.TrainingConfig;
+import org.cryosiam.checkpoint.TrainingConfig.NetworkSection;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -57,24 +58,24 @@ public final class Networks {
         int inChannels;
         switch (kind) {
             case DENOISING, SEMANTIC, INSTANCE -> {
-                ConfigView bc = ConfigView.of(source, hyperParameters, "backbone_config");
-                ConfigView hc = ConfigView.of(source, hyperParameters, "config");
+                NetworkSection bc = TrainingConfig.of(source, hyperParameters, TrainingConfig.BACKBONE).network();
+                NetworkSection hc = TrainingConfig.of(source, hyperParameters, TrainingConfig.CONFIG).network();
                 hc.requireSpatial3d();
                 backbone = root.add("_model_backbone", denseBackbone(source, bc, stateDict, BACKBONE));
                 heads = root.add("_model", heads(kind, hc, stateDict, backbone.spec().denseDim()));
                 inChannels = backbone.spec().encoder().inChannels();
             }
             case DENSE_BACKBONE -> {
-                ConfigView c = ConfigView.of(source, hyperParameters, "config");
+                NetworkSection c = TrainingConfig.of(source, hyperParameters, TrainingConfig.CONFIG).network();
                 backbone = root.add("_model", denseBackbone(source, c, stateDict, MODEL));
                 inChannels = backbone.spec().encoder().inChannels();
             }
             default -> {
-                String first = contrastive ? "backbone_config" : "config";
-                String other = contrastive ? "config" : "backbone_config";
-                ConfigView c = ConfigView.has(hyperParameters, first) || !ConfigView.has(hyperParameters, other)
-                        ? ConfigView.of(source, hyperParameters, first)
-                        : ConfigView.of(source, hyperParameters, other);
+                TrainingConfig first = TrainingConfig.of(source, hyperParameters,
+                        contrastive ? TrainingConfig.BACKBONE : TrainingConfig.CONFIG);
+                TrainingConfig other = TrainingConfig.of(source, hyperParameters,
+                        contrastive ? TrainingConfig.CONFIG : TrainingConfig.BACKBONE);
+                NetworkSection c = (first.present() || !other.present() ? first : other).network();
                 c.requireSpatial3d();
                 SimSiam.Spec spec = new SimSiam.Spec(encoderSpec(c), c.integer("dim"), c.integer("pred_dim"));
                 simsiam = root.add("_model", new SimSiam(spec, downsampleBias(stateDict, MODEL)));
@@ -98,7 +99,7 @@ public final class Networks {
      */
     public static Network randomBackbone(Map<String, Object> backboneConfig, Device device, long seed) {
         String source = "random backbone";
-        ConfigView c = ConfigView.of(source, Map.of("config", backboneConfig), "config");
+        NetworkSection c = TrainingConfig.of(source, Map.of("config", backboneConfig), TrainingConfig.CONFIG).network();
         Network.Root root = new Network.Root();
         DenseSimSiam backbone = root.add("_model", denseBackbone(source, c, Map.of(), MODEL));
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
@@ -114,7 +115,7 @@ public final class Networks {
      */
     public static Network randomSimSiam(Map<String, Object> config, Device device, long seed) {
         String source = "random SimSiam";
-        ConfigView c = ConfigView.of(source, Map.of("config", config), "config");
+        NetworkSection c = TrainingConfig.of(source, Map.of("config", config), TrainingConfig.CONFIG).network();
         c.requireSpatial3d();
         SimSiam.Spec spec = new SimSiam.Spec(encoderSpec(c), c.integer("dim"), c.integer("pred_dim"));
         Network.Root root = new Network.Root();
@@ -176,7 +177,7 @@ public final class Networks {
         return sd.keySet().stream().anyMatch(k -> k.startsWith(prefix));
     }
 
-    private static ResNetEncoder.Spec encoderSpec(ConfigView c) {
+    private static ResNetEncoder.Spec encoderSpec(NetworkSection c) {
         String block = c.string("block_type");
         boolean bottleneck;
         if (block.equals("bottleneck")) {
@@ -190,7 +191,7 @@ public final class Networks {
                 c.integer("in_channels"), c.bool("no_max_pool"));
     }
 
-    private static DenseSimSiam denseBackbone(String source, ConfigView c, Map<String, Tensor> sd, String prefix) {
+    private static DenseSimSiam denseBackbone(String source, NetworkSection c, Map<String, Tensor> sd, String prefix) {
         c.requireSpatial3d();
         ResNetEncoder.Spec es = encoderSpec(c);
         if (!es.noMaxPool()) {
@@ -212,7 +213,7 @@ public final class Networks {
         return i -> sd.containsKey(prefix + "encoder.layer" + (i + 1) + ".0.downsample.0.bias");
     }
 
-    private static Heads heads(ModelKind kind, ConfigView hc, Map<String, Tensor> sd, int denseDim) {
+    private static Heads heads(ModelKind kind, NetworkSection hc, Map<String, Tensor> sd, int denseDim) {
         Heads h = new Heads();
         switch (kind) {
             case DENOISING -> h.add("cnn_head", "denoise", headSpec(hc, sd, "cnn_head", denseDim));
@@ -235,7 +236,7 @@ public final class Networks {
      * Widths and kernel of a head from its tensors (the reference's semantic prediction ignores the config's
      * {@code filters}); padding from the config when its kernel agrees, else {@code k / 2} ("same" size).
      */
-    private static HeadStack.Spec headSpec(ConfigView hc, Map<String, Tensor> sd, String name, int denseDim) {
+    private static HeadStack.Spec headSpec(NetworkSection hc, Map<String, Tensor> sd, String name, int denseDim) {
         int[] w0 = shapeOf(hc.source(), sd, MODEL + name + ".0.weight");
         int[] w3 = shapeOf(hc.source(), sd, MODEL + name + ".3.weight");
         int[] w6 = shapeOf(hc.source(), sd, MODEL + name + ".6.weight");
@@ -307,115 +308,5 @@ public final class Networks {
             }
         }
         return true;
-    }
-
-    /** Typed reads of {@code hyper_parameters.<which>.parameters.network.*} with messages naming the key. */
-    static final class ConfigView {
-        private final String source;
-        private final String path;
-        private final Map<?, ?> network;
-
-        private ConfigView(String source, String path, Map<?, ?> network) {
-            this.source = source;
-            this.path = path;
-            this.network = network;
-        }
-
-        static boolean has(Map<String, Object> hp, String which) {
-            return hp != null && hp.get(which) instanceof Map;
-        }
-
-        static ConfigView of(String source, Map<String, Object> hp, String which) {
-            Object c = hp == null ? null : hp.get(which);
-            if (!(c instanceof Map)) {
-                throw new CryosiamUserException(source + ": hyper_parameters has no '" + which
-                        + "' config, so the network cannot be built");
-            }
-            Object p = ((Map<?, ?>) c).get("parameters");
-            Object n = p instanceof Map ? ((Map<?, ?>) p).get("network") : null;
-            if (!(n instanceof Map)) {
-                throw new CryosiamUserException(source + ": hyper_parameters." + which
-                        + ".parameters.network is missing");
-            }
-            return new ConfigView(source, "hyper_parameters." + which + ".parameters.network.", (Map<?, ?>) n);
-        }
-
-        String source() {
-            return source;
-        }
-
-        CryosiamUserException error(String key, String what) {
-            return new CryosiamUserException(source + ": " + path + key + " " + what);
-        }
-
-        private Object required(String key) {
-            Object v = network.get(key);
-            if (v == null) {
-                throw error(key, "is missing");
-            }
-            return v;
-        }
-
-        void requireSpatial3d() {
-            Object v = network.get("spatial_dims");
-            if (v instanceof Number n && n.intValue() != 3) {
-                throw new CryosiamUserException(source + ": " + path + "spatial_dims is " + n.intValue()
-                        + "; only 3-D networks (spatial_dims: 3) are supported");
-            }
-        }
-
-        private int toInt(String key, Object v) {
-            if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-                return Math.toIntExact(n.longValue());
-            }
-            throw error(key, "is " + v + ", expected an integer");
-        }
-
-        int integer(String key) {
-            return toInt(key, required(key));
-        }
-
-        int optInt(String key, int dflt) {
-            Object v = network.get(key);
-            return v == null ? dflt : toInt(key, v);
-        }
-
-        Integer optIntOrNull(String key) {
-            Object v = network.get(key);
-            return v instanceof Number ? toInt(key, v) : null;
-        }
-
-        String string(String key) {
-            return String.valueOf(required(key));
-        }
-
-        String optString(String key, String dflt) {
-            Object v = network.get(key);
-            return v == null ? dflt : String.valueOf(v);
-        }
-
-        boolean bool(String key) {
-            Object v = required(key);
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw error(key, "is " + v + ", expected true or false");
-        }
-
-        boolean optBool(String key, boolean dflt) {
-            return network.get(key) == null ? dflt : bool(key);
-        }
-
-        int[] intList(String key, int n) {
-            Object v = required(key);
-            if (!(v instanceof List<?> l) || l.size() != n) {
-                throw error(key, "is " + v + ", expected a list of " + n + " integers");
-            }
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = toInt(key, l.get(i));
-            }
-            return out;
-        }
     }
 }

@@ -9,6 +9,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
+import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.nn.Module;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
@@ -33,14 +34,13 @@ public final class TaskModel {
     }
 
     /** The backbone config of a DenseSimSiam checkpoint ({@code hyper_parameters.config}). */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> backboneConfig(Checkpoint pretrained) {
-        Object c = pretrained.hyperParameters().get("config");
-        if (!(c instanceof Map)) {
+        TrainingConfig c = TrainingConfig.of(pretrained, TrainingConfig.CONFIG);
+        if (!c.present()) {
             throw new CryosiamUserException(pretrained.file() + ": hyper_parameters has no 'config', so it is not a "
                     + "DenseSimSiam checkpoint (pretrained_model expects dense_simsiam_pretrained.ckpt)");
         }
-        return (Map<String, Object>) c;
+        return c.map();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.cryosiam.cluster.Metric;
+import org.cryosiam.cluster.Umap;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Table;

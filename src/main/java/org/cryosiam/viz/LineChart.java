@@ -47,8 +47,8 @@ public final class LineChart {
         return this;
     }
 
-    public void writePng(Path file, int width, int height) {
-        PlotFrame.writePng(png(width, height), file);
+    public void writePng(Path file, int width, int height, org.cryosiam.io.OutputSink outputs) {
+        PlotFrame.writePng(png(width, height), file, outputs);
     }
 
     BufferedImage png(int width, int height) {

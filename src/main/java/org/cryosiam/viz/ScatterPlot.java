@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.cryosiam.io.AtomicFile;
+import org.cryosiam.io.Json;
 import org.cryosiam.io.OutputSink;
 
 /**
@@ -172,24 +173,7 @@ public final class ScatterPlot {
     }
 
     static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return Json.scriptString(s);
     }
 
     private static String escapeHtml(String s) {

@@ -18,10 +18,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +30,7 @@ import java.util.regex.Pattern;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.ProductVersion;
+import org.cryosiam.io.AtomicFile;
 import org.cryosiam.log.Progress;
 
 /**
@@ -114,11 +113,7 @@ public final class Downloader {
                 }
                 long size = ch.size();
                 String sha = ModelCache.sha256(part);
-                try {
-                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFile.commit(part, target);
                 cache.record(m.file(), size, sha, m.kind(), url);
                 if (!quiet) {
                     log.println(m.name() + ": saved " + target + " (" + mb(size) + ", SHA-256 " + sha + ")");

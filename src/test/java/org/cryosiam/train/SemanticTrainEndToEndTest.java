@@ -18,6 +18,7 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.train.listener.LossCurvePlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,8 +109,8 @@ class SemanticTrainEndToEndTest {
                 + full.get(2)[2]);
         assertTrue(full.get(2)[1] < full.get(0)[1], "training loss did not go down");
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(a.resolve("loss_curves.png").toFile());
-        assertEquals(Trainer.PNG_WIDTH, png.getWidth());
-        assertEquals(Trainer.PNG_HEIGHT, png.getHeight());
+        assertEquals(LossCurvePlot.PNG_WIDTH, png.getWidth());
+        assertEquals(LossCurvePlot.PNG_HEIGHT, png.getHeight());
 
         // interrupted after one epoch, then continued: the same curve
         assertEquals(0, Main.run("--quiet", "--device", "cpu", "semantic_train", "--config_file", cfgB.toString(),

@@ -16,6 +16,7 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
+import org.cryosiam.train.listener.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,13 +81,14 @@ class TaskTrainingTest {
         }
         Map<String, Tensor> sd = TaskModel.initialStateDict("tiny", backbone, bb, GradientCheckTest.trainConfig(), task, 5);
         Map<String, Object> hp = TaskModel.hyperParameters(GradientCheckTest.trainConfig(), bb);
-        Trainer.Settings s = new Trainer.Settings(1, false, false, Trainer.Freeze.NONE, Optimizer.Kind.ADAMW, 0.01,
-                0.9, 0, 4, 6, 1, 0, 1, new Augment.Spec(null, null, null, null, false, true, null), 7);
+        Trainer.Settings s = new Trainer.Settings(TrainingTask.of(task, false, false), Trainer.Freeze.NONE,
+                new Trainer.Optimization(Optimizer.Kind.ADAMW, 0.01, 0.9, 0), new Trainer.Schedule(4, 6, 1),
+                new Trainer.Data(1, 0, 1, new Augment.Spec(null, null, null, null, false, true, null)), 7);
         List<Trainer.EpochMetrics> m;
         try (Network net = Networks.build("tiny", sd, hp, cpu, true)) {
             assertEquals(kind, net.kind());
-            m = new Trainer(s, net, hp, new LinkedHashMap<>(sd), dir).task(task).run(train, val,
-                    Trainer.Resume.fresh());
+            m = new Trainer(s, net).listeners(TrainingListener.defaults(dir, hp, new LinkedHashMap<>(sd), l -> { },
+                    null, org.cryosiam.io.OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
         }
         double first = m.get(0).trainLoss();
         double last = m.get(m.size() - 1).trainLoss();

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.io;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +9,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.io.Csv;
-import org.cryosiam.io.Relion5Particles;
-import org.cryosiam.io.Table;
 
 /**
  * A particle list of the processing commands: a STAR file (detected by its {@code .star} suffix; coordinates
@@ -20,15 +17,14 @@ import org.cryosiam.io.Table;
  * name of its tomogram ({@code rlnTomoName}, else {@code rlnMicrographName}, else {@code tomo}). Coordinates are voxel
  * positions; {@link #voxel} truncates them as Python's {@code int()} does.
  */
-final class Particles {
-    static final String[] NAME_COLUMNS = {"rlnTomoName", "rlnMicrographName", "tomo"};
+public final class Particles {
+    public static final String[] NAME_COLUMNS = {"rlnTomoName", "rlnMicrographName", "tomo"};
 
-    final Path file;
-    final boolean star;
-    final Table table;
-    /** Tomogram name per row, or null when the file has no name column. */
-    final String[] tomo;
-    final double[] x, y, z;
+    private final Path file;
+    private final boolean star;
+    private final Table table;
+    private final String[] tomo;
+    private final double[] x, y, z;
 
     private Particles(Path file, boolean star, Table table, String[] tomo, double[] x, double[] y, double[] z) {
         this.file = file;
@@ -40,7 +36,42 @@ final class Particles {
         this.z = z;
     }
 
-    static boolean isStar(Path file) {
+    /** The file read. */
+    public Path file() {
+        return file;
+    }
+
+    /** Whether it was read as a STAR file (else CSV). */
+    public boolean star() {
+        return star;
+    }
+
+    /** The whole table (voxel coordinates for a RELION 5 STAR file). */
+    public Table table() {
+        return table;
+    }
+
+    /** Tomogram name per row, or null when the file has no name column. */
+    public String[] tomo() {
+        return tomo;
+    }
+
+    /** Voxel coordinate x per row. */
+    public double[] x() {
+        return x;
+    }
+
+    /** Voxel coordinate y per row. */
+    public double[] y() {
+        return y;
+    }
+
+    /** Voxel coordinate z per row. */
+    public double[] z() {
+        return z;
+    }
+
+    public static boolean isStar(Path file) {
         return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".star");
     }
 
@@ -48,13 +79,22 @@ final class Particles {
      * Reads the file; {@code flag} names the option it came from, for messages; {@code grids} gives the tomogram
      * grid of a name, asked only for RELION 5 coordinates.
      */
-    static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids) {
+    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids) {
         return read(file, flag, isStar(file), grids);
     }
 
+    /**
+     * A particle STAR file's table with voxel coordinates: RELION 3/4 files as they are, RELION 5 files (centred Å,
+     * told apart by their columns) converted on the grid of each row's tomogram.
+     */
+    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids) {
+        Table t = StarFile.readTable(file);
+        return Relion5Particles.isCentred(t) ? Relion5Particles.withPixels(file, t, grids) : t;
+    }
+
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
-    static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids) {
-        Table t = star ? ParticleGrids.readStar(file, grids) : Csv.read(file);
+    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids) {
+        Table t = star ? readStar(file, grids) : Csv.read(file);
         if (star && !t.columns().containsAll(Relion5Particles.PIXEL)) {
             throw new CryosiamUserException(file + " (" + flag + "): the STAR file has neither rlnCoordinateX/Y/Z "
                     + "(RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst (RELION 5) columns.");
@@ -75,7 +115,7 @@ final class Particles {
     }
 
     /** Every value of the coordinate columns {@code cols} must be a voxel position ({@link #voxel}). */
-    static void checkCoordinates(Path file, Table t, String... cols) {
+    public static void checkCoordinates(Path file, Table t, String... cols) {
         for (String c : cols) {
             double[] v = t.doubles(c);
             for (int i = 0; i < v.length; i++) {
@@ -87,7 +127,7 @@ final class Particles {
         }
     }
 
-    static void requireColumns(Table t, Path file, String flag, String kind, String... cols) {
+    public static void requireColumns(Table t, Path file, String flag, String kind, String... cols) {
         List<String> missing = new ArrayList<>();
         for (String c : cols) {
             if (!t.hasColumn(c)) {
@@ -101,12 +141,12 @@ final class Particles {
         }
     }
 
-    int rows() {
+    public int rows() {
         return x.length;
     }
 
     /** Python's {@code int(v)}: truncation towards zero. */
-    static int voxel(double v) {
+    public static int voxel(double v) {
         if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("coordinate " + v);
         }
@@ -118,7 +158,7 @@ final class Particles {
      * belongs to {@code defaultName} (null: that is an error). With {@code only} (the {@code --tomo_name} flag) just
      * that tomogram; a name no row has is an error.
      */
-    TreeMap<String, int[]> byTomogram(String only, String defaultName) {
+    public TreeMap<String, int[]> byTomogram(String only, String defaultName) {
         String[] names = tomo;
         if (names == null) {
             if (defaultName == null) {
@@ -149,7 +189,7 @@ final class Particles {
      * The tomogram name of the table that {@code given} means: itself, or the one with the same name once a tomogram
      * extension is dropped from either ({@code TS_01.mrc} for {@code TS_01}, as {@code --filename} takes both).
      */
-    static String matchingName(String given, java.util.Set<String> names) {
+    public static String matchingName(String given, java.util.Set<String> names) {
         if (names.contains(given)) {
             return given;
         }

@@ -1,14 +1,9 @@
-package org.cryosiam.viz;
+package org.cryosiam.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-
-import org.cryosiam.cluster.GraphAccess;
-import org.cryosiam.cluster.LaplacianEigen;
-import org.cryosiam.cluster.Metric;
-import org.cryosiam.cluster.NearestNeighbors;
 
 /**
  * UMAP (McInnes, Healy &amp; Melville 2018), following umap-learn 0.5's algorithm and defaults: exact k nearest

@@ -1,4 +1,4 @@
-package org.cryosiam.viz;
+package org.cryosiam.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 
 import org.cryosiam.Fixtures;
-import org.cryosiam.cluster.Metric;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,8 @@ package org.cryosiam.ops;
  * outside; results are clipped to the input's range. One deliberate simplification: samples that fall within half a
  * voxel outside the input take the border voxel's value rather than mixing with zero.
  */
-public final class Resize {
-    private Resize() {
+public final class VolumeResize {
+    private VolumeResize() {
     }
 
     /** Resamples {@code in} of shape {@code from} ({@code z, y, x}) to shape {@code to}. */

@@ -1,4 +1,4 @@
-package org.cryosiam.viz;
+package org.cryosiam.cluster;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
