@@ -81,50 +81,60 @@ public final class SemanticPredictCommand extends ConfigCommand {
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
                 boolean copick = Copick.of(cfg) != null;
-                forEachInput(files, name -> {
-                    Path input = dataFolder.resolve(name);
-                    String stem = InputFiles.stem(name, ext);
-                    Geometry geometry = Tomograms.geometry(input);
-                    try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity)) {
-                        int[] shape = tomogram.shape();
-                        byte[] mask = maskFolder == null ? null : LamellaMask.load(maskFolder, stem, shape);
-                        try (Outputs out = new Outputs(outFolder, stem, ext, layout, shape, geometry, internal,
-                                asMrc, float16, post || copick, commandName(), ctx.outputs(), log)) {
-                            float[] probs0 = post ? new float[Math.toIntExact(out.voxels)] : null;
-                            long kept = (out.wholeLabels == null ? 0 : out.voxels) + (post ? 4 * out.voxels : 0);
-                            int batch = model.batchFor(ctx, predictor, shape, layout.channels, kept);
-                            SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                                    SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize), (z0, z1, maps) -> {
-                                        long at = (long) z0 * out.plane;
-                                        if (mask != null) {
-                                            for (float[] m : maps) {
-                                                LamellaMask.apply(m, mask, at);
-                                            }
-                                        }
-                                        if (probs0 != null) {
-                                            System.arraycopy(maps[layout.probs0()], 0, probs0, (int) at,
-                                                    maps[0].length);
-                                        }
-                                        out.slab(at, maps);
-                                    });
-                            byte[] labels = out.wholeLabels;
-                            if (post) {
-                                byte[] cc = LamellaPostprocessing.largestComponent(probs0, shape[0], shape[1],
-                                        shape[2], threshold);
-                                if (post3d) {
-                                    labels = LamellaPostprocessing.hull3d(cc, shape[0], shape[1], shape[2]);
-                                } else {
-                                    LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
+                forEachInput(files, name -> predict(cfg, model, predictor, layout, dataFolder.resolve(name),
+                        InputFiles.stem(name, ext), new Settings(outFolder, ext, maskFolder, threshold, post, post3d,
+                                internal, asMrc, float16, copick)));
+            }
+        }
+    }
+
+    /** What {@link #predict} takes from the config besides the model. */
+    private record Settings(Path outFolder, String ext, Path maskFolder, double threshold, boolean post,
+            boolean post3d, boolean internal, boolean asMrc, boolean float16, boolean copick) {
+    }
+
+    /** One tomogram: streamed through the network into its output files, then the lamella hulls when asked. */
+    private void predict(Config cfg, DenseModel model, NetworkPredictor predictor, Layout layout, Path input,
+            String stem, Settings s) {
+        Geometry geometry = Tomograms.geometry(input);
+        try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity)) {
+            int[] shape = tomogram.shape();
+            byte[] mask = s.maskFolder == null ? null : LamellaMask.load(s.maskFolder, stem, shape);
+            try (Outputs out = new Outputs(s.outFolder, stem, s.ext, layout, shape, geometry, s.internal, s.asMrc,
+                    s.float16, s.post || s.copick, commandName(), ctx.outputs(), log)) {
+                float[] probs0 = s.post ? new float[Math.toIntExact(out.voxels)] : null;
+                long kept = (out.wholeLabels == null ? 0 : out.voxels) + (s.post ? 4 * out.voxels : 0);
+                int batch = model.batchFor(ctx, predictor, shape, layout.channels, kept);
+                SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
+                        SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape,
+                                model.patchSize),
+                        (z0, z1, maps) -> {
+                            long at = (long) z0 * out.plane;
+                            if (mask != null) {
+                                for (float[] m : maps) {
+                                    LamellaMask.apply(m, mask, at);
                                 }
                             }
-                            out.finish(labels);
-                            if (copick) {
-                                Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape),
-                                        geometry.voxelSize(), ctx.outputs());
+                            if (probs0 != null) {
+                                System.arraycopy(maps[layout.probs0()], 0, probs0, (int) at, maps[0].length);
                             }
-                        }
+                            out.slab(at, maps);
+                        });
+                byte[] labels = out.wholeLabels;
+                if (s.post) {
+                    byte[] cc = LamellaPostprocessing.largestComponent(probs0, shape[0], shape[1], shape[2],
+                            s.threshold);
+                    if (s.post3d) {
+                        labels = LamellaPostprocessing.hull3d(cc, shape[0], shape[1], shape[2]);
+                    } else {
+                        LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
                     }
-                });
+                }
+                out.finish(labels);
+                if (s.copick) {
+                    Copick.writeSegmentation(log, cfg, stem, NdData.uint8(labels, shape), geometry.voxelSize(),
+                            ctx.outputs());
+                }
             }
         }
     }

@@ -192,9 +192,9 @@ public final class SlidingWindow {
         void stitch(float[] output, int j, int outputChannels, int[] keep, int patch) {
             int r = tiler.zRow(patch);
             if (r != row) {
-                flush();
-                row = r;
                 AxisGrid z = tiler.axis(0);
+                flush(z.writeFrom(r));
+                row = r;
                 maps = new float[channels][Math.multiplyExact(z.writeTo(r) - z.writeFrom(r), planeSize)];
             }
             int z0 = tiler.axis(0).writeFrom(row);
@@ -204,15 +204,31 @@ public final class SlidingWindow {
             }
         }
 
-        /** Hands out the current row's slab, after zero planes for any gap before it. */
-        private void flush() {
+        /**
+         * Hands out the current row's slab up to plane {@code limit}, after zero planes for any gap before it. The
+         * last rows of a grid can overlap (two "last" patches both keep everything up to the end); the later row
+         * then rewrites every plane from its own start, so the earlier row's planes from there on are not final and
+         * are not handed out.
+         */
+        private void flush(int limit) {
             if (row < 0) {
                 return;
             }
             AxisGrid z = tiler.axis(0);
-            zerosUpTo(z.writeFrom(row));
-            sink.accept(z.writeFrom(row), z.writeTo(row), maps);
-            next = z.writeTo(row);
+            int from = z.writeFrom(row);
+            int to = Math.min(z.writeTo(row), limit);
+            zerosUpTo(from);
+            if (to > from) {
+                float[][] out = maps;
+                if (to < z.writeTo(row)) {
+                    out = new float[channels][];
+                    for (int k = 0; k < channels; k++) {
+                        out[k] = java.util.Arrays.copyOf(maps[k], (to - from) * planeSize);
+                    }
+                }
+                sink.accept(from, to, out);
+                next = to;
+            }
             maps = null;
         }
 
@@ -224,7 +240,7 @@ public final class SlidingWindow {
         }
 
         void finish() {
-            flush();
+            flush(nz);
             zerosUpTo(nz);
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.cryosiam.CliRun;
 import org.cryosiam.Fixtures;
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Main;
@@ -48,6 +49,30 @@ class DenoisePredictTest {
         assertEquals(0, step.run("denoise_predict", "configs/denoise.yaml", "--filename", "2"));
         assertTrue(Files.exists(step.actual("denoised/TS_02.mrc")));
         assertTrue(Files.notExists(step.actual("denoised/TS_01.mrc")));
+    }
+
+    /**
+     * {@code --max_memory}: said in the log with the batch it chose; a budget below one patch's working set is
+     * refused in one sentence with exit code 2 before any output; a size that is not one is a usage error.
+     */
+    @Test
+    void maxMemoryChoosesTheBatchOrRefuses() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir);
+        String cfg = step.work.resolve("configs/denoise.yaml").toString();
+        CliRun ok = CliRun.run("--max_memory", "8G", "denoise_predict", "--config_file", cfg, "--filename", "1");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.err().contains("memory: about") && ok.err().contains("of 8.0 GB allowed") && ok.err().contains(
+                "batch 3"), ok.err());
+
+        CliRun tight = CliRun.run("denoise_predict", "--config_file", cfg, "--max_memory", "100M", "--filename", "2");
+        assertEquals(2, tight.code(), tight.err());
+        assertTrue(tight.err().contains("even one patch at a time") && tight.err().contains("100 MB allowed"),
+                tight.err());
+        assertTrue(Files.notExists(step.actual("denoised/TS_02.mrc")), "nothing written");
+
+        CliRun bad = CliRun.run("denoise_predict", "--config_file", cfg, "--max_memory", "lots");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("not a memory size"), bad.err());
     }
 
     @Test

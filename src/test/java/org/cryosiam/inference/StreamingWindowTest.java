@@ -51,8 +51,17 @@ class StreamingWindowTest {
 
     @Test
     void slabsComeInOrderCoverEveryPlaneOnceAndEqualTheWholeVolumeRun() {
-        int[] shape = {75, 20, 23};
-        int[] patch = {16, 8, 8};
+        check(new int[] {75, 20, 23}, new int[] {16, 8, 8});
+    }
+
+    /** 128 planes, 32-plane patches: the last two rows both keep everything up to the end (they overlap). */
+    @Test
+    void overlappingLastRowsGiveTheLaterRowsValues() {
+        check(new int[] {128, 9, 10}, new int[] {32, 8, 8});
+        check(new int[] {40, 9, 10}, new int[] {32, 8, 8});
+    }
+
+    private static void check(int[] shape, int[] patch) {
         float[] data = formula(shape[0] * shape[1] * shape[2]);
         Volume v = new Volume(data.clone(), shape[0], shape[1], shape[2]);
         GridTiler tiler = new GridTiler(shape, patch);
