@@ -28,7 +28,7 @@ import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.train.TrainingTask;
-import org.cryosiam.train.listener.TrainingListener;
+import org.cryosiam.train.listener.Listeners;
 import org.cryosiam.zoo.ModelResolver;
 import org.yaml.snakeyaml.Yaml;
 
@@ -117,7 +117,7 @@ public final class SemanticTrainCommand extends ConfigCommand {
         }
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
-            Trainer t = new Trainer(settings, net).listeners(TrainingListener.defaults(logDir, hp, carried,
+            Trainer t = new Trainer(settings, net).listeners(Listeners.defaults(logDir, hp, carried,
                     log::info, ctx.quiet() || System.console() == null ? null : System.err, ctx.outputs()));
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);

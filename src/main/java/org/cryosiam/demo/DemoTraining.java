@@ -32,7 +32,7 @@ import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.train.TrainingTask;
-import org.cryosiam.train.listener.TrainingListener;
+import org.cryosiam.train.listener.Listeners;
 import org.cryosiam.volume.Volume;
 
 import ai.djl.Device;
@@ -307,7 +307,7 @@ public final class DemoTraining {
         Path logDir = dir.resolve("training").resolve(model);
         List<Trainer.EpochMetrics> metrics;
         try (Network net = Networks.build("demo " + model, sd, hp, device, true)) {
-            metrics = new Trainer(s, net).listeners(TrainingListener.defaults(logDir, hp, new LinkedHashMap<>(sd),
+            metrics = new Trainer(s, net).listeners(Listeners.defaults(logDir, hp, new LinkedHashMap<>(sd),
                     m -> log.accept(model + " " + m), null, OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
         }
         Checkpoint best = Checkpoint.load(logDir.resolve("model").resolve("model_best.ckpt"));

@@ -14,7 +14,6 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.nn.Module;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Param;
-import org.cryosiam.train.listener.TrainingListener;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

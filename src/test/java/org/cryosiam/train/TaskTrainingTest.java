@@ -16,7 +16,7 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
-import org.cryosiam.train.listener.TrainingListener;
+import org.cryosiam.train.listener.Listeners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +87,7 @@ class TaskTrainingTest {
         List<Trainer.EpochMetrics> m;
         try (Network net = Networks.build("tiny", sd, hp, cpu, true)) {
             assertEquals(kind, net.kind());
-            m = new Trainer(s, net).listeners(TrainingListener.defaults(dir, hp, new LinkedHashMap<>(sd), l -> { },
+            m = new Trainer(s, net).listeners(Listeners.defaults(dir, hp, new LinkedHashMap<>(sd), l -> { },
                     null, org.cryosiam.io.OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
         }
         double first = m.get(0).trainLoss();

@@ -12,6 +12,7 @@ import org.cryosiam.train.OneCycle;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
+import org.cryosiam.train.TrainingListener;
 
 /**
  * Lightning's {@code ModelCheckpoint(monitor='val_loss')}: after every epoch {@code model_best.ckpt} when the

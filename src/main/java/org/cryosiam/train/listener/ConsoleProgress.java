@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.cryosiam.train.Trainer;
+import org.cryosiam.train.TrainingListener;
 
 /**
  * The console: during an epoch a progress bar redrawn at most four times a second (batches done, mean loss, time

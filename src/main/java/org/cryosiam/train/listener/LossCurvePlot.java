@@ -7,6 +7,7 @@ import java.util.List;
 import org.cryosiam.io.OutputSink;
 
 import org.cryosiam.train.Trainer;
+import org.cryosiam.train.TrainingListener;
 import org.cryosiam.viz.LineChart;
 
 /**

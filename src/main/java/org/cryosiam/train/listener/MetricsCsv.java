@@ -12,6 +12,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.train.Trainer;
+import org.cryosiam.train.TrainingListener;
 
 /**
  * The metrics CSV ({@code log_dir/metrics.csv}): one row per epoch, rewritten after every epoch, dropping rows of

@@ -6,25 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.cryosiam.io.OutputSink;
 import org.cryosiam.checkpoint.Tensor;
-import org.cryosiam.train.Trainer;
+import org.cryosiam.io.OutputSink;
+import org.cryosiam.train.TrainingListener;
 
-/**
- * Told by the {@link Trainer} of its progress (as DJL's {@code TrainingListener}): after every training batch, after
- * every epoch (validation done, best validation loss updated) and once when the last epoch is done.
- */
-public interface TrainingListener {
-    /** After the optimiser step of a training batch. */
-    default void onBatch(Trainer trainer, Trainer.BatchEnd batch) {
-    }
-
-    /** After an epoch and its validation. */
-    default void onEpoch(Trainer trainer, Trainer.EpochEnd epoch) {
-    }
-
-    /** After the last epoch of the run (not when training fails). */
-    default void onTrainingEnd(Trainer trainer) {
+/** The listeners a training run usually has. */
+public final class Listeners {
+    private Listeners() {
     }
 
     /**
@@ -38,7 +26,7 @@ public interface TrainingListener {
      * @param log             where the line of each epoch goes
      * @param progress        where the progress bar is drawn during an epoch, or null for none
      */
-    static List<TrainingListener> defaults(Path logDir, Map<String, Object> hyperParameters,
+    public static List<TrainingListener> defaults(Path logDir, Map<String, Object> hyperParameters,
             Map<String, Tensor> carried, Consumer<String> log, PrintStream progress, OutputSink outputs) {
         MetricsCsv csv = new MetricsCsv(logDir.resolve("metrics.csv"), outputs);
         return List.of(csv, new LossCurvePlot(logDir.resolve("loss_curves.png"), csv, outputs),

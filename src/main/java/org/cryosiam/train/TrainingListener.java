@@ -1,0 +1,20 @@
+package org.cryosiam.train;
+
+/**
+ * Told by the {@link Trainer} of its progress (as DJL's {@code TrainingListener}): after every training batch, after
+ * every epoch (validation done, best validation loss updated) and once when the last epoch is done. The listeners
+ * themselves (metrics, plots, checkpoints, console) are in {@code train.listener}.
+ */
+public interface TrainingListener {
+    /** After the optimiser step of a training batch. */
+    default void onBatch(Trainer trainer, Trainer.BatchEnd batch) {
+    }
+
+    /** After an epoch and its validation. */
+    default void onEpoch(Trainer trainer, Trainer.EpochEnd epoch) {
+    }
+
+    /** After the last epoch of the run (not when training fails). */
+    default void onTrainingEnd(Trainer trainer) {
+    }
+}
