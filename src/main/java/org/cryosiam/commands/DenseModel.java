@@ -1,10 +1,8 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
-import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.TrainingConfig;
@@ -16,7 +14,6 @@ import org.cryosiam.io.MachineMemory;
 import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
-import org.cryosiam.nn.Networks;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 
@@ -54,41 +51,23 @@ final class DenseModel implements AutoCloseable {
         ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model", ctx.record()); // a path or a zoo name
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
-        int[] patch = patchSize(cfg, ckpt);
+        int[] patch = ModelLoader.patchSize(cfg, () -> TrainingConfig.of(ckpt, TrainingConfig.CONFIG).config());
         ModelChecks.warnPatchSize(log, cfg, ckpt, patch, "config");
-        for (int p : patch) {
-            if (p <= 0 || p % 2 != 0) {
-                throw new CryosiamUserException(cfg.source() + ": patch_size " + java.util.Arrays.toString(patch)
-                        + " must hold three even positive sizes.");
-            }
-        }
-        int batch = cfg.integer("hyper_parameters.batch_size", 1);
-        if (batch < 1) {
-            throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
-        }
-        Preprocessing.Intensity intensity = new Preprocessing.Intensity(cfg.number("parameters.data.min"),
-                cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"), cfg.number("parameters.data.std"));
+        ModelLoader.requireEvenPatch(cfg, patch);
+        int batch = ModelLoader.batchSize(cfg);
+        Preprocessing.Intensity intensity = ModelLoader.intensity(cfg);
         Device device = Devices.chosen(ctx.device());
-        Network net = Networks.fromCheckpoint(ckpt, device);
+        // contrastive: true as Networks.fromCheckpoint's default (only an embedding model, refused here, reads it)
+        Network net = ModelLoader.open(model, ckpt, device, true, expected, command);
         try {
-            if (net.kind() != expected) {
-                throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), expected, command));
-            }
-            StrictLoad.check(ckpt, net);
-            net.checkPatchSize(patch[0], patch[1], patch[2]);
-            net.predictOnly();
-            net.setPrecision(ctx.precision());
-            if (ctx.flops() != null) {
-                net.countFlops(ctx.flops());
-            }
+            ModelLoader.prepare(ctx, net, patch);
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
         ModelResolver.accepted(model, net.kind(), Devices.name(device), ctx.record());
-        log.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
-                + Devices.name(device) + ", " + net.precision().description() + ", patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
-                + ", batch " + batch);
+        log.info(ModelLoader.describe(file, net, device) + ", " + net.precision().description() + ", patch "
+                + patch[0] + "x" + patch[1] + "x" + patch[2] + ", batch " + batch);
         return new DenseModel(net, ckpt, patch, batch, intensity);
     }
 
@@ -107,25 +86,6 @@ final class DenseModel implements AutoCloseable {
             ctx.log().info(plan.describe(budget, batchSize));
         }
         return plan.batchSize();
-    }
-
-    /**
-     * The YAML's {@code parameters.data.patch_size} when given, else the checkpoint's. (The reference reads only the
-     * checkpoint's value; a user who sets the documented key gets what they asked for here.)
-     */
-    private static int[] patchSize(Config cfg, Checkpoint ckpt) {
-        List<Integer> p;
-        String key = "parameters.data.patch_size";
-        if (cfg.has(key)) {
-            p = cfg.intList(key);
-        } else {
-            Config task = TrainingConfig.of(ckpt, TrainingConfig.CONFIG).config();
-            p = task.intList(key);
-        }
-        if (p.size() != 3) {
-            throw new CryosiamUserException(cfg.source() + ": " + key + " needs 3 sizes (z, y, x), found " + p + ".");
-        }
-        return new int[] {p.get(0), p.get(1), p.get(2)};
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
-import java.util.List;
 
-import org.cryosiam.CryosiamUserException;
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.TrainingConfig;
@@ -13,7 +11,6 @@ import org.cryosiam.inference.SubtomogramEmbedder;
 import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
-import org.cryosiam.nn.Networks;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 
@@ -47,69 +44,34 @@ final class EmbeddingModel implements AutoCloseable {
         Path file = model.file();
         Checkpoint ckpt = Checkpoint.load(file);
         Device device = Devices.chosen(ctx.device());
-        Network net = Networks.fromCheckpoint(ckpt, device, contrastive);
+        Network net = ModelLoader.open(model, ckpt, device, contrastive, ModelKind.EMBEDDING, command);
         try {
-            if (net.kind() != ModelKind.EMBEDDING) {
-                throw new CryosiamUserException(ModelResolver.kindMismatch(model, net.kind(), ModelKind.EMBEDDING,
-                        command));
-            }
-            StrictLoad.check(ckpt, net);
             ModelResolver.accepted(model, net.kind(), Devices.name(device), ctx.record());
             String warning = ModelResolver.embeddingWarning(model, command, cfg.integer("masking_type", 0));
             if (warning != null) {
                 log.warn(warning);
             }
-            int[] patch = patchSize(cfg, ckpt, contrastive);
-            for (int p : patch) {
-                if (p <= 0) {
-                    throw new CryosiamUserException(cfg.source() + ": parameters.data.patch_size "
-                            + java.util.Arrays.toString(patch) + " must hold three positive sizes.");
-                }
-            }
-            net.checkPatchSize(patch[0], patch[1], patch[2]);
-            net.predictOnly();
-            net.setPrecision(ctx.precision());
-            if (ctx.flops() != null) {
-                net.countFlops(ctx.flops());
-            }
-            int batch = cfg.integer("hyper_parameters.batch_size", 1);
-            if (batch < 1) {
-                throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
-            }
-            Preprocessing.Intensity intensity = new Preprocessing.Intensity(cfg.number("parameters.data.min"),
-                    cfg.number("parameters.data.max"), cfg.number("parameters.data.mean"),
-                    cfg.number("parameters.data.std"));
+            // the checkpoint's training config: backbone_config first for a SimSiam trained with contrastive: true
+            int[] patch = ModelLoader.patchSize(cfg, () -> (contrastive
+                    ? TrainingConfig.first(ckpt, TrainingConfig.BACKBONE, TrainingConfig.CONFIG)
+                    : TrainingConfig.of(ckpt, TrainingConfig.CONFIG)).config(ckpt.file() + " (hyper_parameters)"));
+            ModelLoader.requirePositivePatch(cfg, patch);
+            ModelLoader.prepare(ctx, net, patch);
+            int batch = ModelLoader.batchSize(cfg);
+            Preprocessing.Intensity intensity = ModelLoader.intensity(cfg);
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);
             if (cfg.get("parameters.network.dim") instanceof Number d && d.intValue() != embedder.dim()) {
                 log.warn(cfg.source() + ": parameters.network.dim is " + d + " but the model " + file.getFileName()
                         + " gives embeddings of " + embedder.dim() + " values; the model's are written.");
             }
-            log.info("model " + file.getFileName() + " (" + net.kind().description() + ") on "
-                    + Devices.name(device) + ", patch " + patch[0] + "x"
-                    + patch[1] + "x" + patch[2] + ", batch " + batch + ", embedding "
+            log.info(ModelLoader.describe(file, net, device) + ", patch " + patch[0] + "x" + patch[1] + "x" + patch[2]
+                    + ", batch " + batch + ", embedding "
                     + (contrastive ? "normalised predictor output" : "encoder output") + " (" + embedder.dim() + ")");
             return new EmbeddingModel(net, patch, intensity, embedder);
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
-    }
-
-    /** The YAML's {@code parameters.data.patch_size} when given, else the checkpoint's training config's. */
-    private static int[] patchSize(Config cfg, Checkpoint ckpt, boolean contrastive) {
-        String key = "parameters.data.patch_size";
-        List<Integer> p;
-        if (cfg.has(key)) {
-            p = cfg.intList(key);
-        } else {
-            TrainingConfig c = contrastive ? TrainingConfig.first(ckpt, TrainingConfig.BACKBONE, TrainingConfig.CONFIG)
-                    : TrainingConfig.of(ckpt, TrainingConfig.CONFIG);
-            p = c.config(ckpt.file() + " (hyper_parameters)").intList(key);
-        }
-        if (p.size() != 3) {
-            throw new CryosiamUserException(cfg.source() + ": " + key + " needs 3 sizes (z, y, x), found " + p + ".");
-        }
-        return new int[] {p.get(0), p.get(1), p.get(2)};
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.cryosiam.io.Table;
 import org.cryosiam.ops.RigidTransform;
 import org.cryosiam.volume.Volume;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,9 +39,8 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
             description = "The average map (MRC, expected cubic) placed at every particle.")
     Path mapFile;
 
-    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
-            description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
-    Path outputDir;
+    @Mixin
+    ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
     @Option(names = {"--map_threshold", "--map-threshold"}, required = true, paramLabel = "T",
             description = "Binarise the map at values > T.")
@@ -58,7 +58,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
     @Override
     protected java.util.Map<String, Path> outputFolders() {
-        return java.util.Map.of("--output_dir", outputDir);
+        return output.outputFolders();
     }
 
     @Override
@@ -85,7 +85,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
-        template.refuseOverwritingInputs(outputDir, groups.keySet(), starFile, mapFile);
+        template.refuseOverwritingInputs(output.outputDir, groups.keySet(), starFile, mapFile);
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue();
@@ -101,7 +101,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
                 RigidTransform.pasteRotatedMask(binary, mz, my, mx, m, mask, nz, ny, nx,
                         centre[i][0], centre[i][1], centre[i][2], (byte) 1);
             });
-            Path out = outputDir.resolve(template.outputName(name));
+            Path out = output.outputDir.resolve(template.outputName(name));
             MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), commandName());
             log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
         }

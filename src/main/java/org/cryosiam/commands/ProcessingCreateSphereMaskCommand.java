@@ -11,6 +11,7 @@ import org.cryosiam.io.Particles;
 import org.cryosiam.log.Log;
 import org.cryosiam.ops.SpherePainter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_create_sphere_mask}: a binary mask with a ball at every particle. */
@@ -31,21 +32,15 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
             description = "Sphere radius in voxels: every voxel within distance R of a centre is set.")
     String sphereRadius; // text: a bad value is one sentence (Flags)
 
-    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
-            description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
-    Path outputDir;
+    @Mixin
+    ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
-    @Option(names = {"--tomogram_path", "--tomogram-path"}, required = true, paramLabel = "PATH",
-            description = "One tomogram whose size every mask takes, or a folder holding <tomogram>.mrc per tomogram.")
-    Path tomogramPath;
-
-    @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
-            description = "Process only this tomogram (as named in the coordinates file).")
-    String tomoName;
+    @Mixin
+    ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
     @Override
     protected java.util.Map<String, Path> outputFolders() {
-        return java.util.Map.of("--output_dir", outputDir);
+        return output.outputFolders();
     }
 
     @Override
@@ -54,11 +49,12 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
         if (radius < 0) {
             throw new CryosiamUserException("--sphere_radius " + radius + ": the radius must be 0 or more voxels.");
         }
-        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+        TomogramTemplate template = TomogramTemplate.of(target.tomogramPath, "--tomogram_path");
         Particles particles = Particles.read(coordinatesFile, "--coordinates_file", name -> template.grid(name, log));
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
-        writeMasks(log, particles, classes, new int[] {radius}, template, outputDir, tomoName, commandName());
+        writeMasks(log, particles, classes, new int[] {radius}, template, output.outputDir, target.tomoName,
+                commandName());
     }
 
     /**

@@ -6,6 +6,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cryosiam processing_create_sphere_mask_multiclass}: a label mask with a ball per particle, valued by class. */
@@ -24,27 +25,21 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
             description = "Sphere radius in voxels per class, comma-separated (class 1 first), e.g. 5,7,9.")
     String sphereRadius;
 
-    @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
-            description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
-    Path outputDir;
+    @Mixin
+    ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
-    @Option(names = {"--tomogram_path", "--tomogram-path"}, required = true, paramLabel = "PATH",
-            description = "One tomogram whose size every mask takes, or a folder holding <tomogram>.mrc per tomogram.")
-    Path tomogramPath;
-
-    @Option(names = {"--tomo_name", "--tomo-name"}, paramLabel = "NAME",
-            description = "Process only this tomogram (as named in the coordinates file).")
-    String tomoName;
+    @Mixin
+    ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
     @Override
     protected java.util.Map<String, Path> outputFolders() {
-        return java.util.Map.of("--output_dir", outputDir);
+        return output.outputFolders();
     }
 
     @Override
     protected void run() {
         int[] radii = parseRadii(sphereRadius);
-        TomogramTemplate template = TomogramTemplate.of(tomogramPath, "--tomogram_path");
+        TomogramTemplate template = TomogramTemplate.of(target.tomogramPath, "--tomogram_path");
         Particles particles = Particles.read(coordinatesFile, "--coordinates_file", name -> template.grid(name, log));
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
@@ -59,8 +54,8 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
                         + " (row " + (i + 1) + "); give one radius per class.");
             }
         }
-        ProcessingCreateSphereMaskCommand.writeMasks(log, particles, classes, radii, template, outputDir, tomoName,
-                commandName());
+        ProcessingCreateSphereMaskCommand.writeMasks(log, particles, classes, radii, template, output.outputDir,
+                target.tomoName, commandName());
     }
 
     static int[] parseRadii(String text) {
