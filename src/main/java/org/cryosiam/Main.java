@@ -134,7 +134,7 @@ public final class Main {
         }
         cli.setOptionsCaseInsensitive(false);
         cli.setExecutionExceptionHandler(main::handleError);
-        cli.setParameterExceptionHandler(new UsageErrors());
+        cli.setParameterExceptionHandler(new UsageErrors(EXIT_USER_ERROR));
         org.cryosiam.commands.CliShape.prune(cli);
         CommandLine.IExecutionStrategy last = new CommandLine.RunLast();
         cli.setExecutionStrategy(parsed -> {

@@ -14,6 +14,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * an unknown command with the nearest one, a config given without {@code --config_file}, a missing option.
  */
 final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+    private final int exitCode;
+
+    /** @param exitCode what a usage error exits with */
+    UsageErrors(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
@@ -21,7 +28,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         String name = cmd.getCommandSpec().qualifiedName();
         err.println(name + ": " + sentence(ex, cmd, args) + "; see " + name + " --help.");
         err.flush();
-        return Main.EXIT_USER_ERROR;
+        return exitCode;
     }
 
     /** The mistake, without a full stop (the caller adds where to look). */
