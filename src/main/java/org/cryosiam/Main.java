@@ -139,9 +139,29 @@ public final class Main {
         CommandLine.IExecutionStrategy last = new CommandLine.RunLast();
         cli.setExecutionStrategy(parsed -> {
             main.handContext(parsed);
-            return last.execute(parsed);
+            try {
+                return last.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                return main.outOfMemory(e, parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1));
+            }
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The Java heap ran out: one sentence with the heap's size and what to change, not the JVM's stack trace. (The
+     * memory plan of the dense commands refuses what it knows cannot fit; this catches the rest.)
+     */
+    private int outOfMemory(OutOfMemoryError e, CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        err.println(cmd.getCommandSpec().qualifiedName() + ": out of Java memory (the heap may hold " + mb
+                + " MB); give Java more with JAVA_OPTS=-Xmx..., or lower batch_size or --max_memory.");
+        err.flush();
+        return EXIT_INTERNAL_ERROR;
     }
 
     /** Builds the run's context from the parsed options and gives it to the commands about to run. */
