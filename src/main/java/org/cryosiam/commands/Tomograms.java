@@ -25,7 +25,7 @@ final class Tomograms {
      */
     static Volume read(Path file) {
         Volume v = OmeZarr.isZarr(file) ? OmeZarr.read(file) : MrcReader.read(file);
-        refuseConstant(file, v.data());
+        refuseWithoutContrast(file, PlaneReader.of(v.data(), v.shape()));
         return v;
     }
 
@@ -36,27 +36,40 @@ final class Tomograms {
     static PlaneReader planes(Path file) {
         PlaneReader in = OmeZarr.isZarr(file) ? OmeZarr.planes(file) : MrcReader.planes(file);
         try {
-            int[] s = in.shape();
-            float[] plane = new float[s[1] * s[2]];
-            float first = Float.NaN;
-            boolean constant = true;
-            for (int z = 0; z < s[0]; z++) {
-                in.read(z, plane);
-                if (z == 0) {
-                    first = plane[0];
-                }
-                refuseNaN(file, plane);
-                for (float f : plane) {
-                    constant &= f == first;
-                }
-            }
-            if (constant) {
-                throw noContrast(file, first);
-            }
+            refuseWithoutContrast(file, in);
             return in;
         } catch (RuntimeException e) {
             in.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a tomogram without contrast: a constant one (e.g. all zeros, a failed reconstruction) would be scaled
+     * by 0/0 and give an all-NaN output; one with NaN voxels spreads NaN the same way. One pass over the planes.
+     */
+    private static void refuseWithoutContrast(Path file, PlaneReader tomogram) {
+        int[] s = tomogram.shape();
+        float[] plane = new float[s[1] * s[2]];
+        float first = Float.NaN;
+        boolean constant = true;
+        for (int z = 0; z < s[0]; z++) {
+            tomogram.read(z, plane);
+            if (z == 0) {
+                first = plane[0];
+            }
+            for (float f : plane) {
+                if (Float.isNaN(f)) {
+                    throw new CryosiamUserException(file + ": the tomogram has voxels that are not a number (NaN), "
+                            + "which would make the whole output NaN; repair or replace the file.");
+                }
+                constant &= f == first;
+            }
+        }
+        if (constant) {
+            throw new CryosiamUserException(file + ": every voxel of the tomogram has the value " + first
+                    + ", so there is no contrast to work on; check that it is the "
+                    + "right file and that its reconstruction succeeded.");
         }
     }
 
@@ -154,31 +167,5 @@ final class Tomograms {
         } else {
             MrcWriter.write(target, data, geometry, command, outputs);
         }
-    }
-
-    static void refuseConstant(Path file, float[] x) {
-        refuseNaN(file, x);
-        float first = x.length == 0 ? 0 : x[0];
-        for (float f : x) {
-            if (f != first) {
-                return;
-            }
-        }
-        throw noContrast(file, first);
-    }
-
-    private static void refuseNaN(Path file, float[] x) {
-        for (float f : x) {
-            if (Float.isNaN(f)) {
-                throw new CryosiamUserException(file + ": the tomogram has voxels that are not a number (NaN), "
-                        + "which would make the whole output NaN; repair or replace the file.");
-            }
-        }
-    }
-
-    private static CryosiamUserException noContrast(Path file, float value) {
-        return new CryosiamUserException(file + ": every voxel of the tomogram has the value " + value
-                + ", so there is no contrast to work on; check that it is the "
-                + "right file and that its reconstruction succeeded.");
     }
 }

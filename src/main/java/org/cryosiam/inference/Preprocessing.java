@@ -161,18 +161,6 @@ public final class Preprocessing {
                 throw new IllegalArgumentException("percentile " + v + " outside [0, 100]");
             }
         }
-        long[] nan = new long[1];
-        data.visit((values, length) -> {
-            for (int i = 0; i < length; i++) {
-                if (values[i] != values[i]) {
-                    nan[0]++;
-                }
-            }
-        });
-        if (nan[0] > 0) {
-            java.util.Arrays.fill(out, Double.NaN);
-            return out;
-        }
         long[] ranks = new long[2 * q.length];
         double[] gamma = new double[q.length];
         for (int k = 0; k < q.length; k++) {
@@ -190,6 +178,10 @@ public final class Preprocessing {
             ranks[2 * k] = lower;
         }
         float[] values = RadixSelect.select(data, n, ranks);
+        if (values == null) { // a NaN in the data
+            java.util.Arrays.fill(out, Double.NaN);
+            return out;
+        }
         for (int k = 0; k < q.length; k++) {
             float a = values[2 * k];
             float b = values[2 * k + 1];

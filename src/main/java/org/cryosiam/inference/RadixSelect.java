@@ -11,8 +11,8 @@ import java.util.Arrays;
  * only a few 65536-entry histograms. Several ranks are answered by the same two passes.
  *
  * <p>Ordering is that of the float values, with {@code -0.0} just below {@code +0.0} (numpy treats them as equal; the
- * two are equal values, so an interpolation between them gives the same number). NaNs are not ranked: callers check
- * {@link #countNaN} first, as numpy returns NaN for any array holding one.
+ * two are equal values, so an interpolation between them gives the same number). NaNs are not ranked: the first
+ * pass notices them and the selection answers null, as numpy returns NaN for any array holding one.
  */
 final class RadixSelect {
     private static final int BUCKETS = 1 << 16;
@@ -35,16 +35,6 @@ final class RadixSelect {
         return (key >>> 16) ^ 0x8000; // unsigned bucket 0..65535 in ascending value order
     }
 
-    static long countNaN(float[] data) {
-        long n = 0;
-        for (float v : data) {
-            if (v != v) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Data visited piece by piece, as many times as asked (a volume read plane by plane). */
     @FunctionalInterface
     interface Pieces {
@@ -58,8 +48,8 @@ final class RadixSelect {
     }
 
     /**
-     * The values of rank {@code ranks[i]} (0 = smallest) of {@code data}, which must hold no NaN. Ranks need not be
-     * sorted or distinct.
+     * The values of rank {@code ranks[i]} (0 = smallest) of {@code data}, or null when it holds a NaN. Ranks need not
+     * be sorted or distinct.
      */
     static float[] select(float[] data, long[] ranks) {
         return select(v -> v.piece(data, data.length), data.length, ranks);
@@ -72,13 +62,22 @@ final class RadixSelect {
                 throw new IllegalArgumentException("rank " + r + " outside 0.." + (n - 1));
             }
         }
-        // pass 1: histogram of the high 16 bits of the keys
+        // pass 1: histogram of the high 16 bits of the keys, NaNs counted apart
         long[] high = new long[BUCKETS];
+        long[] nan = new long[1];
         data.visit((values, length) -> {
             for (int i = 0; i < length; i++) {
-                high[highBucket(sortKey(values[i]))]++;
+                float v = values[i];
+                if (v != v) {
+                    nan[0]++;
+                } else {
+                    high[highBucket(sortKey(v))]++;
+                }
             }
         });
+        if (nan[0] > 0) {
+            return null;
+        }
         // for every rank: its bucket and its rank inside that bucket
         int[] bucketOf = new int[ranks.length];
         long[] rankInBucket = new long[ranks.length];
