@@ -22,6 +22,7 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.io.ScratchFile;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
 
@@ -86,108 +87,168 @@ public final class InstancePredictCommand extends ConfigCommand {
             forEachInput(files, name -> {
                 String stem = InputFiles.stem(name, ext);
                 Path raw = outFolder.resolve(stem + "_preds.h5");
-                Hdf5.Options derived; // the voxel size of the tomogram, or of the reused maps (the tomogram unread)
-                float[] foreground;
-                float[] distances;
-                float[] boundaries = null; // read only for the multicut
-                int[] shape;
-                if (Files.isRegularFile(raw) && !overwrite) {
-                    derived = Hdf5.Options.from(raw);
-                    NdData fg = Hdf5.read(raw, "foreground");
-                    NdData dist = Hdf5.read(raw, "distances");
-                    shape = fg.shape();
-                    if (shape.length != 3 || !java.util.Arrays.equals(shape, dist.shape())) {
-                        throw new CryosiamUserException(raw + ": 'foreground' and 'distances' must be 3-D volumes of "
-                                + "one shape, found " + java.util.Arrays.toString(shape) + " and "
-                                + java.util.Arrays.toString(dist.shape()) + ".");
-                    }
-                    foreground = fg.toFloatArray();
-                    distances = dist.toFloatArray();
+                try (Maps maps = Files.isRegularFile(raw) && !overwrite ? reuse(raw, multicutBias.isPresent())
+                        : predict(network, dataFolder.resolve(name), raw, saveRaw, float16, maskFolder, stem,
+                        semanticFolder.isEmpty(), multicutBias.isPresent())) {
+                    int[] shape = maps.shape;
+                    InstancePostprocessing.Planes foreground = semanticFolder.isEmpty() ? maps.foreground
+                            : InstancePostprocessing.Planes.of(semanticForeground(
+                                    Path.of(semanticFolder).resolve(stem + "_preds.h5"), semanticLabels, shape),
+                                    shape[1], shape[2]);
+                    long t0 = System.nanoTime();
+                    int[] instances = InstancePostprocessing.segment(foreground, maps.distances, shape[0], shape[1],
+                            shape[2], params);
                     if (multicutBias.isPresent()) {
-                        if (!Hdf5.hasDataset(raw, "boundaries")) {
-                            throw new CryosiamUserException(raw + " has no 'boundaries' map, which postprocessing: "
-                                    + "true needs; delete the file to predict again.");
-                        }
-                        NdData bd = Hdf5.read(raw, "boundaries");
-                        if (!java.util.Arrays.equals(shape, bd.shape())) {
-                            throw new CryosiamUserException(raw + ": 'boundaries' has shape "
-                                    + java.util.Arrays.toString(bd.shape()) + ", 'foreground' "
-                                    + java.util.Arrays.toString(shape) + ".");
-                        }
-                        boundaries = bd.toFloatArray();
+                        long t1 = System.nanoTime();
+                        instances = InstancePostprocessing.multicutMerge(instances, maps.boundaries(), shape[0],
+                                shape[1], shape[2], multicutBias.getAsDouble());
+                        log.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
                     }
-                    log.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
-                } else {
-                    DenseModel model = network.model();
-                    NetworkPredictor predictor = network.predictor();
-                    Path input = dataFolder.resolve(name);
-                    Geometry geometry = Tomograms.geometry(input);
-                    derived = Hdf5.Options.of(geometry);
-                    try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity);
-                         Hdf5.Stream rawFile = saveRaw ? Hdf5.stream(raw, rawDatasets(tomogram.shape()),
-                                 new Hdf5.Options(geometry, float16), ctx.outputs()) : null) {
-                        shape = tomogram.shape();
-                        int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
-                        byte[] mask = maskFolder.isEmpty() ? null : LamellaMask.load(Path.of(maskFolder), stem, shape);
-                        // only the maps the post-processing reads are kept whole; the others are streamed out
-                        float[] fg = semanticFolder.isEmpty() ? new float[n] : null;
-                        float[] dist = new float[n];
-                        float[] bd = multicutBias.isPresent() ? new float[n] : null;
-                        float[][] kept = {fg, dist, bd};
-                        long keptBytes = 0;
-                        for (float[] k : kept) {
-                            keptBytes += k == null ? 0 : 4L * n;
-                        }
-                        int batch = model.batchFor(ctx, predictor, shape, 3, keptBytes);
-                        SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                                SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize), (z0, z1, maps) -> {
-                                    long at = (long) z0 * shape[1] * shape[2];
-                                    for (int k = 0; k < 3; k++) {
-                                        if (mask != null) {
-                                            LamellaMask.apply(maps[k], mask, at);
-                                        }
-                                        if (kept[k] != null) {
-                                            System.arraycopy(maps[k], 0, kept[k], (int) at, maps[k].length);
-                                        }
-                                        if (rawFile != null) {
-                                            rawFile.write(RAW_MAPS.get(k), at,
-                                                    NdData.float32(maps[k], maps[k].length));
-                                        }
-                                    }
-                                });
-                        if (rawFile != null) {
-                            rawFile.finish();
-                            log.info("wrote " + raw);
-                        }
-                        foreground = fg;
-                        distances = dist;
-                        boundaries = bd;
-                    }
+                    List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
+                    log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
+                            (System.nanoTime() - t0) / 1e9));
+                    Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
+                    Hdf5.write(h5, "instances", NdData.uint32(instances, shape), maps.derived, ctx.outputs());
+                    log.info("wrote " + h5);
+                    Path csv = outFolder.resolve(stem + "_instance_regions.csv");
+                    Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV, ctx.outputs());
+                    log.info("wrote " + csv);
                 }
-                if (!semanticFolder.isEmpty()) {
-                    foreground = semanticForeground(Path.of(semanticFolder).resolve(stem + "_preds.h5"),
-                            semanticLabels, shape);
-                }
-                long t0 = System.nanoTime();
-                int[] instances = InstancePostprocessing.segment(foreground, distances, shape[0], shape[1], shape[2],
-                        params);
-                if (multicutBias.isPresent()) {
-                    long t1 = System.nanoTime();
-                    instances = InstancePostprocessing.multicutMerge(instances, boundaries, shape[0], shape[1],
-                            shape[2], multicutBias.getAsDouble());
-                    log.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
-                }
-                List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
-                log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
-                        (System.nanoTime() - t0) / 1e9));
-                Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
-                Hdf5.write(h5, "instances", NdData.uint32(instances, shape), derived, ctx.outputs());
-                log.info("wrote " + h5);
-                Path csv = outFolder.resolve(stem + "_instance_regions.csv");
-                Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV, ctx.outputs());
-                log.info("wrote " + csv);
             });
         }
+    }
+
+    /**
+     * The maps the post-processing reads: whole arrays of reused raw predictions, or maps parked in scratch files
+     * while they were predicted, so that no whole float map is held during the prediction.
+     */
+    private static final class Maps implements AutoCloseable {
+        final int[] shape;
+        /** The voxel size of the tomogram, or of the reused maps (the tomogram unread). */
+        final Hdf5.Options derived;
+        final InstancePostprocessing.Planes foreground; // null when the semantic labels give it
+        final InstancePostprocessing.Planes distances;
+        private final java.util.function.Supplier<float[]> boundaries; // null without the multicut
+        private final List<ScratchFile> scratch;
+
+        Maps(int[] shape, Hdf5.Options derived, InstancePostprocessing.Planes foreground,
+             InstancePostprocessing.Planes distances, java.util.function.Supplier<float[]> boundaries,
+             List<ScratchFile> scratch) {
+            this.shape = shape;
+            this.derived = derived;
+            this.foreground = foreground;
+            this.distances = distances;
+            this.boundaries = boundaries;
+            this.scratch = scratch;
+        }
+
+        /** The whole boundary map, read when the multicut needs it (after the watershed). */
+        float[] boundaries() {
+            return boundaries.get();
+        }
+
+        @Override
+        public void close() {
+            scratch.forEach(ScratchFile::close);
+        }
+    }
+
+    /** The maps of an existing {@code <stem>_preds.h5}. */
+    private Maps reuse(Path raw, boolean multicut) {
+        Hdf5.Options derived = Hdf5.Options.from(raw);
+        NdData fg = Hdf5.read(raw, "foreground");
+        NdData dist = Hdf5.read(raw, "distances");
+        int[] shape = fg.shape();
+        if (shape.length != 3 || !java.util.Arrays.equals(shape, dist.shape())) {
+            throw new CryosiamUserException(raw + ": 'foreground' and 'distances' must be 3-D volumes of "
+                    + "one shape, found " + java.util.Arrays.toString(shape) + " and "
+                    + java.util.Arrays.toString(dist.shape()) + ".");
+        }
+        java.util.function.Supplier<float[]> boundaries = null;
+        if (multicut) {
+            if (!Hdf5.hasDataset(raw, "boundaries")) {
+                throw new CryosiamUserException(raw + " has no 'boundaries' map, which postprocessing: "
+                        + "true needs; delete the file to predict again.");
+            }
+            NdData bd = Hdf5.read(raw, "boundaries");
+            if (!java.util.Arrays.equals(shape, bd.shape())) {
+                throw new CryosiamUserException(raw + ": 'boundaries' has shape "
+                        + java.util.Arrays.toString(bd.shape()) + ", 'foreground' "
+                        + java.util.Arrays.toString(shape) + ".");
+            }
+            float[] b = bd.toFloatArray();
+            boundaries = () -> b;
+        }
+        log.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
+        return new Maps(shape, derived, InstancePostprocessing.Planes.of(fg.toFloatArray(), shape[1], shape[2]),
+                InstancePostprocessing.Planes.of(dist.toFloatArray(), shape[1], shape[2]), boundaries, List.of());
+    }
+
+    /**
+     * Predicts the maps of one tomogram slab by slab: every map is written to {@code <stem>_preds.h5} when asked,
+     * and those the post-processing reads are parked in scratch files next to it.
+     */
+    private Maps predict(LazyNetwork network, Path input, Path raw, boolean saveRaw, boolean float16,
+                         String maskFolder, String stem, boolean needForeground, boolean multicut) {
+        DenseModel model = network.model();
+        NetworkPredictor predictor = network.predictor();
+        Geometry geometry = Tomograms.geometry(input);
+        List<ScratchFile> scratch = new ArrayList<>();
+        boolean done = false;
+        try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity);
+             Hdf5.Stream rawFile = saveRaw ? Hdf5.stream(raw, rawDatasets(tomogram.shape()),
+                     new Hdf5.Options(geometry, float16), ctx.outputs()) : null) {
+            int[] shape = tomogram.shape();
+            byte[] mask = maskFolder.isEmpty() ? null : LamellaMask.load(Path.of(maskFolder), stem, shape);
+            boolean[] needed = {needForeground, true, multicut};
+            ScratchFile[] parked = new ScratchFile[3];
+            for (int k = 0; k < 3; k++) {
+                if (needed[k]) {
+                    parked[k] = new ScratchFile(raw.resolveSibling(stem + "_" + RAW_MAPS.get(k)));
+                    scratch.add(parked[k]);
+                }
+            }
+            int batch = model.batchFor(ctx, predictor, shape, 3, 0);
+            SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
+                    SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape, model.patchSize),
+                    (z0, z1, slab) -> {
+                        long at = (long) z0 * shape[1] * shape[2];
+                        for (int k = 0; k < 3; k++) {
+                            if (mask != null) {
+                                LamellaMask.apply(slab[k], mask, at);
+                            }
+                            if (parked[k] != null) {
+                                parked[k].append(slab[k], slab[k].length);
+                            }
+                            if (rawFile != null) {
+                                rawFile.write(RAW_MAPS.get(k), at, NdData.float32(slab[k], slab[k].length));
+                            }
+                        }
+                    });
+            if (rawFile != null) {
+                rawFile.finish();
+                log.info("wrote " + raw);
+            }
+            int plane = shape[1] * shape[2];
+            java.util.function.Supplier<float[]> boundaries = parked[2] == null ? null : () -> {
+                float[] b = new float[Math.multiplyExact(shape[0], plane)];
+                parked[2].read(0, b);
+                return b;
+            };
+            Maps maps = new Maps(shape, Hdf5.Options.of(geometry), planes(parked[0], plane), planes(parked[1], plane),
+                    boundaries, scratch);
+            done = true;
+            return maps;
+        } finally {
+            if (!done) {
+                scratch.forEach(ScratchFile::close);
+            }
+        }
+    }
+
+    /** The planes of a parked map (null when it was not parked). */
+    private static InstancePostprocessing.Planes planes(ScratchFile file, int plane) {
+        return file == null ? null : (z0, z1, dst) -> file.read((long) z0 * plane, dst);
     }
 
     @Override
@@ -300,10 +361,9 @@ public final class InstancePredictCommand extends ConfigCommand {
             throw new CryosiamUserException(file + ": labels have shape " + java.util.Arrays.toString(l.shape())
                     + ", the instance maps " + java.util.Arrays.toString(shape) + ".");
         }
-        double[] v = l.toDoubleArray();
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = labels.contains(v[i]) ? 1f : 0f;
+        float[] out = l.toFloatArray(); // small integer labels: exact in float32
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels.contains((double) out[i]) ? 1f : 0f;
         }
         return out;
     }

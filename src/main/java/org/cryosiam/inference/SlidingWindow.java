@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cryosiam.io.MachineMemory;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.log.Progress;
 import org.cryosiam.volume.Volume;
@@ -95,6 +96,7 @@ public final class SlidingWindow {
             t.setDaemon(true);
             return t;
         });
+        NativeTrim trim = NativeTrim.start();
         try {
             Future<float[]> next = reader.submit(() -> window.cut(0, Math.min(batchSize, patches)));
             for (int b = 0; b < batches; b++) {
@@ -116,12 +118,37 @@ public final class SlidingWindow {
                     slabs.stitch(output, j, channels, keep, first + j);
                 }
                 progress.advance(count);
+                trim = trim.maybe();
             }
             slabs.finish();
         } finally {
             reader.shutdownNow();
         }
         progress.finish();
+        MachineMemory.trimNativeHeap(); // the batches' tensors are freed: their pages need not stay resident
+    }
+
+    /**
+     * Trims the C heap every {@value #INTERVAL_NS} ns of prediction. The launcher's malloc settings keep freed
+     * pages for the next batch (fresh pages cost more than the network on large tensors), but over thousands of
+     * batches the arena's free pages grow with fragmentation: a 4x deeper tomogram peaked 30 % higher. One trim
+     * costs about 10 ms and the refaulting of one batch's pages.
+     */
+    private record NativeTrim(long last) {
+        static final long INTERVAL_NS = 10_000_000_000L;
+
+        static NativeTrim start() {
+            return new NativeTrim(System.nanoTime());
+        }
+
+        NativeTrim maybe() {
+            long now = System.nanoTime();
+            if (now - last < INTERVAL_NS) {
+                return this;
+            }
+            MachineMemory.trimNativeHeap();
+            return new NativeTrim(now);
+        }
     }
 
     /**

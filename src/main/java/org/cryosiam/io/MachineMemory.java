@@ -1,6 +1,7 @@
 package org.cryosiam.io;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,24 @@ public final class MachineMemory {
         long cgroup = Math.min(cgroupLimit(Path.of("/sys/fs/cgroup/memory.max")),
                 cgroupLimit(Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")));
         return Math.min(ram, cgroup);
+    }
+
+    /**
+     * Returns the C heap's free pages to the system (glibc's {@code malloc_trim}, through the JVM's
+     * {@code System.trim_native_heap}). libtorch frees a prediction's tensors into the C heap, where the launcher's
+     * malloc settings keep them resident so the next batch does not fault in fresh pages; once a tomogram's
+     * prediction is over they would only add to the peak of what follows (post-processing, the next tomogram's
+     * first pass). Returns whether the JVM could do it (glibc and a JDK with the command).
+     */
+    public static boolean trimNativeHeap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "systemTrimNativeHeap", new Object[] {null}, new String[] {String[].class.getName()});
+            return true;
+        } catch (Exception | LinkageError e) {
+            return false; // not available here: the memory stays with the C heap, which is only slower to return
+        }
     }
 
     static long memTotal(Path meminfo) {

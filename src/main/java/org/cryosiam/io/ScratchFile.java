@@ -32,12 +32,15 @@ public final class ScratchFile implements AutoCloseable {
 
     /** Appends {@code values[0, length)}. */
     public void append(float[] values, int length) {
-        ByteBuffer b = ByteBuffer.allocate(4 * length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values, 0, length);
         try {
-            long at = 4 * size;
-            while (b.hasRemaining()) {
-                at += ch.write(b, at);
+            for (int off = 0; off < length; off += CHUNK) {
+                int len = Math.min(CHUNK, length - off);
+                ByteBuffer b = ByteBuffer.allocate(4 * len).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(values, off, len);
+                long at = 4 * (size + off);
+                while (b.hasRemaining()) {
+                    at += ch.write(b, at);
+                }
             }
         } catch (IOException e) {
             throw failed(e);
@@ -50,21 +53,29 @@ public final class ScratchFile implements AutoCloseable {
         if (offset < 0 || offset + dst.length > size) {
             throw new IndexOutOfBoundsException("values " + offset + ".." + (offset + dst.length) + " of " + size);
         }
-        ByteBuffer b = ByteBuffer.allocate(4 * dst.length).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            long at = 4 * offset;
-            while (b.hasRemaining()) {
-                int n = ch.read(b, at + b.position());
-                if (n < 0) {
-                    throw new IOException("unexpected end of file");
+            for (int off = 0; off < dst.length; off += CHUNK) {
+                int len = Math.min(CHUNK, dst.length - off);
+                ByteBuffer b = ByteBuffer.allocate(4 * len).order(ByteOrder.LITTLE_ENDIAN);
+                long at = 4 * (offset + off);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, at + b.position()) < 0) {
+                        throw new IOException("unexpected end of file");
+                    }
                 }
+                b.flip();
+                b.asFloatBuffer().get(dst, off, len);
             }
         } catch (IOException e) {
             throw failed(e);
         }
-        b.flip();
-        b.asFloatBuffer().get(dst);
     }
+
+    /**
+     * Values per read or write: the JDK copies a heap buffer through a temporary direct buffer of its size and
+     * keeps that buffer for the thread, so large transfers would pin large native buffers.
+     */
+    private static final int CHUNK = 1 << 18;
 
     private CryosiamUserException failed(IOException e) {
         return new CryosiamUserException(file + ": cannot use the scratch file (" + e.getMessage() + ").", e);

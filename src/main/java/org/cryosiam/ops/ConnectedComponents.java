@@ -31,6 +31,15 @@ public final class ConnectedComponents {
         return run(i -> values[i], nz, ny, nx, connectivity);
     }
 
+    /**
+     * Labels the voxels where {@code inside} holds, as {@link #label(byte[], int, int, int, int)} labels the mask
+     * {@code inside ? 1 : 0} — without the mask's bytes (a threshold of a large map).
+     */
+    public static int[] labelWhere(java.util.function.IntPredicate inside, int nz, int ny, int nx,
+                                   int connectivity) {
+        return run(i -> inside.test(i) ? 1 : 0, nz, ny, nx, connectivity);
+    }
+
     /** Number of components in a labelling made by {@link #label}: its largest value. */
     public static int count(int[] labels) {
         int max = 0;

@@ -39,71 +39,173 @@ public final class InstancePostprocessing {
         }
     }
 
-    /** The centre map {@code d} (float64; float32 values for distance type 0) and the foreground mask {@code f ≥ t}. */
-    public record CentreMap(double[] distances, byte[] mask) {
+    /**
+     * A float32 volume read by ranges of z-planes: a map parked on disk while it was predicted, or an array.
+     * {@code read(z0, z1, dst)} fills {@code dst[0, (z1 - z0) * ny * nx)} with planes {@code [z0, z1)}.
+     */
+    @FunctionalInterface
+    public interface Planes {
+        void read(int z0, int z1, float[] dst);
+
+        /** The planes of a whole volume held in memory. */
+        static Planes of(float[] volume, int ny, int nx) {
+            int plane = ny * nx;
+            return (z0, z1, dst) -> System.arraycopy(volume, z0 * plane, dst, 0, (z1 - z0) * plane);
+        }
+    }
+
+    /**
+     * The centre map {@code d} and the foreground mask {@code f ≥ t}. {@code d} is float32 for distance type 0
+     * (its values are float32 in the reference too; half the bytes of a large volume) and float64 otherwise:
+     * exactly one of the two arrays is non-null.
+     */
+    public record CentreMap(float[] float32, double[] float64, byte[] mask) {
+        /** {@code d[i]} as float64. */
+        public double at(int i) {
+            return float32 != null ? float32[i] : float64[i];
+        }
     }
 
     /** Steps 1–4: instance ids ≥ 0 (write them as uint32). Inputs are not modified. */
     public static int[] segment(float[] foreground, float[] distances, int nz, int ny, int nx, Parameters p) {
-        CentreMap c = centreMap(foreground, distances, nz, ny, nx, p);
-        int[] markers = findMarkers(c.distances(), nz, ny, nx, p.minCenterDistance(), p.maxCenterDistance(),
-                p.distanceType() == 0);
-        double[] image = c.distances();
-        Slabs.forChunks(image.length, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                image[i] = -image[i];
-            }
-        });
-        return Watershed.watershedParallel(image, markers, c.mask(), nz, ny, nx);
+        Slabs.size(foreground.length, nz, ny, nx);
+        Slabs.size(distances.length, nz, ny, nx);
+        return segment(Planes.of(foreground, ny, nx), Planes.of(distances, ny, nx), nz, ny, nx, p);
     }
 
-    /** Steps 1 and 2. */
-    public static CentreMap centreMap(float[] foreground, float[] distances, int nz, int ny, int nx, Parameters p) {
-        int n = Slabs.size(foreground.length, nz, ny, nx);
-        Slabs.size(distances.length, nz, ny, nx);
-        float t = (float) p.thresholdForeground();
-        float[] d = GaussianFilter.filter(distances, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST);
-        float[] f = p.thresholdForeground() < 1
-                ? GaussianFilter.filter(foreground, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST)
-                : foreground;
-        byte[] mask = new byte[n];
-        Slabs.forChunks(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                if (d[i] < 0) {
-                    d[i] = 0;
-                }
-                if (f[i] < t) {
-                    d[i] = 0;
-                }
-                mask[i] = f[i] >= t ? (byte) 1 : 0;
-            }
-        });
-        double[] out = new double[n];
-        if (p.distanceType() == 0) {
-            Slabs.forChunks(n, 1, (lo, hi) -> {
+    /**
+     * Steps 1–4 on maps read slab by slab. A volume of {@code n} voxels costs at most {@code 13 n} bytes at once
+     * (distance type 0; {@code 17 n} otherwise): the centre map, the mask and two label arrays while the markers
+     * are searched, the centre map, the mask, the labels and the mask's components during the watershed.
+     */
+    public static int[] segment(Planes foreground, Planes distances, int nz, int ny, int nx, Parameters p) {
+        CentreMap c = centreMap(foreground, distances, nz, ny, nx, p);
+        int[] labels = findMarkers(c, nz, ny, nx, p.minCenterDistance(), p.maxCenterDistance());
+        // watershed(-d, markers, mask), negated in place
+        if (c.float32() != null) {
+            float[] d = c.float32();
+            Slabs.forChunks(d.length, 1, (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
-                    out[i] = d[i];
+                    d[i] = -d[i];
                 }
             });
-            return new CentreMap(out, mask);
+            Watershed.watershedInPlace(d, labels, c.mask(), nz, ny, nx);
+        } else {
+            double[] d = c.float64();
+            Slabs.forChunks(d.length, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    d[i] = -d[i];
+                }
+            });
+            Watershed.watershedInPlace(d, labels, c.mask(), nz, ny, nx);
         }
-        int[] d2 = DistanceTransform.squaredEdt(mask, nz, ny, nx);
-        double[] e = new double[n];
-        Slabs.forChunks(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                e[i] = Math.min(Math.sqrt(d2[i]), 5.0);
-            }
-        });
-        double[] es = GaussianFilter.filter(e, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST);
-        if (p.distanceType() == 2) {
-            return new CentreMap(es, mask);
+        return labels;
+    }
+
+    /** Steps 1 and 2 on whole arrays. */
+    public static CentreMap centreMap(float[] foreground, float[] distances, int nz, int ny, int nx, Parameters p) {
+        Slabs.size(foreground.length, nz, ny, nx);
+        Slabs.size(distances.length, nz, ny, nx);
+        return centreMap(Planes.of(foreground, ny, nx), Planes.of(distances, ny, nx), nz, ny, nx, p);
+    }
+
+    /**
+     * Steps 1 and 2, slab by slab: each slab of planes is filtered with the halo its Gaussians (and, for distance
+     * types 1 and 2, the distance transform clipped at 5) reach, so every voxel gets the value the whole volume
+     * gives it, while only the outputs are whole volumes.
+     */
+    public static CentreMap centreMap(Planes foreground, Planes distances, int nz, int ny, int nx, Parameters p) {
+        return centreMap(foreground, distances, nz, ny, nx, p, slabPlanes(ny * nx));
+    }
+
+    /** {@link #centreMap(Planes, Planes, int, int, int, Parameters)} in slabs of {@code step} planes. */
+    static CentreMap centreMap(Planes foreground, Planes distances, int nz, int ny, int nx, Parameters p, int step) {
+        int n = Math.toIntExact((long) nz * ny * nx);
+        int plane = ny * nx;
+        float t = (float) p.thresholdForeground();
+        int halo = GaussianFilter.kernel(SIGMA).length / 2;
+        byte[] mask = new byte[n];
+        float[] d32 = p.distanceType() == 0 ? new float[n] : null;
+        double[] d64 = p.distanceType() == 0 ? null : new double[n];
+        for (int z0 = 0; z0 < nz; z0 += step) {
+            int z1 = Math.min(nz, z0 + step);
+            int a = Math.max(0, z0 - halo), b = Math.min(nz, z1 + halo);
+            float[] dw = read(distances, a, b, plane);
+            float[] d = GaussianFilter.filter(dw, b - a, ny, nx, SIGMA, SIGMA, SIGMA, GaussianFilter.Mode.NEAREST);
+            float[] fw = read(foreground, a, b, plane);
+            float[] f = p.thresholdForeground() < 1
+                    ? GaussianFilter.filter(fw, b - a, ny, nx, SIGMA, SIGMA, SIGMA, GaussianFilter.Mode.NEAREST)
+                    : fw;
+            int from = z0 * plane, shift = a * plane;
+            Slabs.forChunks((z1 - z0) * plane, 1, (lo, hi) -> {
+                for (int k = lo; k < hi; k++) {
+                    int i = from + k, j = i - shift;
+                    float v = d[j];
+                    if (v < 0 || f[j] < t) {
+                        v = 0;
+                    }
+                    mask[i] = f[j] >= t ? (byte) 1 : 0;
+                    if (d32 != null) {
+                        d32[i] = v;
+                    } else if (p.distanceType() == 1) {
+                        d64[i] = v;
+                    }
+                }
+            });
         }
-        Slabs.forChunks(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                out[i] = ((double) d[i] + es[i]) / 2;
+        if (d32 != null) {
+            return new CentreMap(d32, null, mask);
+        }
+        // e = gaussian(clip(edt(mask), 0, 5)): a clipped distance needs the mask 5 planes on, its Gaussian 2 more
+        int reach = halo + EDT_CLIP;
+        for (int z0 = 0; z0 < nz; z0 += step) {
+            int z1 = Math.min(nz, z0 + step);
+            int a = Math.max(0, z0 - reach), b = Math.min(nz, z1 + reach);
+            int m = (b - a) * plane;
+            byte[] mw = new byte[m];
+            System.arraycopy(mask, a * plane, mw, 0, m);
+            int[] d2 = DistanceTransform.squaredEdt(mw, b - a, ny, nx);
+            double[] e = new double[m];
+            for (int j = 0; j < m; j++) {
+                e[j] = Math.min(Math.sqrt(d2[j]), EDT_CLIP);
             }
-        });
-        return new CentreMap(out, mask);
+            double[] es = GaussianFilter.filter(e, b - a, ny, nx, SIGMA, SIGMA, SIGMA, GaussianFilter.Mode.NEAREST);
+            int from = z0 * plane, shift = a * plane;
+            boolean mean = p.distanceType() == 1;
+            Slabs.forChunks((z1 - z0) * plane, 1, (lo, hi) -> {
+                for (int k = lo; k < hi; k++) {
+                    int i = from + k;
+                    d64[i] = mean ? (d64[i] + es[i - shift]) / 2 : es[i - shift];
+                }
+            });
+        }
+        return new CentreMap(null, d64, mask);
+    }
+
+    /** The Gaussian σ of steps 1 and 2 (voxels, every axis). */
+    private static final double SIGMA = 0.5;
+    /** Where step 2 clips the distance transform. */
+    private static final int EDT_CLIP = 5;
+
+    /** Planes per slab: about 1 M voxels, at least 8 planes (the halos are 2 to 7 planes on each side). */
+    private static int slabPlanes(int plane) {
+        return Math.max(8, (1 << 20) / Math.max(1, plane));
+    }
+
+    private static float[] read(Planes planes, int z0, int z1, int plane) {
+        float[] dst = new float[(z1 - z0) * plane];
+        planes.read(z0, z1, dst);
+        return dst;
+    }
+
+    /** Step 3 on a centre map ({@link #findMarkers(double[], int, int, int, double, double, boolean)}). */
+    public static int[] findMarkers(CentreMap c, int nz, int ny, int nx, double lo, double hi) {
+        if (c.float32() != null) {
+            float[] d = c.float32();
+            return findMarkers(d.length, i -> d[i], nz, ny, nx, lo, hi, true);
+        }
+        double[] d = c.float64();
+        return findMarkers(d.length, i -> d[i], nz, ny, nx, lo, hi, false);
     }
 
     /**
@@ -121,78 +223,83 @@ public final class InstancePostprocessing {
      *         steps change nothing), so a huge {@code hi} costs no more than the distances' range.
      */
     public static int[] findMarkers(double[] d, int nz, int ny, int nx, double lo, double hi, boolean float32) {
-        int n = Slabs.size(d.length, nz, ny, nx);
+        return findMarkers(d.length, i -> d[i], nz, ny, nx, lo, hi, float32);
+    }
+
+    /** {@code d[i]} as float64, whatever the array's type. */
+    @FunctionalInterface
+    private interface Values {
+        double at(int i);
+    }
+
+    /**
+     * The marker search in two label arrays: the components of the current threshold are positive, the markers
+     * found so far are kept negative in the same array (their voxels lie below every later threshold, so no later
+     * component claims them).
+     */
+    private static int[] findMarkers(int length, Values d, int nz, int ny, int nx, double lo, double hi,
+                                     boolean float32) {
+        int n = Slabs.size(length, nz, ny, nx);
+        int[] init = label(d, lo, float32, nz, ny, nx);
         if (lo == hi) {
-            return ConnectedComponents.label(threshold(d, lo, float32), nz, ny, nx, 26);
+            return init;
         }
-        int[] init = ConnectedComponents.label(threshold(d, lo, float32), nz, ny, nx, 26);
         int initCount = ConnectedComponents.count(init);
-        int initOffset = 0; // the id of init's component k is k + initOffset
-        int[] markers = new int[n];
         int markerCount = 0;
         double start = lo + 0.5;
         double stop = hi + 0.5;
         long steps = Math.max(0, (long) Math.ceil((stop - start) / 0.5));
         for (long s = 0; s < steps; s++) {
             double th = start + s * 0.5;
-            int[] cur = ConnectedComponents.label(threshold(d, th, float32), nz, ny, nx, 26);
+            int[] cur = label(d, th, float32, nz, ny, nx);
             int curCount = ConnectedComponents.count(cur);
             byte[] survives = new byte[initCount + 1];
             int[] initNow = init;
             Slabs.forChunks(n, 1, (a, b) -> {
                 for (int i = a; i < b; i++) {
-                    if (initNow[i] != 0 && cur[i] != 0) {
+                    if (initNow[i] > 0 && cur[i] > 0) {
                         survives[initNow[i]] = 1; // benign race: every writer writes 1
                     }
                 }
             });
             int[] newId = new int[initCount + 1];
-            boolean anyLost = false;
             for (int k = 1; k <= initCount; k++) {
                 if (survives[k] == 0) {
-                    newId[k] = ++markerCount;
-                    anyLost = true;
+                    newId[k] = -(++markerCount);
                 }
             }
-            if (anyLost) {
-                Slabs.forChunks(n, 1, (a, b) -> {
-                    for (int i = a; i < b; i++) {
-                        int k = initNow[i];
-                        if (k != 0 && newId[k] != 0) {
-                            markers[i] = newId[k];
-                        }
+            // cur is 0 wherever init holds a marker or a lost component: carry both over, negative
+            Slabs.forChunks(n, 1, (a, b) -> {
+                for (int i = a; i < b; i++) {
+                    int k = initNow[i];
+                    if (k < 0) {
+                        cur[i] = k;
+                    } else if (k > 0 && newId[k] != 0) {
+                        cur[i] = newId[k];
                     }
-                });
-            }
+                }
+            });
             init = cur;
             initCount = curCount;
-            initOffset = markerCount;
             if (curCount == 0) {
                 break; // every later threshold is higher: its components are empty too, nothing changes any more
             }
         }
-        int[] last = init;
-        int offset = initOffset;
+        int[] markers = init;
+        int offset = markerCount;
         Slabs.forChunks(n, 1, (a, b) -> {
             for (int i = a; i < b; i++) {
-                if (last[i] != 0) {
-                    markers[i] = last[i] + offset;
-                }
+                int k = markers[i];
+                markers[i] = k < 0 ? -k : k > 0 ? k + offset : 0;
             }
         });
         return markers;
     }
 
-    /** {@code d ≥ th} as a 0/1 mask. */
-    private static byte[] threshold(double[] d, double th, boolean float32) {
+    /** {@code label(d ≥ th)}, 26-connected. */
+    private static int[] label(Values d, double th, boolean float32, int nz, int ny, int nx) {
         double t = float32 ? (double) (float) th : th;
-        byte[] m = new byte[d.length];
-        Slabs.forChunks(d.length, 1, (a, b) -> {
-            for (int i = a; i < b; i++) {
-                m[i] = d[i] >= t ? (byte) 1 : 0;
-            }
-        });
-        return m;
+        return ConnectedComponents.labelWhere(i -> d.at(i) >= t, nz, ny, nx, 26);
     }
 
     /**

@@ -116,12 +116,57 @@ public final class Watershed {
      * @param mask where flooding may go (non-zero); required (without one, the volume is one component)
      */
     public static int[] watershedParallel(double[] image, int[] markers, byte[] mask, int nz, int ny, int nx) {
-        int n = Slabs.size(image.length, nz, ny, nx);
-        Slabs.size(markers.length, nz, ny, nx);
+        Slabs.size(image.length, nz, ny, nx);
+        int[] labels = markers.clone();
+        parallelInPlace(i -> image[i], labels, mask, nz, ny, nx);
+        return labels;
+    }
+
+    /**
+     * {@link #watershedParallel} on a float32 image, writing the result over the markers: a large volume holds
+     * the image, the mask and one label array, plus the mask's components while the seeds are sorted.
+     *
+     * @param labels the markers on entry, the labels on return
+     */
+    public static void watershedInPlace(float[] image, int[] labels, byte[] mask, int nz, int ny, int nx) {
+        Slabs.size(image.length, nz, ny, nx);
+        parallelInPlace(i -> image[i], labels, mask, nz, ny, nx);
+    }
+
+    /** {@link #watershedInPlace(float[], int[], byte[], int, int, int)} on a float64 image. */
+    public static void watershedInPlace(double[] image, int[] labels, byte[] mask, int nz, int ny, int nx) {
+        Slabs.size(image.length, nz, ny, nx);
+        parallelInPlace(i -> image[i], labels, mask, nz, ny, nx);
+    }
+
+    private static void parallelInPlace(Values image, int[] labels, byte[] mask, int nz, int ny, int nx) {
+        int n = Slabs.size(labels.length, nz, ny, nx);
         if (mask == null) {
-            return watershed(image, markers, null, nz, ny, nx);
+            System.arraycopy(sequential(image, labels, null, nz, ny, nx), 0, labels, 0, n);
+            return;
         }
         Slabs.size(mask.length, nz, ny, nx);
+        int[][] groups = seedGroups(labels, mask, nz, ny, nx);
+        int[] start = groups[0];
+        int[] seedIndex = groups[1];
+        int[] order = groups[2];
+        java.util.Arrays.stream(order).parallel().forEach(c -> {
+            Heap heap = new Heap();
+            for (int s = start[c]; s < start[c + 1]; s++) {
+                heap.push(image.at(seedIndex[s]), 0, seedIndex[s]);
+            }
+            flood(image, mask, labels, heap, nz, ny, nx);
+        });
+    }
+
+    /**
+     * Labels every mask component that needs no flooding (markers of one label, or none) and returns the seeds of
+     * the others: {@code {start, seedIndex, order}}, the seeds of component {@code c} being
+     * {@code seedIndex[start[c] .. start[c + 1])} in raster order, {@code order} those components, biggest first.
+     * The components' labelling is dropped on return, before the flooding.
+     */
+    private static int[][] seedGroups(int[] labels, byte[] mask, int nz, int ny, int nx) {
+        int n = labels.length;
         int[] comp = ConnectedComponents.label(mask, nz, ny, nx, 6);
         int nComp = ConnectedComponents.count(comp);
         // per component: the single label of its markers, MULTI when several, 0 when none
@@ -130,7 +175,7 @@ public final class Watershed {
         int[] seeds = new int[nComp + 1];
         for (int i = 0; i < n; i++) {
             int c = comp[i];
-            int m = markers[i];
+            int m = labels[i];
             if (c == 0 || m == 0) {
                 continue;
             }
@@ -142,16 +187,6 @@ public final class Watershed {
                 fill[c] = multi;
             }
         }
-        int[] out = new int[n];
-        Slabs.forChunks(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                int c = comp[i];
-                if (c != 0) {
-                    int f = fill[c];
-                    out[i] = f == multi ? markers[i] : f;
-                }
-            }
-        });
         // seeds of the multi-label components, grouped by component, each group in raster order
         int[] start = new int[nComp + 2];
         int nMulti = 0;
@@ -161,17 +196,25 @@ public final class Watershed {
                 nMulti++;
             }
         }
-        if (nMulti == 0) {
-            return out;
-        }
         int[] seedIndex = new int[start[nComp + 1]];
         int[] next = java.util.Arrays.copyOf(start, nComp + 2);
         for (int i = 0; i < n; i++) {
             int c = comp[i];
-            if (c != 0 && markers[i] != 0 && fill[c] == multi) {
+            if (c != 0 && labels[i] != 0 && fill[c] == multi) {
                 seedIndex[next[c]++] = i;
             }
         }
+        // markers outside the mask are dropped; a single-label component takes its label everywhere
+        Slabs.forChunks(n, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int c = comp[i];
+                if (c == 0) {
+                    labels[i] = 0;
+                } else if (fill[c] != multi) {
+                    labels[i] = fill[c];
+                }
+            }
+        });
         Integer[] order = new Integer[nMulti];
         int k = 0;
         for (int c = 1; c <= nComp; c++) {
@@ -180,15 +223,7 @@ public final class Watershed {
             }
         }
         java.util.Arrays.sort(order, (a, b) -> Integer.compare(seeds[b], seeds[a])); // big first: better balance
-        Values values = i -> image[i];
-        java.util.Arrays.stream(order).parallel().forEach(c -> {
-            Heap heap = new Heap();
-            for (int s = start[c]; s < start[c + 1]; s++) {
-                heap.push(image[seedIndex[s]], 0, seedIndex[s]);
-            }
-            flood(values, mask, out, heap, nz, ny, nx);
-        });
-        return out;
+        return new int[][] {start, seedIndex, java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray()};
     }
 
     /** skimage's binary heap of (value, age, index), with its exact swap sequence. */

@@ -174,19 +174,55 @@ class InstancePostprocessingTest {
                     (double) c[2], (int) c[4]);
             InstancePostprocessing.CentreMap map = InstancePostprocessing.centreMap(fg, d, n, n, n, p);
             if (name.equals("t0")) { // float32 values
-                float[] got = new float[map.distances().length];
-                for (int i = 0; i < got.length; i++) {
-                    got[i] = (float) map.distances()[i];
-                }
-                assertArrayEquals(e.floats(name + "_centre"), got, name + " centre map");
+                assertArrayEquals(e.floats(name + "_centre"), map.float32(), name + " centre map");
             } else if (name.equals("t1")) { // float64 after the distance transform: up to numpy's exp ulps
-                assertArrayEquals(e.doubles(name + "_centre"), map.distances(), 1e-12, name + " centre map");
+                assertArrayEquals(e.doubles(name + "_centre"), map.float64(), 1e-12, name + " centre map");
             }
-            int[] markers = InstancePostprocessing.findMarkers(map.distances(), n, n, n, p.minCenterDistance(),
-                    p.maxCenterDistance(), p.distanceType() == 0);
+            int[] markers = InstancePostprocessing.findMarkers(map, n, n, n, p.minCenterDistance(),
+                    p.maxCenterDistance());
             assertArrayEquals(e.ints(name + "_markers"), markers, name + " markers");
             assertArrayEquals(e.ints(name + "_instances"), InstancePostprocessing.segment(fg, d, n, n, n, p),
                     name + " instances");
+        }
+    }
+
+    @Test
+    void slabsGiveTheWholeVolumesCentreMap() {
+        // the definition on whole arrays, against slabs thinner than the filters' halos and thicker ones
+        int nz = 23, ny = 9, nx = 11, n = nz * ny * nx;
+        java.util.Random r = new java.util.Random(7);
+        float[] fg = new float[n], dist = new float[n];
+        for (int i = 0; i < n; i++) {
+            // sparse holes: distances to the background beyond the clip at 5, and windows without background
+            fg[i] = i % 400 < 100 && r.nextFloat() < 0.05 ? 0.1f * r.nextFloat() : 0.7f + 0.3f * r.nextFloat();
+            dist[i] = 6 * r.nextFloat() - 1;
+        }
+        for (int type = 0; type <= 2; type++) {
+            InstancePostprocessing.Parameters p = new InstancePostprocessing.Parameters(0.5, 0.5, 3, type);
+            float[] d = GaussianFilter.filter(dist, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST);
+            float[] f = GaussianFilter.filter(fg, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST);
+            byte[] mask = new byte[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = d[i] < 0 || f[i] < 0.5f ? 0 : d[i];
+                mask[i] = f[i] >= 0.5f ? (byte) 1 : 0;
+            }
+            int[] d2 = DistanceTransform.squaredEdt(mask, nz, ny, nx);
+            double[] e = new double[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = Math.min(Math.sqrt(d2[i]), 5.0);
+            }
+            double[] es = GaussianFilter.filter(e, nz, ny, nx, 0.5, 0.5, 0.5, GaussianFilter.Mode.NEAREST);
+            for (int step : new int[] {1, 3, 8, 30}) {
+                InstancePostprocessing.CentreMap c = InstancePostprocessing.centreMap(
+                        InstancePostprocessing.Planes.of(fg, ny, nx), InstancePostprocessing.Planes.of(dist, ny, nx),
+                        nz, ny, nx, p, step);
+                String what = "type " + type + ", slabs of " + step;
+                assertArrayEquals(mask, c.mask(), what);
+                for (int i = 0; i < n; i++) {
+                    double want = type == 0 ? d[i] : type == 2 ? es[i] : ((double) d[i] + es[i]) / 2;
+                    assertEquals(want, c.at(i), 0.0, what + ", voxel " + i);
+                }
+            }
         }
     }
 
