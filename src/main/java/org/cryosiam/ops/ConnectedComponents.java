@@ -22,13 +22,17 @@ public final class ConnectedComponents {
     /** Labels the non-zero voxels of a binary (or small-integer) mask; equal non-zero values connect. */
     public static int[] label(byte[] mask, int nz, int ny, int nx, int connectivity) {
         Slabs.size(mask.length, nz, ny, nx);
-        return run(i -> mask[i], nz, ny, nx, connectivity);
+        int[] out = new int[mask.length];
+        run(i -> mask[i], out, nz, ny, nx, connectivity);
+        return out;
     }
 
     /** Labels the regions of equal non-zero value of an integer volume (skimage on an int image). */
     public static int[] label(int[] values, int nz, int ny, int nx, int connectivity) {
         Slabs.size(values.length, nz, ny, nx);
-        return run(i -> values[i], nz, ny, nx, connectivity);
+        int[] out = new int[values.length];
+        run(i -> values[i], out, nz, ny, nx, connectivity);
+        return out;
     }
 
     /**
@@ -37,7 +41,20 @@ public final class ConnectedComponents {
      */
     public static int[] labelWhere(java.util.function.IntPredicate inside, int nz, int ny, int nx,
                                    int connectivity) {
-        return run(i -> inside.test(i) ? 1 : 0, nz, ny, nx, connectivity);
+        int[] out = new int[Math.multiplyExact(Math.multiplyExact(nz, ny), nx)];
+        run(i -> inside.test(i) ? 1 : 0, out, nz, ny, nx, connectivity);
+        return out;
+    }
+
+    /**
+     * {@link #labelWhere(java.util.function.IntPredicate, int, int, int, int)} written into {@code out}: the voxels
+     * where {@code inside} holds get their labels, every other voxel of {@code out} keeps its value (a caller's
+     * own data, e.g. markers found earlier). Returns the number of components.
+     */
+    public static int labelWhereInto(java.util.function.IntPredicate inside, int[] out, int nz, int ny, int nx,
+                                     int connectivity) {
+        Slabs.size(out.length, nz, ny, nx);
+        return run(i -> inside.test(i) ? 1 : 0, out, nz, ny, nx, connectivity);
     }
 
     /** Number of components in a labelling made by {@link #label}: its largest value. */
@@ -85,12 +102,15 @@ public final class ConnectedComponents {
         int k;
     }
 
-    private static int[] run(Source src, int nz, int ny, int nx, int connectivity) {
+    /**
+     * Labels the non-zero voxels of {@code src} into {@code out}, reading and writing only those voxels; returns the
+     * number of components.
+     */
+    private static int run(Source src, int[] out, int nz, int ny, int nx, int connectivity) {
         int[][] nb = backwardNeighbours(connectivity);
         int n = nz * ny * nx;
-        int[] out = new int[n];
         if (n == 0) {
-            return out;
+            return 0;
         }
         long plane = (long) ny * nx;
         int slabCount = Math.max(1, Math.min(nz, Slabs.chunks(nz, plane)));
@@ -151,13 +171,12 @@ public final class ConnectedComponents {
             int[] compact = sl.compact;
             int lo = (int) (sl.z0 * plane), hi = (int) (sl.z1 * plane);
             for (int i = lo; i < hi; i++) {
-                int p = out[i];
-                if (p != 0) {
-                    out[i] = fin[base + compact[p]];
+                if (src.at(i) != 0) {
+                    out[i] = fin[base + compact[out[i]]];
                 }
             }
         });
-        return out;
+        return next;
     }
 
     private static void labelSlab(Source src, int nz, int ny, int nx, int[][] nb, int[] out, Slab slab) {

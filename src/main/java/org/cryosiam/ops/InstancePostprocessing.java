@@ -233,73 +233,64 @@ public final class InstancePostprocessing {
     }
 
     /**
-     * The marker search in two label arrays: the components of the current threshold are positive, the markers
-     * found so far are kept negative in the same array (their voxels lie below every later threshold, so no later
-     * component claims them).
+     * The marker search in one label array: the components of the current threshold are positive, the markers found
+     * so far negative (their voxels lie below every later threshold, so no later component claims them), and each
+     * threshold's components are labelled over the array in place.
      */
     private static int[] findMarkers(int length, Values d, int nz, int ny, int nx, double lo, double hi,
                                      boolean float32) {
         int n = Slabs.size(length, nz, ny, nx);
-        int[] init = label(d, lo, float32, nz, ny, nx);
+        int[] labels = new int[n];
+        int count = ConnectedComponents.labelWhereInto(atLeast(d, lo, float32), labels, nz, ny, nx, 26);
         if (lo == hi) {
-            return init;
+            return labels;
         }
-        int initCount = ConnectedComponents.count(init);
         int markerCount = 0;
         double start = lo + 0.5;
         double stop = hi + 0.5;
         long steps = Math.max(0, (long) Math.ceil((stop - start) / 0.5));
-        for (long s = 0; s < steps; s++) {
-            double th = start + s * 0.5;
-            int[] cur = label(d, th, float32, nz, ny, nx);
-            int curCount = ConnectedComponents.count(cur);
-            byte[] survives = new byte[initCount + 1];
-            int[] initNow = init;
+        for (long s = 0; s < steps && count > 0; s++) {
+            // a component with no voxel at the next threshold becomes a marker, numbered in the order of its id
+            java.util.function.IntPredicate above = atLeast(d, start + s * 0.5, float32);
+            byte[] survives = new byte[count + 1];
             Slabs.forChunks(n, 1, (a, b) -> {
                 for (int i = a; i < b; i++) {
-                    if (initNow[i] > 0 && cur[i] > 0) {
-                        survives[initNow[i]] = 1; // benign race: every writer writes 1
+                    if (labels[i] > 0 && above.test(i)) {
+                        survives[labels[i]] = 1; // benign race: every writer writes 1
                     }
                 }
             });
-            int[] newId = new int[initCount + 1];
-            for (int k = 1; k <= initCount; k++) {
+            int[] markerId = new int[count + 1];
+            for (int k = 1; k <= count; k++) {
                 if (survives[k] == 0) {
-                    newId[k] = -(++markerCount);
+                    markerId[k] = -(++markerCount);
                 }
             }
-            // cur is 0 wherever init holds a marker or a lost component: carry both over, negative
             Slabs.forChunks(n, 1, (a, b) -> {
                 for (int i = a; i < b; i++) {
-                    int k = initNow[i];
-                    if (k < 0) {
-                        cur[i] = k;
-                    } else if (k > 0 && newId[k] != 0) {
-                        cur[i] = newId[k];
+                    int k = labels[i];
+                    if (k > 0) {
+                        labels[i] = markerId[k] != 0 ? markerId[k] : 0; // the survivors are labelled next
                     }
                 }
             });
-            init = cur;
-            initCount = curCount;
-            if (curCount == 0) {
-                break; // every later threshold is higher: its components are empty too, nothing changes any more
-            }
+            count = ConnectedComponents.labelWhereInto(above, labels, nz, ny, nx, 26);
         }
-        int[] markers = init;
+        // the last threshold's components follow the markers
         int offset = markerCount;
         Slabs.forChunks(n, 1, (a, b) -> {
             for (int i = a; i < b; i++) {
-                int k = markers[i];
-                markers[i] = k < 0 ? -k : k > 0 ? k + offset : 0;
+                int k = labels[i];
+                labels[i] = k < 0 ? -k : k > 0 ? k + offset : 0;
             }
         });
-        return markers;
+        return labels;
     }
 
-    /** {@code label(d ≥ th)}, 26-connected. */
-    private static int[] label(Values d, double th, boolean float32, int nz, int ny, int nx) {
+    /** {@code d ≥ th}, the threshold rounded to float32 first for a float32 map. */
+    private static java.util.function.IntPredicate atLeast(Values d, double th, boolean float32) {
         double t = float32 ? (double) (float) th : th;
-        return ConnectedComponents.labelWhere(i -> d.at(i) >= t, nz, ny, nx, 26);
+        return i -> d.at(i) >= t;
     }
 
     /**

@@ -118,7 +118,7 @@ public final class Watershed {
     public static int[] watershedParallel(double[] image, int[] markers, byte[] mask, int nz, int ny, int nx) {
         Slabs.size(image.length, nz, ny, nx);
         int[] labels = markers.clone();
-        parallelInPlace(i -> image[i], labels, mask, nz, ny, nx);
+        parallelInPlace(i -> image[i], labels, mask == null ? null : mask.clone(), nz, ny, nx);
         return labels;
     }
 
@@ -127,6 +127,7 @@ public final class Watershed {
      * the image, the mask and one label array, plus the mask's components while the seeds are sorted.
      *
      * @param labels the markers on entry, the labels on return
+     * @param mask   where flooding may go (non-zero); its non-zero values become 1
      */
     public static void watershedInPlace(float[] image, int[] labels, byte[] mask, int nz, int ny, int nx) {
         Slabs.size(image.length, nz, ny, nx);
@@ -150,9 +151,9 @@ public final class Watershed {
         int[] start = groups[0];
         int[] seedIndex = groups[1];
         int[] order = groups[2];
-        java.util.Arrays.stream(order).parallel().forEach(c -> {
+        java.util.Arrays.stream(order).parallel().forEach(g -> {
             Heap heap = new Heap();
-            for (int s = start[c]; s < start[c + 1]; s++) {
+            for (int s = start[g]; s < start[g + 1]; s++) {
                 heap.push(image.at(seedIndex[s]), 0, seedIndex[s]);
             }
             flood(image, mask, labels, heap, nz, ny, nx);
@@ -162,68 +163,156 @@ public final class Watershed {
     /**
      * Labels every mask component that needs no flooding (markers of one label, or none) and returns the seeds of
      * the others: {@code {start, seedIndex, order}}, the seeds of component {@code c} being
-     * {@code seedIndex[start[c] .. start[c + 1])} in raster order, {@code order} those components, biggest first.
-     * The components' labelling is dropped on return, before the flooding.
+     * {@code seedIndex[start[c] .. start[c + 1])} in raster order, {@code order} the components, biggest first.
+     * Components are found by walking the mask from each unvisited voxel in raster order (a breadth-first walk,
+     * marking visited voxels in the mask and restoring them at the end), so no label volume of the components is
+     * needed beside the markers.
      */
     private static int[][] seedGroups(int[] labels, byte[] mask, int nz, int ny, int nx) {
         int n = labels.length;
-        int[] comp = ConnectedComponents.label(mask, nz, ny, nx, 6);
-        int nComp = ConnectedComponents.count(comp);
-        // per component: the single label of its markers, MULTI when several, 0 when none
-        final int multi = -1;
-        int[] fill = new int[nComp + 1];
-        int[] seeds = new int[nComp + 1];
         for (int i = 0; i < n; i++) {
-            int c = comp[i];
-            int m = labels[i];
-            if (c == 0 || m == 0) {
+            if (mask[i] != 0) {
+                mask[i] = 1;
+            }
+        }
+        Walk walk = new Walk(mask, nz, ny, nx);
+        int[] seeds = new int[64];
+        int[] start = new int[16];
+        int groups = 0;
+        int seedCount = 0;
+        for (int i = 0; i < n; i++) {
+            if (mask[i] != 1) {
+                if (mask[i] == 0) {
+                    labels[i] = 0; // markers outside the mask are dropped
+                }
                 continue;
             }
-            seeds[c]++;
-            int f = fill[c];
-            if (f == 0) {
-                fill[c] = m;
-            } else if (f != m) {
-                fill[c] = multi;
-            }
-        }
-        // seeds of the multi-label components, grouped by component, each group in raster order
-        int[] start = new int[nComp + 2];
-        int nMulti = 0;
-        for (int c = 1; c <= nComp; c++) {
-            start[c + 1] = start[c] + (fill[c] == multi ? seeds[c] : 0);
-            if (fill[c] == multi) {
-                nMulti++;
-            }
-        }
-        int[] seedIndex = new int[start[nComp + 1]];
-        int[] next = java.util.Arrays.copyOf(start, nComp + 2);
-        for (int i = 0; i < n; i++) {
-            int c = comp[i];
-            if (c != 0 && labels[i] != 0 && fill[c] == multi) {
-                seedIndex[next[c]++] = i;
-            }
-        }
-        // markers outside the mask are dropped; a single-label component takes its label everywhere
-        Slabs.forChunks(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                int c = comp[i];
-                if (c == 0) {
-                    labels[i] = 0;
-                } else if (fill[c] != multi) {
-                    labels[i] = fill[c];
+            // first walk: the component's seeds and whether they carry one label or several
+            int first = seedCount;
+            int single = 0;
+            boolean multi = false;
+            walk.begin(i, VISITED);
+            for (int v = walk.next(); v >= 0; v = walk.next()) {
+                int m = labels[v];
+                if (m != 0) {
+                    if (seedCount == seeds.length) {
+                        seeds = java.util.Arrays.copyOf(seeds, grow(seeds.length));
+                    }
+                    seeds[seedCount++] = v;
+                    if (single == 0) {
+                        single = m;
+                    } else if (m != single) {
+                        multi = true;
+                    }
                 }
             }
-        });
-        Integer[] order = new Integer[nMulti];
-        int k = 0;
-        for (int c = 1; c <= nComp; c++) {
-            if (fill[c] == multi) {
-                order[k++] = c;
+            if (multi) { // keep its seeds, in raster order, for the flooding
+                java.util.Arrays.sort(seeds, first, seedCount);
+                if (groups + 2 > start.length) {
+                    start = java.util.Arrays.copyOf(start, grow(start.length));
+                }
+                start[groups] = first;
+                start[++groups] = seedCount;
+            } else {
+                seedCount = first;
+                if (single != 0) { // the flood would give every voxel of it this label: fill it
+                    walk.begin(i, FILLED);
+                    for (int v = walk.next(); v >= 0; v = walk.next()) {
+                        labels[v] = single;
+                    }
+                }
             }
         }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(seeds[b], seeds[a])); // big first: better balance
-        return new int[][] {start, seedIndex, java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray()};
+        for (int i = 0; i < n; i++) {
+            if (mask[i] != 0) {
+                mask[i] = 1;
+            }
+        }
+        int[] starts = java.util.Arrays.copyOf(start, groups + 1);
+        Integer[] order = new Integer[groups];
+        for (int g = 0; g < groups; g++) {
+            order[g] = g;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(starts[b + 1] - starts[b],
+                starts[a + 1] - starts[a])); // big first: better balance
+        return new int[][] {starts, java.util.Arrays.copyOf(seeds, seedCount),
+                java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray()};
+    }
+
+    /** Mask values while {@link #seedGroups} walks: seen once, seen twice (filled); 1 = in the mask, unseen. */
+    private static final byte VISITED = 2;
+    private static final byte FILLED = 3;
+
+    private static int grow(int length) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, 2L * length);
+    }
+
+    /**
+     * A breadth-first walk over a 6-connected mask component, marking each voxel it reaches with the walk's mark
+     * (a second walk over the same component uses a higher mark). The queue holds the walk's front only.
+     */
+    private static final class Walk {
+        private final byte[] mask;
+        private final int nz, ny, nx, plane;
+        private int[] queue = new int[1024];
+        private int head, tail, size;
+        private byte from, to;
+
+        Walk(byte[] mask, int nz, int ny, int nx) {
+            this.mask = mask;
+            this.nz = nz;
+            this.ny = ny;
+            this.nx = nx;
+            this.plane = ny * nx;
+        }
+
+        void begin(int seed, byte mark) {
+            head = tail = size = 0;
+            from = (byte) (mark - 1);
+            to = mark;
+            mask[seed] = to;
+            push(seed);
+        }
+
+        /** The next voxel of the component, or -1 when the walk is over. */
+        int next() {
+            if (size == 0) {
+                return -1;
+            }
+            int v = queue[head];
+            head = (head + 1) % queue.length;
+            size--;
+            int z = v / plane, y = (v / nx) % ny, x = v % nx;
+            if (z > 0) visit(v - plane);
+            if (y > 0) visit(v - nx);
+            if (x > 0) visit(v - 1);
+            if (x < nx - 1) visit(v + 1);
+            if (y < ny - 1) visit(v + nx);
+            if (z < nz - 1) visit(v + plane);
+            return v;
+        }
+
+        private void visit(int j) {
+            if (mask[j] == from) {
+                mask[j] = to;
+                push(j);
+            }
+        }
+
+        private void push(int v) {
+            if (size == queue.length) {
+                int[] bigger = new int[grow(queue.length)];
+                for (int k = 0; k < size; k++) {
+                    bigger[k] = queue[(head + k) % queue.length];
+                }
+                queue = bigger;
+                head = 0;
+                tail = size;
+            }
+            queue[tail] = v;
+            tail = (tail + 1) % queue.length;
+            size++;
+        }
     }
 
     /** skimage's binary heap of (value, age, index), with its exact swap sequence. */

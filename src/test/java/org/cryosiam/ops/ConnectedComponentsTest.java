@@ -10,6 +10,28 @@ import org.junit.jupiter.api.Test;
 class ConnectedComponentsTest {
 
     @Test
+    void labellingIntoAnArrayLeavesTheOtherVoxelsAlone() {
+        // a random mask over many slabs: the same labels as a fresh labelling where it holds, the old values elsewhere
+        int nz = 80, ny = 30, nx = 31, n = nz * ny * nx; // enough work for several slabs on two cores
+        Random r = new Random(3);
+        byte[] m = new byte[n];
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = r.nextInt(3) == 0 ? (byte) 1 : 0;
+            out[i] = -1 - r.nextInt(5);
+        }
+        int[] fresh = ConnectedComponents.label(m, nz, ny, nx, 26);
+        int count = ConnectedComponents.labelWhereInto(i -> m[i] != 0, out, nz, ny, nx, 26);
+        assertEquals(ConnectedComponents.count(fresh), count);
+        Random again = new Random(3);
+        for (int i = 0; i < n; i++) {
+            again.nextInt(3);
+            int old = -1 - again.nextInt(5);
+            assertEquals(m[i] != 0 ? fresh[i] : old, out[i], "voxel " + i);
+        }
+    }
+
+    @Test
     void diagonalNeighboursJoinOnlyWithFullConnectivity() {
         // z=0        z=1
         // 1 . .      . . .
