@@ -89,7 +89,7 @@ public final class InstancePredictCommand extends ConfigCommand {
                 Path raw = outFolder.resolve(stem + "_preds.h5");
                 try (Maps maps = Files.isRegularFile(raw) && !overwrite ? reuse(raw, multicutBias.isPresent())
                         : predict(network, dataFolder.resolve(name), raw, saveRaw, float16, maskFolder, stem,
-                        semanticFolder.isEmpty(), multicutBias.isPresent())) {
+                        semanticFolder.isEmpty(), multicutBias.isPresent(), params)) {
                     int[] shape = maps.shape;
                     InstancePostprocessing.Planes foreground = semanticFolder.isEmpty() ? maps.foreground
                             : InstancePostprocessing.Planes.of(semanticForeground(
@@ -189,7 +189,8 @@ public final class InstancePredictCommand extends ConfigCommand {
      * and those the post-processing reads are parked in scratch files next to it.
      */
     private Maps predict(LazyNetwork network, Path input, Path raw, boolean saveRaw, boolean float16,
-                         String maskFolder, String stem, boolean needForeground, boolean multicut) {
+                         String maskFolder, String stem, boolean needForeground, boolean multicut,
+                         InstancePostprocessing.Parameters params) {
         DenseModel model = network.model();
         NetworkPredictor predictor = network.predictor();
         Geometry geometry = Tomograms.geometry(input);
@@ -208,7 +209,11 @@ public final class InstancePredictCommand extends ConfigCommand {
                     scratch.add(parked[k]);
                 }
             }
-            int batch = model.batchFor(ctx, predictor, shape, 3, 0);
+            // what the post-processing will hold once the network's memory is free again
+            long voxels = (long) shape[0] * shape[1] * shape[2];
+            int post = Math.max(InstancePostprocessing.bytesPerVoxel(params),
+                    multicut ? InstancePostprocessing.MULTICUT_BYTES_PER_VOXEL : 0);
+            int batch = model.batchFor(ctx, predictor, shape, 3, post * voxels);
             SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                     SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape, model.patchSize),
                     (z0, z1, slab) -> {

@@ -74,9 +74,20 @@ public final class InstancePostprocessing {
     }
 
     /**
-     * Steps 1–4 on maps read slab by slab. A volume of {@code n} voxels costs at most {@code 13 n} bytes at once
-     * (distance type 0; {@code 17 n} otherwise): the centre map, the mask and two label arrays while the markers
-     * are searched, the centre map, the mask, the labels and the mask's components during the watershed.
+     * Bytes per voxel that {@link #segment(Planes, Planes, int, int, int, Parameters)} holds at its peak: the centre
+     * map (4, or 8 for distance types 1 and 2), the mask (1) and one label array (4).
+     */
+    public static int bytesPerVoxel(Parameters p) {
+        return (p.distanceType() == 0 ? 4 : 8) + 1 + 4;
+    }
+
+    /** Bytes per voxel that {@link #multicutMerge} holds: the watershed, the boundaries, their filtered copy, the
+     *  faces and the result (4 + 4 + 4 + 1 + 4). */
+    public static final int MULTICUT_BYTES_PER_VOXEL = 17;
+
+    /**
+     * Steps 1–4 on maps read slab by slab; only the centre map, the mask and one label array are whole volumes
+     * ({@link #bytesPerVoxel}).
      */
     public static int[] segment(Planes foreground, Planes distances, int nz, int ny, int nx, Parameters p) {
         CentreMap c = centreMap(foreground, distances, nz, ny, nx, p);
