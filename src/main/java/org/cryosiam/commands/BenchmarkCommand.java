@@ -19,6 +19,8 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
 import org.cryosiam.nn.Precision;
 import org.cryosiam.run.RunContext;
+import org.cryosiam.workflow.BenchmarkCase;
+import org.cryosiam.workflow.PeakRss;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

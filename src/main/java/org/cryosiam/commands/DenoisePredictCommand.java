@@ -9,6 +9,7 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.NetworkPredictor;
 import org.cryosiam.inference.Preprocessing;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Progress;
 import org.cryosiam.inference.SlidingWindow;
 import org.cryosiam.io.ElementType;
@@ -18,6 +19,7 @@ import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.ScratchFile;
+import org.cryosiam.workflow.DenseModel;
 import picocli.CommandLine.Command;
 
 /** {@code cryosiam denoise_predict}: denoise tomograms with a CryoSiam denoising model. */

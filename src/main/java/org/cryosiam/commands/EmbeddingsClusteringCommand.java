@@ -14,9 +14,11 @@ import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.viz.EmbeddingPlots;
+import org.cryosiam.workflow.ParticleGrids;
+import org.cryosiam.workflow.RegionTables;
+import org.cryosiam.workflow.Words;
 
 /**
  * The two clustering commands (spec/commands.md): stack the per-tomogram embeddings (reusing {@code embeddings.h5}),

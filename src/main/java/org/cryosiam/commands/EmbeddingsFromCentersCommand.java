@@ -17,8 +17,13 @@ import org.cryosiam.io.Particles;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Log;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.EmbeddingModel;
+import org.cryosiam.workflow.EmbeddingOutputs;
+import org.cryosiam.workflow.ParticleGrids;
+import org.cryosiam.workflow.RegionTables;
 import picocli.CommandLine.Command;
 
 /**

@@ -14,9 +14,15 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Table;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.ops.RegionProps;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.EmbeddingModel;
+import org.cryosiam.workflow.EmbeddingOutputs;
+import org.cryosiam.workflow.ParticleGrids;
+import org.cryosiam.workflow.RegionTables;
+import org.cryosiam.workflow.Words;
 import picocli.CommandLine.Command;
 
 /**

@@ -22,8 +22,11 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
+import org.cryosiam.workflow.DenseModel;
+import org.cryosiam.workflow.RegionTables;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -231,7 +234,6 @@ public final class InstancePredictCommand extends ConfigCommand {
             }
         }
     }
-
 
     /** The watershed parameters, checked before any work. */
     static InstancePostprocessing.Parameters parameters(Config cfg) {

@@ -13,6 +13,7 @@ import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
 import org.cryosiam.ops.RigidTransform;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.TomogramTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

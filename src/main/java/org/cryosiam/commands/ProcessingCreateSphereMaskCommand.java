@@ -10,6 +10,7 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.Particles;
 import org.cryosiam.log.Log;
 import org.cryosiam.ops.SpherePainter;
+import org.cryosiam.workflow.TomogramTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

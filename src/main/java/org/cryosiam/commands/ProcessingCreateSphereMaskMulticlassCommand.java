@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
+import org.cryosiam.workflow.TomogramTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -15,6 +15,7 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputGuard;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.TrainingFiles;
 import picocli.CommandLine.Command;
 
 /** {@code cryosiam semantic_filter_ground_truth}: keep selected labels of ground-truth maps for training. */

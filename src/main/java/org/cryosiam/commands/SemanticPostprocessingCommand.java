@@ -15,6 +15,8 @@ import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.ops.ConnectedComponents;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.ModelChecks;
+import org.cryosiam.workflow.Words;
 import picocli.CommandLine.Command;
 
 /**

@@ -21,7 +21,11 @@ import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.PlaneReader;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Log;
+import org.cryosiam.workflow.Copick;
+import org.cryosiam.workflow.DenseModel;
+import org.cryosiam.workflow.ModelChecks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -18,9 +18,14 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.Table;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.ops.BinaryErosion;
 import org.cryosiam.ops.ConnectedComponents;
 import org.cryosiam.ops.RegionProps;
+import org.cryosiam.workflow.Copick;
+import org.cryosiam.workflow.ModelChecks;
+import org.cryosiam.workflow.ParticleGrids;
+import org.cryosiam.workflow.Words;
 import org.cryosiam.zoo.ModelResolver;
 import picocli.CommandLine.Command;
 

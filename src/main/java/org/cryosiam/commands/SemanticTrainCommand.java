@@ -17,7 +17,6 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
-import org.cryosiam.io.OutputSink;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
 import org.cryosiam.train.Augment;
@@ -29,6 +28,7 @@ import org.cryosiam.train.Trainer;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.train.TrainingTask;
 import org.cryosiam.train.listener.Listeners;
+import org.cryosiam.workflow.TrainingFiles;
 import org.cryosiam.zoo.ModelResolver;
 import org.yaml.snakeyaml.Yaml;
 

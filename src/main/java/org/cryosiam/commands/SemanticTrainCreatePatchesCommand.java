@@ -12,6 +12,8 @@ import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.TrainingFiles;
+import org.cryosiam.workflow.Words;
 import picocli.CommandLine.Command;
 
 /** {@code cryosiam semantic_train_create_patches}: cut tomograms, labels and distances into training patches. */

@@ -9,6 +9,7 @@ import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.TrainingFiles;
 import picocli.CommandLine.Command;
 
 /** {@code cryosiam semantic_train_preprocess}: signed distance maps of the training labels. */

@@ -15,6 +15,7 @@ import org.cryosiam.log.Log;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.slurm.JobScript;
 import org.cryosiam.slurm.Sbatch;
+import org.cryosiam.workflow.Words;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

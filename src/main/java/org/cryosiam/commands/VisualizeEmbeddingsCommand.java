@@ -20,6 +20,7 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.PythonFloat;
 import org.cryosiam.io.Table;
 import org.cryosiam.viz.ScatterPlot;
+import org.cryosiam.workflow.RegionTables;
 import picocli.CommandLine.Command;
 
 /**

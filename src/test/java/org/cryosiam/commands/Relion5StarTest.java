@@ -19,6 +19,7 @@ import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.log.Log;
+import org.cryosiam.workflow.ParticleGrids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
