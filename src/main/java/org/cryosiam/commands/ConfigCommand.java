@@ -2,7 +2,6 @@ package org.cryosiam.commands;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -79,7 +78,7 @@ public abstract class ConfigCommand implements Callable<Integer>, RunContext.Rec
                 use(outer);
                 running = null;
             }
-        }).writing(this::outputFolders);
+        });
     }
 
     /** This command's view of a config file (what {@code cryosiam slurm} counts the tomograms of, too). */
@@ -107,11 +106,6 @@ public abstract class ConfigCommand implements Callable<Integer>, RunContext.Rec
      */
     public String slurmFolderKey() {
         return takesFilename() ? "prediction_folder" : null;
-    }
-
-    /** The folders {@link #run(Config)} writes besides the run record's ({@link Step#outputFolders}). */
-    protected Map<String, Path> outputFolders(Config cfg) {
-        return Map.of();
     }
 
     /** The work of a command without a workflow of its own ({@link #step()}). */
