@@ -235,6 +235,7 @@ public final class InstancePredictCommand extends ConfigCommand {
         }
     }
 
+
     /** The watershed parameters, checked before any work. */
     static InstancePostprocessing.Parameters parameters(Config cfg) {
         String net = "parameters.network.";
