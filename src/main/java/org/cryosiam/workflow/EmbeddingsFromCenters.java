@@ -35,7 +35,7 @@ public final class EmbeddingsFromCenters {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the input list, the model and the STAR options
      */
     public record Settings(Config config, Path dataFolder, Path outFolder, String ext, int half, Double pixelSize,
                            Path centersFile) {

@@ -33,7 +33,7 @@ public final class EmbeddingsPrediction {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the input list, the model and the STAR options
      */
     public record Settings(Config config, Path dataFolder, Path masks, Path outFolder, String ext, long minSize,
                            long maxSize, int masking, double expand, String suffix) {

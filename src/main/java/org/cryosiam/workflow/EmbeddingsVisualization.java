@@ -35,7 +35,7 @@ public final class EmbeddingsVisualization {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for its name in messages and visualization_files
      */
     public record Settings(Config config, Path folder, Config vis, Path outFolder, String ext, String suffix) {
         public static Settings from(Config cfg) {

@@ -27,7 +27,7 @@ public final class SemanticGroundTruthFilter {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the label files and their stems
      */
     public record Settings(Config config, Path in, Path out, Set<Integer> keep, String ext) {
         public static Settings from(Config cfg) {

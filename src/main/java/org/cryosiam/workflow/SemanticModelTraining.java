@@ -51,7 +51,7 @@ public final class SemanticModelTraining {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the split, the patches, the model and the training settings
      */
     public record Settings(Config config, Path logDir, Path patches, String ext) {
         public static Settings from(Config cfg) {

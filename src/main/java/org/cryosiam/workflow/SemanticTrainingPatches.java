@@ -24,7 +24,7 @@ public final class SemanticTrainingPatches {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the label files and their stems
      */
     public record Settings(Config config, Path data, Path labels, Path patches, Path distances, String ext, int[] patch,
                            double overlap, boolean dropBackground) {

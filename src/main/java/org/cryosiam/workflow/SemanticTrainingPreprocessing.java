@@ -21,7 +21,7 @@ public final class SemanticTrainingPreprocessing {
     /**
      * What the step reads from its config.
      *
-     * @param config the config itself
+     * @param config the config itself, for the label files and their stems
      */
     public record Settings(Config config, Path labels, Path out, int classes) {
         public static Settings from(Config cfg) {
