@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code cryosiam semantic_filter_ground_truth}: {@link SemanticGroundTruthFilter}. */
 @Command(name = SemanticGroundTruthFilter.NAME, mixinStandardHelpOptions = true,
+        header = "Keep selected labels of ground-truth label maps (training step 1).",
         description = {"For every label map of labels_folder_for_filtering, keep the labels listed in "
                 + "selected_labels: one label gives a binary mask (1 where the label was), several keep their own "
                 + "values; every other voxel becomes 0. Each kept region is then grown by one voxel into the "

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code cryosiam semantic_train_create_patches}: {@link SemanticTrainingPatches}. */
 @Command(name = SemanticTrainingPatches.NAME, mixinStandardHelpOptions = true,
+        header = "Cut tomograms, labels and distance maps into training patches (training step 4).",
         description = {"For every label map of labels_folder (limited to train_files and val_files when given): the "
                 + "tomogram of the same name in data_folder, the label map and temp_dir/distances/<name>.h5 are cut "
                 + "into patches of parameters.data.patch_size, consecutive patches overlapping by "
