@@ -44,26 +44,27 @@ public final class DenoisePrediction {
         }
     }
 
-    private final Settings s;
+    private final Settings settings;
     private final StepRun run;
     private final RunContext ctx;
 
     public DenoisePrediction(Settings settings, StepRun run) {
-        this.s = settings;
+        this.settings = settings;
         this.run = run;
         this.ctx = run.context();
     }
 
     public void run() {
-        Config cfg = s.config();
+        Config cfg = settings.config();
         List<String> all = run.inputFiles(cfg, "data_folder");
-        StepRun.refuseOverwritingInputs(s.dataFolder(), all, s.ext(), s.outFolder(), s.ext(), "_preds.h5");
+        StepRun.refuseOverwritingInputs(settings.dataFolder(), all, settings.ext(), settings.outFolder(),
+                settings.ext(), "_preds.h5");
         run.noteModel(cfg);
-        List<String> files = run.unfinished(all, s.ext(), name -> {
-            String stem = InputFiles.stem(name, s.ext());
-            List<Path> out = new ArrayList<>(List.of(s.outFolder().resolve(stem + s.ext())));
-            if (s.saveRaw()) {
-                out.add(0, s.outFolder().resolve(stem + "_preds.h5"));
+        List<String> files = run.unfinished(all, settings.ext(), name -> {
+            String stem = InputFiles.stem(name, settings.ext());
+            List<Path> out = new ArrayList<>(List.of(settings.outFolder().resolve(stem + settings.ext())));
+            if (settings.saveRaw()) {
+                out.add(0, settings.outFolder().resolve(stem + "_preds.h5"));
             }
             return out;
         });
@@ -78,19 +79,19 @@ public final class DenoisePrediction {
 
     /** One tomogram, streamed through the network into its output files. */
     private void denoise(DenseModel model, NetworkPredictor predictor, String name) {
-        Path input = s.dataFolder().resolve(name);
+        Path input = settings.dataFolder().resolve(name);
         Geometry geometry = Tomograms.geometry(input);
-        String stem = InputFiles.stem(name, s.ext());
-        Path h5 = s.outFolder().resolve(stem + "_preds.h5");
-        Path mrc = s.outFolder().resolve(stem + s.ext());
+        String stem = InputFiles.stem(name, settings.ext());
+        Path h5 = settings.outFolder().resolve(stem + "_preds.h5");
+        Path mrc = settings.outFolder().resolve(stem + settings.ext());
         try (PlaneReader tomogram = Preprocessing.denoise(Tomograms.planes(input), model.intensity)) {
             int[] shape = tomogram.shape();
             int plane = shape[1] * shape[2];
-            try (Hdf5.Stream raw = s.saveRaw() ? Hdf5.stream(h5, Map.of("preds",
+            try (Hdf5.Stream raw = settings.saveRaw() ? Hdf5.stream(h5, Map.of("preds",
                     new Hdf5.DatasetSpec(ElementType.FLOAT32, 1, shape[0], shape[1], shape[2])),
-                    new Hdf5.Options(geometry, s.float16()), run.outputs()) : null;
+                    new Hdf5.Options(geometry, settings.float16()), run.outputs()) : null;
                  Tomograms.Output denoised = Tomograms.output(mrc, shape, ElementType.FLOAT32, geometry, NAME,
-                         s.float16(), run.outputs())) {
+                         settings.float16(), run.outputs())) {
                 SlidingWindow.SlabSink write = (z0, z1, maps) -> {
                     NdData slab = NdData.float32(maps[0], maps[0].length);
                     if (raw != null) {
@@ -100,7 +101,7 @@ public final class DenoisePrediction {
                 };
                 Progress progress = SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize);
                 int batch = model.batchFor(ctx, predictor, shape, 1, 0);
-                if (s.scale()) {
+                if (settings.scale()) {
                     predictScaled(tomogram, model.patchSize, batch, predictor, progress, mrc, write);
                 } else {
                     SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null, progress, write);

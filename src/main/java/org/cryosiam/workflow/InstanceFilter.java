@@ -48,11 +48,11 @@ public final class InstanceFilter {
         }
     }
 
-    private final Settings s;
+    private final Settings settings;
     private final StepRun run;
 
     public InstanceFilter(Settings settings, StepRun run) {
-        this.s = settings;
+        this.settings = settings;
         this.run = run;
     }
 
@@ -62,25 +62,26 @@ public final class InstanceFilter {
     }
 
     public void run() {
-        Path outFolder = filtered(s.predictions());
-        for (String name : run.inputFiles(s.config(), "data_folder")) {
-            String stem = InputFiles.stem(name, s.ext());
-            Path instFile = s.predictions().resolve(stem + "_instance_preds.h5");
+        Path outFolder = filtered(settings.predictions());
+        for (String name : run.inputFiles(settings.config(), "data_folder")) {
+            String stem = InputFiles.stem(name, settings.ext());
+            Path instFile = settings.predictions().resolve(stem + "_instance_preds.h5");
             NdData inst = Hdf5.read(instFile, "instances");
             int[] shape = inst.shape();
             if (shape.length != 3) {
                 throw new CryosiamUserException(instFile + ": 'instances' has shape " + Arrays.toString(shape)
                         + ", expected a 3-D volume.");
             }
-            Path maskFile = s.mrcMask() ? s.maskFolder().resolve(stem + s.maskExt())
-                    : s.maskFolder().resolve(stem + "_preds.h5");
-            NdData m = s.mrcMask() ? MrcReader.readData(maskFile).data() : Hdf5.read(maskFile, "labels");
+            Path maskFile = settings.mrcMask() ? settings.maskFolder().resolve(stem + settings.maskExt())
+                    : settings.maskFolder().resolve(stem + "_preds.h5");
+            NdData m = settings.mrcMask() ? MrcReader.readData(maskFile).data() : Hdf5.read(maskFile, "labels");
             if (!Arrays.equals(m.shape(), shape)) {
                 throw new CryosiamUserException(maskFile + ": mask of shape " + Arrays.toString(m.shape())
                         + ", the instances of " + instFile.getFileName() + " have " + Arrays.toString(shape) + ".");
             }
             int[] instances = inst.toIntArray();
-            int[] kept = TouchingInstances.keep(instances, m.toDoubleArray(), s.labels(), s.expand(), shape);
+            int[] kept = TouchingInstances.keep(instances, m.toDoubleArray(), settings.labels(), settings.expand(),
+                    shape);
             int before = distinct(instances), after = distinct(kept);
             Path out = outFolder.resolve(stem + "_instance_preds.h5");
             Hdf5.write(out, "instances", like(kept, inst, shape), Hdf5.Options.from(instFile), run.outputs());

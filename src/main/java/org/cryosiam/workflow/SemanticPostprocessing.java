@@ -40,20 +40,20 @@ public final class SemanticPostprocessing {
         }
     }
 
-    private final Settings s;
+    private final Settings settings;
     private final StepRun run;
     private final Log log;
 
     public SemanticPostprocessing(Settings settings, StepRun run) {
-        this.s = settings;
+        this.settings = settings;
         this.run = run;
         this.log = run.log();
     }
 
     /** More postprocessing_sizes than classes: the extra sizes apply to no class, which is likely a mistake. */
     private void warnSizesBeyondClasses() {
-        Config cfg = s.config();
-        List<Integer> sizes = s.sizes();
+        Config cfg = settings.config();
+        List<Integer> sizes = settings.sizes();
         int classes = -1;
         String from = "parameters.network.out_channels";
         if (cfg.get(from) instanceof Number n) {
@@ -72,11 +72,11 @@ public final class SemanticPostprocessing {
     }
 
     public void run() {
-        Path predictionFolder = s.predictionFolder();
-        List<Integer> sizes = s.sizes();
+        Path predictionFolder = settings.predictionFolder();
+        List<Integer> sizes = settings.sizes();
         warnSizesBeyondClasses();
-        for (String name : run.inputFiles(s.config(), "data_folder")) {
-            String stem = InputFiles.stem(name, s.ext());
+        for (String name : run.inputFiles(settings.config(), "data_folder")) {
+            String stem = InputFiles.stem(name, settings.ext());
             Path h5 = predictionFolder.resolve(stem + "_preds.h5");
             if (Files.isRegularFile(h5)) {
                 NdData labels = Hdf5.read(h5, "labels");

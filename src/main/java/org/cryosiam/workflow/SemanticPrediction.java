@@ -67,32 +67,32 @@ public final class SemanticPrediction {
         }
     }
 
-    private final Settings s;
+    private final Settings settings;
     private final StepRun run;
     private final RunContext ctx;
     private final Log log;
 
     public SemanticPrediction(Settings settings, StepRun run) {
-        this.s = settings;
+        this.settings = settings;
         this.run = run;
         this.ctx = run.context();
         this.log = run.log();
     }
 
     public void run() {
-        Config cfg = s.config();
-        String ext = s.ext();
+        Config cfg = settings.config();
+        String ext = settings.ext();
         List<String> all = run.inputFiles(cfg, "data_folder");
-        StepRun.refuseOverwritingInputs(s.dataFolder(), all, ext, s.outFolder(), ext, "_preds.h5");
+        StepRun.refuseOverwritingInputs(settings.dataFolder(), all, ext, settings.outFolder(), ext, "_preds.h5");
         run.noteModel(cfg);
-        List<String> files = run.unfinished(all, ext, name -> List.of(s.outFolder().resolve(
-                InputFiles.stem(name, ext) + (s.asMrc() && !s.internal() ? ext : "_preds.h5"))));
+        List<String> files = run.unfinished(all, ext, name -> List.of(settings.outFolder().resolve(
+                InputFiles.stem(name, ext) + (settings.asMrc() && !settings.internal() ? ext : "_preds.h5"))));
         if (files.isEmpty()) {
             return;
         }
-        if (s.maskFolder() != null) { // fail before hours of prediction, not after
+        if (settings.maskFolder() != null) { // fail before hours of prediction, not after
             for (String name : files) {
-                LamellaMask.require(s.maskFolder(), InputFiles.stem(name, ext));
+                LamellaMask.require(settings.maskFolder(), InputFiles.stem(name, ext));
             }
         }
 
@@ -103,12 +103,13 @@ public final class SemanticPrediction {
                         "the model's number is used");
             }
             boolean hasDistance = model.network.outputNames().contains("distance");
-            Layout layout = new Layout(classes, s.internal(), s.post() && !s.internal(), s.internal() && hasDistance);
-            float t = (float) s.threshold();
+            Layout layout = new Layout(classes, settings.internal(), settings.post() && !settings.internal(),
+                    settings.internal() && hasDistance);
+            float t = (float) settings.threshold();
             try (NetworkPredictor predictor = new NetworkPredictor(model.network, layout.channels,
                     out -> maps(out, layout, t))) {
                 boolean copick = Copick.of(cfg) != null;
-                run.forEachInput(files, name -> predict(model, predictor, layout, s.dataFolder().resolve(name),
+                run.forEachInput(files, name -> predict(model, predictor, layout, settings.dataFolder().resolve(name),
                         InputFiles.stem(name, ext), copick));
             }
         }
@@ -120,11 +121,12 @@ public final class SemanticPrediction {
         Geometry geometry = Tomograms.geometry(input);
         try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity)) {
             int[] shape = tomogram.shape();
-            byte[] mask = s.maskFolder() == null ? null : LamellaMask.load(s.maskFolder(), stem, shape);
-            try (Outputs out = new Outputs(s.outFolder(), stem, s.ext(), layout, shape, geometry, s.internal(),
-                    s.asMrc(), s.float16(), s.post() || copick, NAME, run.outputs(), log)) {
-                float[] probs0 = s.post() ? new float[Math.toIntExact(out.voxels)] : null;
-                long kept = (out.wholeLabels == null ? 0 : out.voxels) + (s.post() ? 4 * out.voxels : 0);
+            byte[] mask = settings.maskFolder() == null ? null : LamellaMask.load(settings.maskFolder(), stem, shape);
+            try (Outputs out = new Outputs(settings.outFolder(), stem, settings.ext(), layout, shape, geometry,
+                    settings.internal(), settings.asMrc(), settings.float16(), settings.post() || copick, NAME,
+                    run.outputs(), log)) {
+                float[] probs0 = settings.post() ? new float[Math.toIntExact(out.voxels)] : null;
+                long kept = (out.wholeLabels == null ? 0 : out.voxels) + (settings.post() ? 4 * out.voxels : 0);
                 int batch = model.batchFor(ctx, predictor, shape, layout.channels, kept);
                 SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                         SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape,
@@ -142,10 +144,10 @@ public final class SemanticPrediction {
                             out.slab(at, maps);
                         });
                 byte[] labels = out.wholeLabels;
-                if (s.post()) {
+                if (settings.post()) {
                     byte[] cc = LamellaPostprocessing.largestComponent(probs0, shape[0], shape[1], shape[2],
-                            s.threshold());
-                    if (s.post3d()) {
+                            settings.threshold());
+                    if (settings.post3d()) {
                         labels = LamellaPostprocessing.hull3d(cc, shape[0], shape[1], shape[2]);
                     } else {
                         LamellaPostprocessing.sliceHulls(cc, labels, shape[0], shape[1], shape[2]);
@@ -153,8 +155,8 @@ public final class SemanticPrediction {
                 }
                 out.finish(labels);
                 if (copick) {
-                    Copick.writeSegmentation(log, s.config(), stem, NdData.uint8(labels, shape), geometry.voxelSize(),
-                            run.outputs());
+                    Copick.writeSegmentation(log, settings.config(), stem, NdData.uint8(labels, shape),
+                            geometry.voxelSize(), run.outputs());
                 }
             }
         }
