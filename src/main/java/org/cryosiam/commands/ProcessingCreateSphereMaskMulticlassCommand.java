@@ -3,6 +3,7 @@ package org.cryosiam.commands;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.cryosiam.workflow.ProcessingCreateSphereMask;
 import org.cryosiam.workflow.ProcessingCreateSphereMaskMulticlass;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +31,8 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     @Mixin
     ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
-    private ProcessingCreateSphereMaskMulticlass.Settings settings() {
-        return new ProcessingCreateSphereMaskMulticlass.Settings(coordinatesFile, sphereRadius, output.outputDir,
+    private ProcessingCreateSphereMask.Settings settings() {
+        return new ProcessingCreateSphereMask.Settings(coordinatesFile, sphereRadius, output.outputDir,
                 target.tomogramPath, target.tomoName);
     }
 

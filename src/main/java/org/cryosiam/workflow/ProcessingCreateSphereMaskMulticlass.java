@@ -1,7 +1,5 @@
 package org.cryosiam.workflow;
 
-import java.nio.file.Path;
-
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.Particles;
 import org.cryosiam.io.Table;
@@ -11,19 +9,11 @@ import org.cryosiam.log.Log;
 public final class ProcessingCreateSphereMaskMulticlass {
     public static final String NAME = "processing_create_sphere_mask_multiclass";
 
-    /** The flags of the step, as given. */
-    public record Settings(Path coordinatesFile, String sphereRadius, Path outputDir, Path tomogramPath,
-            String tomoName) {
-        /** The folders the step writes, by the flag that names them, checked for write permission before any work. */
-        public java.util.Map<String, Path> outputFolders() {
-            return java.util.Map.of("--output_dir", outputDir);
-        }
-    }
-
-    private final Settings settings;
+    /** The flags of the step, as given: those of processing_create_sphere_mask, with one radius per class. */
+    private final ProcessingCreateSphereMask.Settings settings;
     private final Log log;
 
-    public ProcessingCreateSphereMaskMulticlass(Settings settings, Log log) {
+    public ProcessingCreateSphereMaskMulticlass(ProcessingCreateSphereMask.Settings settings, Log log) {
         this.settings = settings;
         this.log = log;
     }
