@@ -3,6 +3,7 @@ package org.cryosiam;
 import java.io.PrintWriter;
 import java.util.List;
 
+import org.cryosiam.run.Failures;
 import org.cryosiam.run.RunContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,9 +49,9 @@ import picocli.CommandLine.ScopeType;
         })
 public final class Main {
     /** Exit code of a user mistake (bad file, key, flag). */
-    public static final int EXIT_USER_ERROR = 2;
+    public static final int EXIT_USER_ERROR = Failures.USER_ERROR;
     /** Exit code of an internal error. */
-    public static final int EXIT_INTERNAL_ERROR = 1;
+    public static final int EXIT_INTERNAL_ERROR = Failures.INTERNAL_ERROR;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -170,8 +171,7 @@ public final class Main {
         CommandLine command = chain.get(chain.size() - 1);
         PrintWriter out = command.getOut();
         PrintWriter err = command.getErr();
-        RunContext context = RunContext.of(out, err, quiet, debug, device, precision, maxMemory,
-                args -> run(out, err, args));
+        RunContext context = RunContext.of(out, err, quiet, debug, device, precision, maxMemory);
         for (CommandLine c : chain) {
             if (c.getCommand() instanceof RunContext.Receiver r) {
                 r.use(context);
@@ -180,31 +180,7 @@ public final class Main {
     }
 
     private int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        PrintWriter err = cmd.getErr();
-        if (debug) {
-            e.printStackTrace(err);
-        }
-        CryosiamUserException user = findUserError(e);
-        if (user != null) {
-            String msg = String.valueOf(user.getMessage()).strip();
-            // every user error is a sentence, whichever part of the code worded it
-            err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
-            err.flush();
-            return EXIT_USER_ERROR;
-        }
-        err.println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e
-                + (debug ? "" : " (rerun with --debug for the stack trace)"));
-        err.flush();
-        return EXIT_INTERNAL_ERROR;
-    }
-
-    private static CryosiamUserException findUserError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CryosiamUserException) {
-                return (CryosiamUserException) t;
-            }
-        }
-        return null;
+        return Failures.report(e, cmd.getCommandSpec().qualifiedName(), cmd.getErr(), debug);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

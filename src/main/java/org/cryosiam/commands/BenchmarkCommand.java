@@ -19,6 +19,10 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
 import org.cryosiam.nn.Precision;
 import org.cryosiam.run.RunContext;
+import org.cryosiam.workflow.BenchmarkCase;
+import org.cryosiam.workflow.DenoisePrediction;
+import org.cryosiam.workflow.PeakRss;
+import org.cryosiam.workflow.StepRun;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -101,7 +105,7 @@ public final class BenchmarkCommand implements Callable<Integer>, RunContext.Rec
         return 0;
     }
 
-    /** denoise_predict on the generated case, in this process, through the command's own code. */
+    /** denoise_predict on the generated case, in this process, through its workflow's own code. */
     private void wholeCommand(PrintWriter out, Device device) throws Exception {
         if (size.size() != 3 || size.stream().anyMatch(v -> v < 1)) {
             throw new CryosiamUserException("--size needs three positive sizes z,y,x, got " + size + ".");
@@ -119,10 +123,10 @@ public final class BenchmarkCommand implements Callable<Integer>, RunContext.Rec
                 PeakRss.reset();
                 long start = System.nanoTime();
                 FlopCounter counter = new FlopCounter();
-                DenoisePredictCommand command = new DenoisePredictCommand();
-                command.use(ctx.withPrecision(precision).withFlops(counter));
-                command.overwrite = true; // each number type predicts again (an up-to-date output is not skipped)
-                long flops = counter.count(() -> command.run(Config.load(config)));
+                // each number type predicts again (a bare run recomputes up-to-date outputs)
+                DenoisePrediction denoise = new DenoisePrediction(DenoisePrediction.Settings.from(Config.load(config)),
+                        StepRun.bare(DenoisePrediction.STEP, ctx.withPrecision(precision).withFlops(counter)));
+                long flops = counter.count(denoise::run);
                 double secs = (System.nanoTime() - start) / 1e9;
                 double gflops = flops / secs / 1e9;
                 out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d: %.1f s, "

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.io.ElementType;
 import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.MrcReader;
@@ -17,6 +16,7 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputGuard;
 import org.cryosiam.io.zarr.Downsample;
 import org.cryosiam.io.zarr.OmeZarr;
+import org.cryosiam.workflow.Flags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,6 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.demo.Demo;
@@ -51,17 +49,8 @@ public final class DemoCommand implements Callable<Integer>, RunContext.Receiver
     @Override
     public Integer call() throws Exception {
         Demo.Size s = Demo.Size.parse(size);
-        // each step is a command line of its own, run in this process on this run's streams: pass the options on
-        List<String> global = new ArrayList<>();
-        if (ctx.device() != null) {
-            global.add("--device");
-            global.add(ctx.device());
-        }
-        if (ctx.debug()) {
-            global.add("--debug");
-        }
         try {
-            Demo demo = new Demo(out, models, s.spec(seed), args -> ctx.cli().run(args), ctx.log(), global);
+            Demo demo = new Demo(out, models, s.spec(seed), ctx);
             if (phantomOnly) {
                 demo.phantomOnly();
                 return 0;

@@ -2,26 +2,14 @@ package org.cryosiam.commands;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.IntStream;
 
-import org.cryosiam.CryosiamUserException;
-import org.cryosiam.io.MrcHeader;
-import org.cryosiam.io.MrcReader;
-import org.cryosiam.io.MrcWriter;
-import org.cryosiam.io.NdData;
-import org.cryosiam.io.Particles;
-import org.cryosiam.io.Table;
-import org.cryosiam.ops.RigidTransform;
-import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.ProcessingCreateBinaryMapAfterSta;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code cryosiam processing_create_binary_map_after_sta}: place the binarised subtomogram average at every particle,
- * rotated by the particle's Euler angles.
- */
-@Command(name = "processing_create_binary_map_after_sta", mixinStandardHelpOptions = true,
+/** {@code cryosiam processing_create_binary_map_after_sta}: {@link ProcessingCreateBinaryMapAfterSta}. */
+@Command(name = ProcessingCreateBinaryMapAfterSta.NAME, mixinStandardHelpOptions = true,
         header = "Binary masks from a subtomogram average placed at every STAR particle.",
         description = {"Create binary tomogram masks (uint8 MRC) by placing the binarised average map (> threshold) at "
                 + "every particle of a STAR file, rotated by rlnAngleRot/Tilt/Psi (intrinsic ZYZ, degrees, as "
@@ -54,96 +42,18 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
             description = "Process only this tomogram (as named by rlnTomoName/rlnMicrographName).")
     String tomoName;
 
-    private static final String[] ANGLES = {"rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"};
+    private ProcessingCreateBinaryMapAfterSta.Settings settings() {
+        return new ProcessingCreateBinaryMapAfterSta.Settings(starFile, mapFile, output.outputDir, mapThresholdText,
+                exampleTomogram, tomoName);
+    }
 
     @Override
-    protected java.util.Map<String, Path> outputFolders() {
-        return output.outputFolders();
+    protected Map<String, Path> outputFolders() {
+        return settings().outputFolders();
     }
 
     @Override
     protected void run() {
-        double mapThreshold = Flags.number("--map_threshold", mapThresholdText);
-        TomogramTemplate template = TomogramTemplate.of(exampleTomogram, "--example_tomogram");
-        Particles particles = Particles.read(starFile, "--star_file", true, name -> template.grid(name, log));
-        Table t = particles.table();
-        Particles.requireColumns(t, starFile, "--star_file", "STAR", ANGLES);
-        double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
-
-        Volume map = MrcReader.read(mapFile);
-        float[] binary = map.data();
-        int nonzero = 0;
-        for (int i = 0; i < binary.length; i++) {
-            binary[i] = binary[i] > mapThreshold ? 1f : 0f;
-            nonzero += (int) binary[i];
-        }
-        if (nonzero == 0) {
-            log.warn(mapFile + ": no voxel is above --map_threshold " + mapThreshold
-                    + "; the masks will be empty.");
-        }
-        int mz = map.nz(), my = map.ny(), mx = map.nx();
-
-        Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
-        Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
-        template.refuseOverwritingInputs(output.outputDir, groups.keySet(), starFile, mapFile);
-        for (Map.Entry<String, int[]> g : groups.entrySet()) {
-            String name = g.getKey();
-            int[] rows = g.getValue();
-            MrcHeader h = headers.get(name);
-            float[] voxel = h.voxelSize();
-            int nz = h.nz(), ny = h.ny(), nx = h.nx();
-            int[][] centre = centres(particles, rows, voxel);
-            byte[] mask = new byte[Math.multiplyExact(Math.multiplyExact(nz, ny), nx)];
-            // particles in parallel: each only sets voxels to 1, so the union does not depend on the order
-            IntStream.range(0, rows.length).parallel().forEach(i -> {
-                int r = rows[i];
-                double[][] m = RigidTransform.eulerZYZ(rot[r], tilt[r], psi[r]);
-                RigidTransform.pasteRotatedMask(binary, mz, my, mx, m, mask, nz, ny, nx,
-                        centre[i][0], centre[i][1], centre[i][2], (byte) 1);
-            });
-            Path out = output.outputDir.resolve(template.outputName(name));
-            MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), commandName());
-            log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
-        }
-    }
-
-    /**
-     * The {@code (z, y, x)} voxel of each given row: {@code int(coordinate − origin)} per axis, the origin being
-     * {@code rlnOrigin?Angst / voxel size} (RELION 3.1+) or {@code rlnOrigin?} in pixels (older files), 0 when absent.
-     */
-    private static int[][] centres(Particles p, int[] rows, float[] voxel) {
-        double[][] coords = {p.z(), p.y(), p.x()};
-        String[] axes = {"Z", "Y", "X"};
-        float[] size = {voxel[2], voxel[1], voxel[0]};
-        double[][] shift = new double[3][];
-        for (int a = 0; a < 3; a++) {
-            String angst = "rlnOrigin" + axes[a] + "Angst";
-            String pixels = "rlnOrigin" + axes[a];
-            if (p.table().hasColumn(angst)) {
-                if (!(size[a] > 0)) {
-                    throw new CryosiamUserException(p.file() + " has " + angst + " but the tomogram's voxel size along "
-                            + axes[a].toLowerCase() + " is " + size[a] + ", so the shift cannot be converted to voxels.");
-                }
-                shift[a] = p.table().doubles(angst);
-                for (int i = 0; i < shift[a].length; i++) {
-                    shift[a][i] /= size[a];
-                }
-            } else if (p.table().hasColumn(pixels)) {
-                shift[a] = p.table().doubles(pixels);
-            }
-        }
-        int[][] c = new int[rows.length][3];
-        for (int i = 0; i < rows.length; i++) {
-            int row = rows[i];
-            for (int a = 0; a < 3; a++) {
-                double v = coords[a][row] - (shift[a] == null ? 0.0 : shift[a][row]);
-                if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
-                    throw new CryosiamUserException(p.file() + ": row " + (row + 1) + " has the coordinate " + v
-                            + " along " + axes[a].toLowerCase() + ", not a voxel position.");
-                }
-                c[i][a] = (int) v; // Python's int(): towards zero
-            }
-        }
-        return c;
+        new ProcessingCreateBinaryMapAfterSta(settings(), log).run();
     }
 }

@@ -1,16 +1,16 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
+import java.util.Map;
 
-import org.cryosiam.CryosiamUserException;
-import org.cryosiam.io.Particles;
-import org.cryosiam.io.Table;
+import org.cryosiam.workflow.ProcessingCreateSphereMask;
+import org.cryosiam.workflow.ProcessingCreateSphereMaskMulticlass;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code cryosiam processing_create_sphere_mask_multiclass}: a label mask with a ball per particle, valued by class. */
-@Command(name = "processing_create_sphere_mask_multiclass", mixinStandardHelpOptions = true,
+/** {@code cryosiam processing_create_sphere_mask_multiclass}: {@link ProcessingCreateSphereMaskMulticlass}. */
+@Command(name = ProcessingCreateSphereMaskMulticlass.NAME, mixinStandardHelpOptions = true,
         header = "Multi-class masks with a sphere per particle, valued by its class.",
         description = {"Create multi-class tomogram masks (uint8 MRC): a sphere at every particle of a STAR or CSV file "
                 + "with the particle's class number as value and one radius per class; D/<tomogram>.mrc.",
@@ -31,58 +31,18 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     @Mixin
     ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
+    private ProcessingCreateSphereMask.Settings settings() {
+        return new ProcessingCreateSphereMask.Settings(coordinatesFile, sphereRadius, output.outputDir,
+                target.tomogramPath, target.tomoName);
+    }
+
     @Override
-    protected java.util.Map<String, Path> outputFolders() {
-        return output.outputFolders();
+    protected Map<String, Path> outputFolders() {
+        return settings().outputFolders();
     }
 
     @Override
     protected void run() {
-        int[] radii = parseRadii(sphereRadius);
-        TomogramTemplate template = TomogramTemplate.of(target.tomogramPath, "--tomogram_path");
-        Particles particles = Particles.read(coordinatesFile, "--coordinates_file", name -> template.grid(name, log));
-        int[] classes = classes(particles);
-        for (int i = 0; i < classes.length; i++) {
-            int c = classes[i];
-            if (c < 1 || c > 255) {
-                throw new CryosiamUserException(coordinatesFile + ": row " + (i + 1) + " has class " + c
-                        + "; class numbers must be 1 to 255.");
-            }
-            if (c > radii.length) {
-                throw new CryosiamUserException("--sphere_radius " + sphereRadius + " gives " + radii.length
-                        + " radi" + (radii.length == 1 ? "us" : "i") + " but " + coordinatesFile + " has class " + c
-                        + " (row " + (i + 1) + "); give one radius per class.");
-            }
-        }
-        ProcessingCreateSphereMaskCommand.writeMasks(log, particles, classes, radii, template, output.outputDir,
-                target.tomoName, commandName());
-    }
-
-    static int[] parseRadii(String text) {
-        String[] parts = text.split(",", -1);
-        int[] radii = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (!p.matches("[0-9]{1,9}")) {
-                throw new CryosiamUserException("--sphere_radius " + text + ": expected comma-separated whole numbers "
-                        + "of voxels (one per class), e.g. 5,7,9.");
-            }
-            radii[i] = Integer.parseInt(p);
-        }
-        return radii;
-    }
-
-    /** The class of each row: {@code rlnClassNumber} (or the reference's {@code rlnClassNum}) / {@code semantic_class}. */
-    private static int[] classes(Particles p) {
-        Table t = p.table();
-        String[] candidates = p.star() ? new String[] {"rlnClassNumber", "rlnClassNum"}
-                : new String[] {"semantic_class"};
-        for (String c : candidates) {
-            if (t.hasColumn(c)) {
-                return t.ints(c);
-            }
-        }
-        Particles.requireColumns(t, p.file(), "--coordinates_file", p.star() ? "STAR" : "CSV", candidates[0]);
-        throw new IllegalStateException("unreachable");
+        new ProcessingCreateSphereMaskMulticlass(settings(), log).run();
     }
 }

@@ -1,7 +1,6 @@
 package org.cryosiam.commands;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import picocli.CommandLine.Option;
 
@@ -24,11 +23,6 @@ final class ProcessingOptions {
         @Option(names = {"--output_dir", "--output-dir"}, required = true, paramLabel = "DIR",
                 description = "Folder for the masks, one <tomogram>.mrc per tomogram.")
         Path outputDir;
-
-        /** The command's output folders, by flag, for {@link FlagCommand#outputFolders()}. */
-        Map<String, Path> outputFolders() {
-            return Map.of("--output_dir", outputDir);
-        }
     }
 
     /**

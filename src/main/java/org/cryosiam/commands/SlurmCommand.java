@@ -15,6 +15,8 @@ import org.cryosiam.log.Log;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.slurm.JobScript;
 import org.cryosiam.slurm.Sbatch;
+import org.cryosiam.workflow.StepRun;
+import org.cryosiam.workflow.Words;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +83,7 @@ public final class SlurmCommand implements Callable<Integer>, RunContext.Receive
         words.addAll(List.of(command, "--config_file", configFile.toAbsolutePath().normalize().toString()));
         String what = "one job";
         if (target.takesFilename()) {
-            List<String> inputs = ConfigCommand.allInputs(cfg, "data_folder");
+            List<String> inputs = StepRun.allInputs(cfg, "data_folder");
             tasks = inputs.size();
             words.add("--array-task");
             what = "an array of " + Words.count(tasks, "task") + " (0 = " + inputs.get(0)

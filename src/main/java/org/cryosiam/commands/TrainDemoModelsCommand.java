@@ -61,7 +61,7 @@ public final class TrainDemoModelsCommand implements Callable<Integer>, RunConte
         DemoTraining.Settings settings = new DemoTraining.Settings(phantoms, s, patches, epochs, embeddingEpochs,
                 101);
         DemoTraining.Result r = new DemoTraining(out, settings, Devices.chosen(ctx.device()),
-                args -> ctx.cli().run(args), ctx.log()::info).run();
+                ctx, ctx.log()::info).run();
         for (String line : r.summary()) {
             ctx.out().println(line);
         }

@@ -10,17 +10,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.log.Log;
+import org.cryosiam.run.Failures;
+import org.cryosiam.run.RunContext;
+import org.cryosiam.workflow.DenoisePrediction;
+import org.cryosiam.workflow.EmbeddingsClustering;
+import org.cryosiam.workflow.EmbeddingsPrediction;
+import org.cryosiam.workflow.EmbeddingsVisualization;
+import org.cryosiam.workflow.InstanceFilter;
+import org.cryosiam.workflow.InstancePrediction;
+import org.cryosiam.workflow.SemanticPostprocessing;
+import org.cryosiam.workflow.SemanticPrediction;
+import org.cryosiam.workflow.SemanticToCenters;
+import org.cryosiam.workflow.StepRun;
 
 /**
- * The demo workflow: a phantom tomogram, the configs a user would write, every pipeline step through the CLI
- * entry point (in this JVM), and an HTML report with the quality against the phantom's ground truth.
+ * The demo workflow: a phantom tomogram, the configs a user would write, every pipeline step on them (its workflow,
+ * run in this JVM as its command runs it), and an HTML report with the quality against the phantom's ground truth.
  *
  * <p>Folder layout: {@code tomograms/phantom.mrc}, {@code truth/{clean,labels,instances,lamella}/phantom.mrc} (as
  * in the fixtures), {@code configs/*.yaml}, {@code commands.sh}, {@code models/} (when taken from the jar),
@@ -73,6 +84,18 @@ public final class Demo {
     public record Step(String command, String config, double seconds) {
     }
 
+    /** One step of the plan: its workflow's step and its config file. */
+    record Planned(org.cryosiam.workflow.Step step, String config) {
+        static Planned of(org.cryosiam.workflow.Step step, String config) {
+            return new Planned(step, config);
+        }
+
+        /** The command as typed. */
+        String command() {
+            return step.name();
+        }
+    }
+
     /** What a run produced. */
     public record Outcome(Path dir, Phantom.Result phantom, List<Step> steps, double phantomSeconds,
                           double reportSeconds, Report.Metrics metrics) {
@@ -81,29 +104,24 @@ public final class Demo {
         }
     }
 
-    /** Runs one CLI command in this JVM and returns its exit code (the demo passes {@code Main::run}). */
-    public interface Cli extends Function<String[], Integer> {
-    }
-
     private final Path dir;
     private final Path modelsArg;
     private final Phantom.Spec spec;
-    private final Cli cli;
     private final Log log;
-    private final List<String> globalArgs;
+    /** The context the steps run in: the demo's, quiet, with the device and debug option passed on. */
+    private final RunContext steps;
 
     /**
-     * @param models     a folder with the six checkpoints, or null for the models bundled in the jar
-     * @param log        where the steps are reported
-     * @param globalArgs options passed before every command ({@code --device …})
+     * @param models a folder with the six checkpoints, or null for the models bundled in the jar
+     * @param ctx    the demo's run: its log reports the steps, its device and {@code --debug} are passed on to them,
+     *               its command line runs the step without a workflow
      */
-    public Demo(Path dir, Path models, Phantom.Spec spec, Cli cli, Log log, List<String> globalArgs) {
+    public Demo(Path dir, Path models, Phantom.Spec spec, RunContext ctx) {
         this.dir = dir.toAbsolutePath().normalize();
         this.modelsArg = models == null ? null : models.toAbsolutePath().normalize();
         this.spec = spec;
-        this.cli = cli;
-        this.log = log;
-        this.globalArgs = List.copyOf(globalArgs);
+        this.log = ctx.log();
+        this.steps = RunContext.of(ctx.out(), ctx.err(), true, ctx.debug(), ctx.device(), null, null);
     }
 
     /**
@@ -137,40 +155,35 @@ public final class Demo {
         for (Map.Entry<String, String> c : DemoConfigs.all(dir, models).entrySet()) {
             Files.writeString(configs.resolve(c.getKey()), c.getValue());
         }
-        List<String[]> plan = plan();
+        List<Planned> plan = plan();
         StringBuilder sh = new StringBuilder("#!/bin/sh\n# The steps `cryosiam demo` ran, in order.\nset -e\n"
                 + "# The launcher that ran them (cryosiam need not be on PATH); set CRYOSIAM to use another.\n"
                 + "CRYOSIAM=\"${CRYOSIAM:-" + launcher() + "}\"\n"
                 + "cd \"$(dirname \"$0\")/configs\"\n");
-        for (String[] p : plan) {
-            sh.append("$CRYOSIAM ").append(p[0]).append(" --config_file ").append(p[1]).append('\n');
+        for (Planned p : plan) {
+            sh.append("$CRYOSIAM ").append(p.command()).append(" --config_file ").append(p.config()).append('\n');
         }
         Files.writeString(dir.resolve("commands.sh"), sh.toString());
 
-        List<Step> steps = new ArrayList<>();
+        List<Step> done = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
-            String[] p = plan.get(i);
-            List<String> args = new ArrayList<>(globalArgs);
-            args.add("--quiet");
-            args.add(p[0]);
-            args.add("--config_file");
-            args.add(configs.resolve(p[1]).toString());
+            Planned p = plan.get(i);
             long s = System.nanoTime();
-            int rc = cli.apply(args.toArray(String[]::new));
+            int rc = run(p, configs.resolve(p.config()));
             double sec = seconds(s);
             if (rc != 0) {
-                throw new StepFailed(rc, "demo: step " + (i + 1) + " (" + p[0] + " --config_file configs/" + p[1]
-                        + ") failed with exit code " + rc + "; its message is above.");
+                throw new StepFailed(rc, "demo: step " + (i + 1) + " (" + p.command() + " --config_file configs/"
+                        + p.config() + ") failed with exit code " + rc + "; its message is above.");
             }
-            steps.add(new Step(p[0], p[1], sec));
-            say(String.format("[%2d/%d] %-38s %-16s %6.1f s", i + 1, plan.size(), p[0], p[1], sec));
+            done.add(new Step(p.command(), p.config(), sec));
+            say(String.format("[%2d/%d] %-38s %-16s %6.1f s", i + 1, plan.size(), p.command(), p.config(), sec));
         }
 
         long r = System.nanoTime();
         Report.Metrics metrics = Report.metrics(dir, phantom);
-        Outcome partial = new Outcome(dir, phantom, steps, phantomSeconds, 0, metrics);
+        Outcome partial = new Outcome(dir, phantom, done, phantomSeconds, 0, metrics);
         Report.write(partial, dir.resolve("report.html"));
-        Outcome outcome = new Outcome(dir, phantom, steps, phantomSeconds, seconds(r), metrics);
+        Outcome outcome = new Outcome(dir, phantom, done, phantomSeconds, seconds(r), metrics);
         say(String.format("report %s (total %.1f s)", dir.resolve("report.html"), outcome.totalSeconds()));
         return outcome;
     }
@@ -180,20 +193,43 @@ public final class Demo {
         return Report.summary(o.metrics());
     }
 
-    /** The steps: command name and config file, in order. */
-    static List<String[]> plan() {
+    /** The steps: command, config file and workflow, in order. */
+    static List<Planned> plan() {
         return List.of(
-                new String[] {"denoise_predict", "denoise.yaml"},
-                new String[] {"semantic_predict", "lamella.yaml"},
-                new String[] {"semantic_predict", "semantic.yaml"},
-                new String[] {"semantic_postprocessing", "semantic.yaml"},
-                new String[] {"semantic_predict", "particles.yaml"},
-                new String[] {"semantic_to_centers", "particles.yaml"},
-                new String[] {"instance_predict", "instance.yaml"},
-                new String[] {"instance_filter", "instance.yaml"},
-                new String[] {"simsiam_embeddings_predict", "embeddings.yaml"},
-                new String[] {"simsiam_embeddings_kmeans_clustering", "embeddings.yaml"},
-                new String[] {"simsiam_visualize_embeddings", "embeddings.yaml"});
+                Planned.of(DenoisePrediction.STEP, "denoise.yaml"),
+                Planned.of(SemanticPrediction.STEP, "lamella.yaml"),
+                Planned.of(SemanticPrediction.STEP, "semantic.yaml"),
+                Planned.of(SemanticPostprocessing.STEP, "semantic.yaml"),
+                Planned.of(SemanticPrediction.STEP, "particles.yaml"),
+                Planned.of(SemanticToCenters.STEP, "particles.yaml"),
+                Planned.of(InstancePrediction.STEP, "instance.yaml"),
+                Planned.of(InstanceFilter.STEP, "instance.yaml"),
+                Planned.of(EmbeddingsPrediction.STEP, "embeddings.yaml"),
+                Planned.of(EmbeddingsClustering.KMEANS, "embeddings.yaml"),
+                Planned.of(EmbeddingsVisualization.STEP, "embeddings.yaml"));
+    }
+
+    /**
+     * Runs one step on {@code config} as its command line would ({@code [--device D] [--debug] --quiet <command>
+     * --config_file <config>}, the arguments its run record notes) and returns its exit code; a failed step has
+     * reported itself as its command does.
+     */
+    private int run(Planned p, Path config) {
+        List<String> args = new ArrayList<>();
+        if (steps.device() != null) {
+            args.add("--device");
+            args.add(steps.device());
+        }
+        if (steps.debug()) {
+            args.add("--debug");
+        }
+        args.addAll(List.of("--quiet", p.command(), "--config_file", config.toString()));
+        try {
+            StepRun.execute(p.step(), args, config, StepRun.Selection.ALL, steps);
+            return 0;
+        } catch (Exception e) {
+            return Failures.report(e, "cryosiam " + p.command(), steps.err(), steps.debug());
+        }
     }
 
     /** A step's command failed; it has printed its own message, this one says where the demo stopped. */

@@ -23,6 +23,8 @@ import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Networks;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.ops.RegionProps;
+import org.cryosiam.run.Failures;
+import org.cryosiam.run.RunContext;
 import org.cryosiam.train.Augment;
 import org.cryosiam.train.InstanceTargets;
 import org.cryosiam.train.Optimizer;
@@ -34,6 +36,8 @@ import org.cryosiam.train.TrainingData;
 import org.cryosiam.train.TrainingTask;
 import org.cryosiam.train.listener.Listeners;
 import org.cryosiam.volume.Volume;
+import org.cryosiam.workflow.DenoisePrediction;
+import org.cryosiam.workflow.StepRun;
 
 import ai.djl.Device;
 
@@ -78,14 +82,16 @@ public final class DemoTraining {
     private final Path dir;
     private final Settings settings;
     private final Device device;
-    private final Demo.Cli cli;
+    /** Where the denoising of the training phantoms runs and reports a failure: quietly, on the default device. */
+    private final RunContext denoiseRun;
     private final Consumer<String> log;
 
-    public DemoTraining(Path dir, Settings settings, Device device, Demo.Cli cli, Consumer<String> log) {
+    /** @param ctx the command's run, whose output and error streams the denoising step uses */
+    public DemoTraining(Path dir, Settings settings, Device device, RunContext ctx, Consumer<String> log) {
         this.dir = dir.toAbsolutePath().normalize();
         this.settings = settings;
         this.device = device;
-        this.cli = cli;
+        this.denoiseRun = RunContext.of(ctx.out(), ctx.err(), true, false, null, null, null);
         this.log = log;
     }
 
@@ -200,7 +206,7 @@ public final class DemoTraining {
         Path config = work.resolve("configs").resolve("denoise.yaml");
         Files.writeString(config, DemoConfigs.denoise(tomograms, work.resolve("denoised"),
                 models.resolve("denoise.ckpt"), false));
-        int rc = cli.apply(new String[] {"--quiet", "denoise_predict", "--config_file", config.toString()});
+        int rc = denoise(config);
         if (rc != 0) {
             throw new IllegalStateException("denoise_predict of the training phantoms failed (exit code " + rc + ")");
         }
@@ -325,6 +331,20 @@ public final class DemoTraining {
         Object step = c.get("global_step");
         CheckpointWriter.write(file, CheckpointWriter.lightning(c.stateDict(), c.hyperParameters(),
                 ((Number) epoch).longValue(), ((Number) step).longValue(), List.of(), List.of(), Map.of()));
+    }
+
+    /**
+     * {@code denoise_predict} on {@code config}, as {@code cryosiam --quiet denoise_predict --config_file config}
+     * runs it (the arguments its run record notes); returns its exit code, a failure reported as the command does.
+     */
+    private int denoise(Path config) {
+        try {
+            StepRun.execute(DenoisePrediction.STEP, List.of("--quiet", DenoisePrediction.NAME, "--config_file",
+                    config.toString()), config, StepRun.Selection.ALL, denoiseRun);
+            return 0;
+        } catch (Exception e) {
+            return Failures.report(e, "cryosiam " + DenoisePrediction.NAME, denoiseRun.err(), false);
+        }
     }
 
     /** Semantic distance targets as the reference's training reads them: clipped to ±5, scaled to ±1. */

@@ -13,16 +13,10 @@ import org.cryosiam.zoo.RunRecord;
  * Everything one run of a command shares, built once per CLI invocation from the global options ({@code --quiet},
  * {@code --debug}, {@code --device}, {@code --precision}, {@code --max_memory}) and the command's output and error writers, then passed
  * down to what needs it: the log, the progress displays, the device and number type of the networks, the run record
- * of a config-driven command, and a way to run other commands in this process. Immutable: a part of a run that needs
- * something else (a run record, another precision) makes a copy with {@code with…}.
+ * of a config-driven command. Immutable: a part of a run that needs something else (a run record, another precision)
+ * makes a copy with {@code with…}.
  */
 public final class RunContext {
-    /** Runs a command line in this process and returns its exit code (the demo runs its steps so). */
-    @FunctionalInterface
-    public interface Cli {
-        int run(String... args);
-    }
-
     /** A command that takes the run's context before it runs. */
     public interface Receiver {
         void use(RunContext context);
@@ -37,12 +31,11 @@ public final class RunContext {
     private final Long maxMemory;
     private final RunRecord record;
     private final FlopCounter flops;
-    private final Cli cli;
     private final Log log;
     private final Progress.Factory progress;
 
     private RunContext(PrintWriter out, PrintWriter err, boolean quiet, boolean debug, String device,
-                       Precision precision, Long maxMemory, RunRecord record, FlopCounter flops, Cli cli,
+                       Precision precision, Long maxMemory, RunRecord record, FlopCounter flops,
                        Progress.Factory progress) {
         this.out = out;
         this.err = err;
@@ -53,7 +46,6 @@ public final class RunContext {
         this.maxMemory = maxMemory;
         this.record = record;
         this.flops = flops;
-        this.cli = cli;
         this.log = new Log(err, quiet);
         this.progress = progress != null ? progress : Progress.Factory.of(quiet, err);
     }
@@ -64,17 +56,16 @@ public final class RunContext {
      * @param device    {@code cpu}, {@code cuda:N}, or null: a GPU when libtorch sees one, else the CPU
      * @param precision null: float32
      * @param maxMemory bytes a dense prediction may use, or null: what the machine allows
-     * @param cli       how the run's commands run other commands in this process (null: they cannot)
      */
     public static RunContext of(PrintWriter out, PrintWriter err, boolean quiet, boolean debug, String device,
-                                Precision precision, Long maxMemory, Cli cli) {
+                                Precision precision, Long maxMemory) {
         return new RunContext(out, err, quiet, debug, device, precision == null ? Precision.FP32 : precision,
-                maxMemory, null, null, cli, null);
+                maxMemory, null, null, null);
     }
 
     /** A context for library callers and tests: the given writers, default options. */
     public static RunContext of(PrintWriter out, PrintWriter err) {
-        return of(out, err, false, false, null, Precision.FP32, null, null);
+        return of(out, err, false, false, null, Precision.FP32, null);
     }
 
     /** Where a command's results go (standard output unless redirected). */
@@ -135,23 +126,15 @@ public final class RunContext {
         return progress;
     }
 
-    /** Runs another command line in this process (with its own options; output to the same streams). */
-    public Cli cli() {
-        if (cli == null) {
-            throw new IllegalStateException("this run cannot start other commands");
-        }
-        return cli;
-    }
-
     public RunContext withRecord(RunRecord r) {
-        return new RunContext(out, err, quiet, debug, device, precision, maxMemory, r, flops, cli, progress);
+        return new RunContext(out, err, quiet, debug, device, precision, maxMemory, r, flops, progress);
     }
 
     public RunContext withPrecision(Precision p) {
-        return new RunContext(out, err, quiet, debug, device, p, maxMemory, record, flops, cli, progress);
+        return new RunContext(out, err, quiet, debug, device, p, maxMemory, record, flops, progress);
     }
 
     public RunContext withFlops(FlopCounter counter) {
-        return new RunContext(out, err, quiet, debug, device, precision, maxMemory, record, counter, cli, progress);
+        return new RunContext(out, err, quiet, debug, device, precision, maxMemory, record, counter, progress);
     }
 }

@@ -16,6 +16,7 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.FixtureStep;
 import org.cryosiam.Fixtures;
 import org.cryosiam.config.Config;
+import org.cryosiam.workflow.StepRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,22 +36,22 @@ class ArrayTaskTest {
     @Test
     void taskIdsCountFromZero() {
         Config cfg = config(Fixtures.pipelineSmall().resolve("tomograms"), null);
-        assertEquals("TS_01.mrc", ConfigCommand.arrayTaskInput(cfg, "data_folder", "", "0"));
-        assertEquals("TS_02.mrc", ConfigCommand.arrayTaskInput(cfg, "data_folder", "", "1"));
-        assertEquals("TS_02.mrc", ConfigCommand.arrayTaskInput(cfg, "data_folder", "1", "0"), "INDEX wins");
+        assertEquals("TS_01.mrc", StepRun.arrayTaskInput(cfg, "data_folder", "", "0"));
+        assertEquals("TS_02.mrc", StepRun.arrayTaskInput(cfg, "data_folder", "", "1"));
+        assertEquals("TS_02.mrc", StepRun.arrayTaskInput(cfg, "data_folder", "1", "0"), "INDEX wins");
         CryosiamUserException e = assertThrows(CryosiamUserException.class,
-                () -> ConfigCommand.arrayTaskInput(cfg, "data_folder", "", "2"));
+                () -> StepRun.arrayTaskInput(cfg, "data_folder", "", "2"));
         assertEquals("--array-task: SLURM_ARRAY_TASK_ID 2 is outside 0..1 (2 tomograms in "
                 + Fixtures.pipelineSmall().resolve("tomograms") + ").", e.getMessage());
-        e = assertThrows(CryosiamUserException.class, () -> ConfigCommand.arrayTaskInput(cfg, "data_folder", "", null));
+        e = assertThrows(CryosiamUserException.class, () -> StepRun.arrayTaskInput(cfg, "data_folder", "", null));
         assertTrue(e.getMessage().startsWith("--array-task: SLURM_ARRAY_TASK_ID is not set"), e.getMessage());
-        e = assertThrows(CryosiamUserException.class, () -> ConfigCommand.arrayTaskInput(cfg, "data_folder", "-1", null));
+        e = assertThrows(CryosiamUserException.class, () -> StepRun.arrayTaskInput(cfg, "data_folder", "-1", null));
         assertEquals("--array-task: INDEX '-1' is not a task index (0, 1, 2, …).", e.getMessage());
 
         Config listed = config(Fixtures.pipelineSmall().resolve("tomograms"), List.of("TS_02.mrc"));
-        assertEquals("TS_02.mrc", ConfigCommand.arrayTaskInput(listed, "data_folder", "0", null));
+        assertEquals("TS_02.mrc", StepRun.arrayTaskInput(listed, "data_folder", "0", null));
         e = assertThrows(CryosiamUserException.class,
-                () -> ConfigCommand.arrayTaskInput(listed, "data_folder", "1", null));
+                () -> StepRun.arrayTaskInput(listed, "data_folder", "1", null));
         assertEquals("--array-task: INDEX 1 is outside 0..0 (1 tomogram in test_files of c.yaml).", e.getMessage());
     }
 

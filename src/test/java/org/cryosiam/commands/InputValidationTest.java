@@ -21,6 +21,7 @@ import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.log.Log;
 import org.cryosiam.CliRun;
+import org.cryosiam.workflow.EmbeddingsFromCenters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +39,12 @@ class InputValidationTest {
                 "min_center_distance: .nan\n    max_center_distance: 2\n"}) {
             Config c = Config.parse(base + "    " + bad, "my.yaml");
             CryosiamUserException e = assertThrows(CryosiamUserException.class,
-                    () -> InstancePredictCommand.parameters(c));
+                    () -> org.cryosiam.workflow.InstancePrediction.parameters(c));
             UserErrors.assertNames(e, "my.yaml", "min_center_distance <= max_center_distance");
         }
         // a huge but finite upper bound is fine: the marker search stops where the distances end
         Config ok = Config.parse(base + "    min_center_distance: 0\n    max_center_distance: 1.0e+30\n", "my.yaml");
-        assertEquals(1e30, InstancePredictCommand.parameters(ok).maxCenterDistance(), 0);
+        assertEquals(1e30, org.cryosiam.workflow.InstancePrediction.parameters(ok).maxCenterDistance(), 0);
     }
 
     // ---- particle lists -------------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ class InputValidationTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path star = Files.writeString(dir.resolve("c.star"), "data_\nloop_\n_rlnCoordinateZ #1\n_rlnCoordinateY #2\n"
                 + "_rlnCoordinateX #3\n_rlnTomoName #4\n1 2 3 TS_01\n4 5 6 TS_02\n");
-        Table t = EmbeddingsFromCentersCommand.readCenters(star, out, null, Log.silent(), OutputSink.NONE);
+        Table t = EmbeddingsFromCenters.readCenters(star, out, null, Log.silent(), OutputSink.NONE);
         assertArrayEquals(new String[] {"TS_01", "TS_02"}, t.strings("tomo"));
         assertArrayEquals(new long[] {1, 2}, t.longs("label"));
         assertTrue(Files.exists(out.resolve("centers_with_labels.star")));
@@ -111,11 +112,11 @@ class InputValidationTest {
         Path out2 = Files.createDirectories(dir.resolve("out2"));
         Path bad = Files.writeString(dir.resolve("bad.star"), Files.readString(star).replace("4 5 6", "4 1e300 6"));
         UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingsFromCentersCommand.readCenters(bad, out2, null, Log.silent(), OutputSink.NONE)), bad,
+                () -> EmbeddingsFromCenters.readCenters(bad, out2, null, Log.silent(), OutputSink.NONE)), bad,
                 "row 2", "not a voxel position");
         Path text = Files.writeString(dir.resolve("text.csv"), "tomo,centroid-0,centroid-1,centroid-2\nA,1,x,3\n");
         UserErrors.assertNames(assertThrows(CryosiamUserException.class,
-                () -> EmbeddingsFromCentersCommand.readCenters(text, out2, null, Log.silent(), OutputSink.NONE)), text,
+                () -> EmbeddingsFromCenters.readCenters(text, out2, null, Log.silent(), OutputSink.NONE)), text,
                 "'centroid-1' is not numeric");
         try (var s = Files.list(out2)) {
             assertEquals(0, s.count());

@@ -19,6 +19,8 @@ import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.log.Log;
+import org.cryosiam.workflow.EmbeddingsFromCenters;
+import org.cryosiam.workflow.ParticleGrids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,10 +91,10 @@ class Relion5StarTest {
         }
 
         // and the embedding command's centre reader gives the reference's voxel centroids
-        Table centres = EmbeddingsFromCentersCommand.readCenters(star, dir.resolve("centres"),
+        Table centres = EmbeddingsFromCenters.readCenters(star, dir.resolve("centres"),
                 name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, Log.silent()), Log.silent(),
                 OutputSink.NONE);
-        Table reference = EmbeddingsFromCentersCommand.readCenters(step.expected("particles/labels_2_particles.star"),
+        Table reference = EmbeddingsFromCenters.readCenters(step.expected("particles/labels_2_particles.star"),
                 dir.resolve("centres4"), null, Log.silent(), OutputSink.NONE);
         for (String c : List.of("centroid-0", "centroid-1", "centroid-2")) {
             double[] a = sortedBy(reference, c), b = sortedBy(centres, c);

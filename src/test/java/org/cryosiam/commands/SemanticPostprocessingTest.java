@@ -34,14 +34,6 @@ class SemanticPostprocessingTest {
     }
 
     @Test
-    void removalIsPerClassWithAreaAtMostTheSize() {
-        // 1-voxel class-1 blob, 2-voxel class-1 blob, 1-voxel class-2 blob; sizes: class 1 <= 1 removed, class 2 kept
-        int[] labels = {1, 0, 1, 1, 0, 2, 0, 0};
-        SemanticPostprocessingCommand.removeSmall(labels, 1, 1, 8, List.of(-1, 1, -1));
-        assertArrayEquals(new int[] {0, 0, 1, 1, 0, 2, 0, 0}, labels);
-    }
-
-    @Test
     void centersMatchTheReference() throws IOException {
         String name = "semantic_to_centers configs/particles.yaml";
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(name);

@@ -84,18 +84,6 @@ class SemanticPredictTest {
     }
 
     @Test
-    void withoutInternalFilesOnlyTheLabelsAreStitched() {
-        // multi-class, no internal files: one channel (labels) per patch and one full-size map
-        assertEquals(1, new SemanticPredictCommand.Layout(14, false, false, false).channels());
-        // lamella post-processing without internal files: labels and the first probability
-        assertEquals(2, new SemanticPredictCommand.Layout(1, false, true, false).channels());
-        // internal files: labels, C probabilities, C distances
-        SemanticPredictCommand.Layout all = new SemanticPredictCommand.Layout(4, true, false, true);
-        assertEquals(9, all.channels());
-        assertEquals(5, all.distances0());
-    }
-
-    @Test
     void threeDimensionalLamellaVariantRuns() throws IOException {
         FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/lamella.yaml");
         Path cfg = step.work.resolve("configs/lamella.yaml");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.cryosiam.Main;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
-import org.cryosiam.log.Log;
+import org.cryosiam.run.RunContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +48,9 @@ class DemoTest {
 
     @Test
     void runsEveryStepWithTheBundledModelsAndReportsTheQuality() throws Exception {
-        Demo.Outcome o = new Demo(dir.resolve("demo"), null, Demo.Size.SMALL.spec(3), Main::run, Log.silent(),
-                List.of()).run();
+        Demo.Outcome o = new Demo(dir.resolve("demo"), null, Demo.Size.SMALL.spec(3),
+                RunContext.of(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true, false, null,
+                        null, null)).run();
         Path d = o.dir();
         for (String f : OUTPUTS) {
             assertTrue(Files.isRegularFile(d.resolve(f)), "missing " + f);

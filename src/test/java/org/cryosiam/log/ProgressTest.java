@@ -90,7 +90,7 @@ class ProgressTest {
     void quietFlagSilencesProgress() {
         StringWriter err = new StringWriter();
         RunContext quiet = RunContext.of(new PrintWriter(new StringWriter()), new PrintWriter(err), true, false, null,
-                null, null, null);
+                null, null);
         assertEquals(Progress.Mode.SILENT, quiet.progress().mode());
         quiet.progress().items("x", 1).advance(1);
         quiet.progress().bytes("x", 10, 0).update(10);

@@ -1,12 +1,12 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 /** Small wording helpers for messages. */
-final class Words {
+public final class Words {
     private Words() {
     }
 
     /** "1 tomogram", "2 tomograms", "3 patches" (regular plurals only). */
-    static String count(long n, String noun) {
+    public static String count(long n, String noun) {
         String plural = noun.endsWith("s") || noun.endsWith("ch") ? "es" : "s";
         return n + " " + noun + (n == 1 ? "" : plural);
     }

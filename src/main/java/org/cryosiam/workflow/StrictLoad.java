@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,13 +16,13 @@ import org.cryosiam.nn.Network;
  * the prediction path needs and lets the tensors decide where versions differ (a downsample bias); this adds what a
  * strict load also refuses, so a damaged checkpoint never runs with a layer silently missing.
  */
-final class StrictLoad {
+public final class StrictLoad {
     private static final Pattern DOWNSAMPLE = Pattern.compile("(.*encoder\\.layer[0-9]+\\.0\\.downsample\\.0\\.)weight");
 
     private StrictLoad() {
     }
 
-    static void check(Checkpoint ckpt, Network net) {
+    public static void check(Checkpoint ckpt, Network net) {
         Map<String, Tensor> sd = ckpt.stateDict();
         for (Module.Entry e : net.root().stateEntries()) {
             if (!sd.containsKey(e.name())) {

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.io.File;
 import java.io.IOException;
@@ -30,7 +30,7 @@ import org.cryosiam.log.Log;
  * unchanged. Output: {@code semantic_to_centers} writes picks and {@code semantic_predict} the label map as a
  * multilabel segmentation into the overlay root.
  */
-final class Copick {
+public final class Copick {
     private final CopickProject project;
     private final double voxelSpacing;
     private final String user;
@@ -46,7 +46,7 @@ final class Copick {
     }
 
     /** The project a config names, or null when it names none. */
-    static Copick of(Config cfg) {
+    public static Copick of(Config cfg) {
         if (!cfg.has("copick_config")) {
             return null;
         }
@@ -73,7 +73,7 @@ final class Copick {
      * temporary folder removed when the JVM exits), or {@code cfg} itself without {@code copick_config} or when the
      * command does not read tomograms (its copick keys are still checked before any work).
      */
-    static Config inputs(Config cfg, boolean readsTomograms, Log log) throws IOException {
+    public static Config inputs(Config cfg, boolean readsTomograms, Log log) throws IOException {
         Copick c = of(cfg);
         if (c == null || !readsTomograms) {
             return cfg;
@@ -114,7 +114,7 @@ final class Copick {
      * Writes the picks of class {@code label} into each run's {@code Picks} folder, for the object whose label it is
      * (an empty list where none were found).
      */
-    static void writePicks(Log log, Config cfg, int label, List<Path> predictions, String[] tomo, double[] cz,
+    public static void writePicks(Log log, Config cfg, int label, List<Path> predictions, String[] tomo, double[] cz,
                            double[] cy, double[] cx, OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {
@@ -149,7 +149,7 @@ final class Copick {
     }
 
     /** Writes a label map as the run's multilabel segmentation (OME-Zarr, downsampled by mode). */
-    static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize,
+    public static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize,
                                   OutputSink outputs) {
         Copick c = of(cfg);
         if (c == null) {

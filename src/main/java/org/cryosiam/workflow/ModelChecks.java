@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.cryosiam.log.Log;
  * Warnings when a config asks for something its model was not made for: the run goes on (the user may mean it), but
  * is not silently different from what the config seems to say.
  */
-final class ModelChecks {
+public final class ModelChecks {
     private static final String PATCH = "parameters.data.patch_size";
     private static final String CLASSES = "parameters.network.out_channels";
 
@@ -20,13 +20,13 @@ final class ModelChecks {
     }
 
     /** The checkpoint's training config ({@code hyper_parameters.<key>}, first key present), or null. */
-    static Config trainingConfig(Checkpoint ckpt, String... keys) {
+    public static Config trainingConfig(Checkpoint ckpt, String... keys) {
         TrainingConfig c = TrainingConfig.first(ckpt, keys);
         return c.present() ? c.config() : null;
     }
 
     /** Warns when the config's patch size differs from the one the checkpoint was trained with (the output changes). */
-    static void warnPatchSize(Log log, Config cfg, Checkpoint ckpt, int[] used, String... keys) {
+    public static void warnPatchSize(Log log, Config cfg, Checkpoint ckpt, int[] used, String... keys) {
         Config task = trainingConfig(ckpt, keys);
         if (!cfg.has(PATCH) || task == null || !(task.get(PATCH) instanceof List<?> l) || l.size() != 3) {
             return;
@@ -46,13 +46,13 @@ final class ModelChecks {
     }
 
     /** The number of classes in the checkpoint's training config, or -1 when it does not say. */
-    static int modelClasses(Checkpoint ckpt) {
+    public static int modelClasses(Checkpoint ckpt) {
         Config task = trainingConfig(ckpt, TrainingConfig.CONFIG);
         return task != null && task.get(CLASSES) instanceof Number n ? n.intValue() : -1;
     }
 
     /** Warns when the config's out_channels differs from the model's number of classes; {@code used}: what happens. */
-    static void warnClasses(Log log, Config cfg, int configClasses, int modelClasses, String modelFile,
+    public static void warnClasses(Log log, Config cfg, int configClasses, int modelClasses, String modelFile,
                             String used) {
         if (modelClasses > 0 && configClasses != modelClasses) {
             log.warn(cfg.source() + ": " + CLASSES + " is " + configClasses + " but the model " + modelFile

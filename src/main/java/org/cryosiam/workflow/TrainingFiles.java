@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,11 +13,11 @@ import org.cryosiam.io.InputFiles;
 
 /** The training commands' file rule (the reference's): label files of {@code labels_folder}, limited to {@code
  * train_files} and {@code val_files} when {@code train_files} is given; sorted. */
-final class TrainingFiles {
+public final class TrainingFiles {
     private TrainingFiles() {
     }
 
-    static List<String> labelFiles(Config cfg, Path folder) {
+    public static List<String> labelFiles(Config cfg, Path folder) {
         String ext = cfg.string("file_extension");
         if (!Files.isDirectory(folder)) {
             throw new CryosiamUserException(cfg.source() + ": the labels folder " + folder + " does not exist.");
@@ -45,7 +45,7 @@ final class TrainingFiles {
         return files;
     }
 
-    static String stem(Config cfg, String file) {
+    public static String stem(Config cfg, String file) {
         return InputFiles.stem(file, cfg.string("file_extension"));
     }
 }

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import org.cryosiam.CryosiamUserException;
 
@@ -6,11 +6,11 @@ import org.cryosiam.CryosiamUserException;
  * Numeric flag values, read as text and parsed by the command: a value that is not a number is then one sentence
  * naming the flag (picocli's own conversion error prints the whole usage after it, issue 20).
  */
-final class Flags {
+public final class Flags {
     private Flags() {
     }
 
-    static int integer(String flag, String text) {
+    public static int integer(String flag, String text) {
         String t = text.strip();
         if (t.matches("[+-]?[0-9]{1,10}")) {
             long v = Long.parseLong(t);
@@ -22,7 +22,7 @@ final class Flags {
     }
 
     /** A finite number, or null when the flag was not given. */
-    static Double number(String flag, String text) {
+    public static Double number(String flag, String text) {
         if (text == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +14,12 @@ import org.cryosiam.zoo.RunRecord;
  * {@link org.cryosiam.io.AtomicFile}) and each was made by this command with the same config text and model: an
  * HDF5 output says so in its attributes, any other in the run record ({@link RunRecord#madeBy}).
  */
-final class Reruns {
+public final class Reruns {
     private Reruns() {
     }
 
     /** True, and says so, when {@code outputs} (of the tomogram {@code stem}) are complete and up to date. */
-    static boolean upToDate(String stem, List<Path> outputs, RunRecord run, Log log) {
+    public static boolean upToDate(String stem, List<Path> outputs, RunRecord run, Log log) {
         if (outputs.stream().noneMatch(Files::exists)) {
             return false; // never made: nothing to say
         }

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,14 +24,14 @@ import ai.djl.Device;
  * 64, CNN head 32/64), and the {@code denoise_predict} config that runs one on the other. Written into a folder so
  * the same case can also be run by another tool.
  */
-final class BenchmarkCase {
-    static final String CONFIG = "denoise.yaml";
+public final class BenchmarkCase {
+    public static final String CONFIG = "denoise.yaml";
 
     private BenchmarkCase() {
     }
 
     /** The backbone config of the published dense models, with the given block type and layer counts. */
-    static Map<String, Object> backboneConfig(String blockType, List<Integer> numLayers) {
+    public static Map<String, Object> backboneConfig(String blockType, List<Integer> numLayers) {
         Map<String, Object> network = new LinkedHashMap<>();
         network.put("block_type", blockType);
         network.put("num_layers", numLayers);
@@ -51,7 +51,7 @@ final class BenchmarkCase {
      * Writes {@code dir/model.ckpt}, {@code dir/tomograms/tomogram.mrc} ({@code size} = z, y, x) and
      * {@code dir/denoise.yaml} (outputs to {@code dir/denoised}); returns the config's path.
      */
-    static Path write(Path dir, String blockType, List<Integer> numLayers, int[] size, int patch, int batch) {
+    public static Path write(Path dir, String blockType, List<Integer> numLayers, int[] size, int patch, int batch) {
         Map<String, Object> backbone = backboneConfig(blockType, numLayers);
         Map<String, Object> heads = new LinkedHashMap<>();
         heads.put("parameters", Map.of(

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -10,6 +10,7 @@ import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Log;
 
 /**
@@ -18,15 +19,15 @@ import org.cryosiam.log.Log;
  * {@code pixel_size} (Å; wins over the tomogram's header), {@code voltage} (kV), {@code spherical_aberration} (mm)
  * and {@code amplitude_contrast} (optional, for the optics block).
  */
-final class ParticleGrids {
-    static final String REFERENCE = "reference";
-    static final String RELION5 = "relion5";
+public final class ParticleGrids {
+    public static final String REFERENCE = "reference";
+    public static final String RELION5 = "relion5";
 
     private ParticleGrids() {
     }
 
     /** Whether the config asks for RELION 5 particle STAR files. */
-    static boolean relion5(Config cfg) {
+    public static boolean relion5(Config cfg) {
         String f = cfg.string("star_format", REFERENCE).toLowerCase(Locale.ROOT);
         if (!f.equals(REFERENCE) && !f.equals(RELION5)) {
             throw new CryosiamUserException(cfg.source() + ": star_format must be " + REFERENCE + " or " + RELION5
@@ -36,27 +37,27 @@ final class ParticleGrids {
     }
 
     /** Checks the STAR keys before any work; whether RELION 5 output is asked for. */
-    static boolean check(Config cfg) {
+    public static boolean check(Config cfg) {
         optics(cfg);
         configPixelSize(cfg);
         return relion5(cfg);
     }
 
     /** {@link #check}, for a command whose RELION 5 output needs the tomograms of {@code data_folder}. */
-    static void checkWithTomograms(Config cfg) {
+    public static void checkWithTomograms(Config cfg) {
         if (check(cfg) && !cfg.has("data_folder")) {
             throw new CryosiamUserException(cfg.source() + ": star_format: relion5 needs data_folder, the tomograms "
                     + "whose centre and pixel size the coordinates are measured from.");
         }
     }
 
-    static Relion5Particles.Optics optics(Config cfg) {
+    public static Relion5Particles.Optics optics(Config cfg) {
         return new Relion5Particles.Optics(optional(cfg, "voltage"), optional(cfg, "spherical_aberration"),
                 optional(cfg, "amplitude_contrast"));
     }
 
     /** {@code pixel_size} of the config, or null; a value not above 0 is an error. */
-    static Double configPixelSize(Config cfg) {
+    public static Double configPixelSize(Config cfg) {
         Double p = optional(cfg, "pixel_size");
         if (p != null && !(p > 0)) {
             throw new CryosiamUserException(cfg.source() + ": pixel_size must be above 0 Å, found " + p + ".");
@@ -76,7 +77,7 @@ final class ParticleGrids {
      * @param source what the header belongs to, for the warning
      * @param log    where the warning goes
      */
-    static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source,
+    public static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source,
                                       Log log) {
         if (configPixelSize != null) {
             return new Relion5Particles.Grid(size, configPixelSize);
@@ -93,7 +94,7 @@ final class ParticleGrids {
         return new Relion5Particles.Grid(size, header);
     }
 
-    static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize, Log log) {
+    public static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize, Log log) {
         int[] zyx = Tomograms.shape(tomogram);
         return grid(new int[] {zyx[2], zyx[1], zyx[0]}, Tomograms.geometry(tomogram).voxelSize()[0], configPixelSize,
                 tomogram.toString(), log);
@@ -103,7 +104,7 @@ final class ParticleGrids {
      * The grid of the tomogram {@code <data_folder>/<name>} ({@code file_extension} added when the name lacks it):
      * its header's size and voxel size, the config's {@code pixel_size} winning.
      */
-    static Relion5Particles.Grid tomogramGrid(Config cfg, String name, Log log) {
+    public static Relion5Particles.Grid tomogramGrid(Config cfg, String name, Log log) {
         String ext = cfg.string("file_extension");
         Path t = cfg.path("data_folder").resolve(name.endsWith(ext) ? name : name + ext);
         return grid(t, configPixelSize(cfg), log);
@@ -114,7 +115,7 @@ final class ParticleGrids {
      * {@code rlnMicrographName}, else every row {@code defaultName}) as it is, or, with {@code star_format:
      * relion5}, as RELION 5 blocks on the grids of its tomograms.
      */
-    static void writeStar(Path file, Table t, Config cfg, Function<String, Relion5Particles.Grid> grids,
+    public static void writeStar(Path file, Table t, Config cfg, Function<String, Relion5Particles.Grid> grids,
                           String defaultName, OutputSink outputs) {
         if (!relion5(cfg)) {
             StarFile.write(file, t, outputs);

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,12 +8,12 @@ import org.cryosiam.io.Table;
 import org.cryosiam.ops.RegionProps;
 
 /** Region tables shared by the instance, embedding and clustering commands: regionprops rows, row selection, the reference's STAR names. */
-final class RegionTables {
+public final class RegionTables {
     private RegionTables() {
     }
 
     /** The regions columns → RELION names, as the reference renames them for its STAR files. */
-    static final Map<String, String> STAR_NAMES = starNames();
+    public static final Map<String, String> STAR_NAMES = starNames();
 
     private static Map<String, String> starNames() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -31,7 +31,7 @@ final class RegionTables {
     }
 
     /** The RELION names back to the regions columns (for reading a centres STAR file). */
-    static Map<String, String> fromStarNames() {
+    public static Map<String, String> fromStarNames() {
         Map<String, String> m = new LinkedHashMap<>();
         STAR_NAMES.forEach((k, v) -> m.put(v, k));
         m.remove("rlnClass");
@@ -39,7 +39,7 @@ final class RegionTables {
     }
 
     /** The rows {@code rows} of {@code t}, in that order, with the same columns and types. */
-    static Table rows(Table t, int[] rows) {
+    public static Table rows(Table t, int[] rows) {
         Table.Builder b = Table.builder(t.source()); // messages about its columns still name the file
         for (String c : t.columns()) {
             switch (t.type(c)) {
@@ -73,7 +73,7 @@ final class RegionTables {
     }
 
     /** {@code t} with the column {@code name} first (as pandas' {@code insert(0, ...)}). */
-    static Table withFirstColumn(Table t, String name, long[] values) {
+    public static Table withFirstColumn(Table t, String name, long[] values) {
         Table.Builder b = Table.builder(t.source()).longs(name, values);
         for (String c : t.columns()) {
             switch (t.type(c)) {
@@ -86,7 +86,7 @@ final class RegionTables {
     }
 
     /** {@code regionprops_table(labels, ['label', 'area', 'bbox', 'centroid'])}, one row per region in label order. */
-    static Table of(List<RegionProps.Region> regions) {
+    public static Table of(List<RegionProps.Region> regions) {
         int n = regions.size();
         long[] label = new long[n], area = new long[n];
         long[][] bbox = new long[6][n];

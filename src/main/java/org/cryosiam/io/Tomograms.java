@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.io;
 
 import java.nio.file.Path;
 
@@ -15,7 +15,7 @@ import org.cryosiam.io.zarr.OmeZarr;
 import org.cryosiam.volume.Volume;
 
 /** Reading a tomogram that a network will see: an MRC file, or an OME-Zarr folder ({@code .zarr}). */
-final class Tomograms {
+public final class Tomograms {
     private Tomograms() {
     }
 
@@ -23,7 +23,7 @@ final class Tomograms {
      * Reads {@code file} and refuses a tomogram without contrast: a constant one (e.g. all zeros, a failed
      * reconstruction) would be scaled by 0/0 and give an all-NaN output; one with NaN voxels spreads NaN the same way.
      */
-    static Volume read(Path file) {
+    public static Volume read(Path file) {
         Volume v = OmeZarr.isZarr(file) ? OmeZarr.read(file) : MrcReader.read(file);
         refuseWithoutContrast(file, PlaneReader.of(v.data(), v.shape()));
         return v;
@@ -33,7 +33,7 @@ final class Tomograms {
      * Opens {@code file} plane by plane (a tomogram larger than memory) after one pass that refuses it as
      * {@link #read} does: without contrast, or with NaN voxels.
      */
-    static PlaneReader planes(Path file) {
+    public static PlaneReader planes(Path file) {
         PlaneReader in = OmeZarr.isZarr(file) ? OmeZarr.planes(file) : MrcReader.planes(file);
         try {
             refuseWithoutContrast(file, in);
@@ -74,7 +74,7 @@ final class Tomograms {
     }
 
     /** A volume file written slab by slab, in z order. */
-    interface Output extends AutoCloseable {
+    public interface Output extends AutoCloseable {
         /** The next planes (x fastest, then y, then z). */
         void append(NdData planes);
 
@@ -90,7 +90,7 @@ final class Tomograms {
      * {@link #write} slab by slab: MRC is written as the planes come; OME-Zarr (whose pyramid needs the whole
      * volume) gathers them and writes at {@link Output#finish}.
      */
-    static Output output(Path target, int[] shape, ElementType type, Geometry geometry, String command,
+    public static Output output(Path target, int[] shape, ElementType type, Geometry geometry, String command,
             boolean float16, OutputSink outputs) {
         if (!OmeZarr.isZarr(target)) {
             MrcWriter.Stream mrc = MrcWriter.stream(target, shape, type, float16, geometry, command,
@@ -138,7 +138,7 @@ final class Tomograms {
     }
 
     /** The tomogram's size {@code (z, y, x)} from its header or metadata alone (MRC or OME-Zarr). */
-    static int[] shape(Path file) {
+    public static int[] shape(Path file) {
         if (OmeZarr.isZarr(file)) {
             return OmeZarr.open(file).shape();
         }
@@ -147,7 +147,7 @@ final class Tomograms {
     }
 
     /** Where {@code file}'s grid lies (voxel size, origin, start), for the outputs derived from it. */
-    static Geometry geometry(Path file) {
+    public static Geometry geometry(Path file) {
         return OmeZarr.isZarr(file) ? Geometry.of(OmeZarr.open(file).voxelSize()) : MrcReader.readHeader(file).geometry();
     }
 
@@ -156,7 +156,7 @@ final class Tomograms {
      * (integer types downsampled by mode, floats by mean; float32 kept), MRC otherwise (float16 on request, the
      * input's origin and a label naming {@code command}).
      */
-    static void write(Path target, NdData data, Geometry geometry, String command, boolean float16,
+    public static void write(Path target, NdData data, Geometry geometry, String command, boolean float16,
                       OutputSink outputs) {
         if (OmeZarr.isZarr(target)) {
             String name = target.getFileName().toString();

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 
@@ -21,11 +21,11 @@ import ai.djl.Device;
  * {@code backbone_config} when {@code contrastive: true}, spec/checkpoints.md), the patch size, the batch size, the
  * intensity parameters, and an embedder over them.
  */
-final class EmbeddingModel implements AutoCloseable {
-    final Network network;
-    final int[] patchSize;
-    final Preprocessing.Intensity intensity;
-    final SubtomogramEmbedder embedder;
+public final class EmbeddingModel implements AutoCloseable {
+    public final Network network;
+    public final int[] patchSize;
+    public final Preprocessing.Intensity intensity;
+    public final SubtomogramEmbedder embedder;
 
     private EmbeddingModel(Network network, int[] patchSize, Preprocessing.Intensity intensity,
             SubtomogramEmbedder embedder) {
@@ -35,7 +35,7 @@ final class EmbeddingModel implements AutoCloseable {
         this.embedder = embedder;
     }
 
-    static EmbeddingModel load(RunContext ctx, Config cfg, String command) {
+    public static EmbeddingModel load(RunContext ctx, Config cfg, String command) {
         Log log = ctx.log();
         boolean contrastive = cfg.bool("contrastive", false);
         ModelResolver.Resolved model = cfg.has("trained_model") ? ModelResolver.resolve(cfg, "trained_model", ctx.record())

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.cryosiam.log.Log;
  * tomogram name), or a folder holding {@code <name>.mrc} per tomogram (also {@code <name>.rec}, or {@code <name>}
  * itself when the name already ends with its extension). Only headers are read.
  */
-final class TomogramTemplate {
+public final class TomogramTemplate {
     private final Path path;
     private final String flag;
     private final boolean folder;
@@ -31,7 +31,7 @@ final class TomogramTemplate {
         this.folder = folder;
     }
 
-    static TomogramTemplate of(Path path, String flag) {
+    public static TomogramTemplate of(Path path, String flag) {
         if (Files.isDirectory(path)) {
             return new TomogramTemplate(path, flag, true);
         }
@@ -42,12 +42,12 @@ final class TomogramTemplate {
     }
 
     /** The name rows without a tomogram name belong to: the single tomogram's stem, or null for a folder. */
-    String defaultName() {
+    public String defaultName() {
         return folder ? null : stem(path.getFileName().toString());
     }
 
     /** The tomogram whose header gives the size for {@code name}. */
-    Path fileFor(String name) {
+    public Path fileFor(String name) {
         if (!folder) {
             return path;
         }
@@ -62,12 +62,12 @@ final class TomogramTemplate {
                 + flag + " folder.");
     }
 
-    MrcHeader header(String name) {
+    public MrcHeader header(String name) {
         return MrcReader.readHeader(fileFor(name));
     }
 
     /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
-    org.cryosiam.io.Relion5Particles.Grid grid(String name, Log log) {
+    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Log log) {
         return ParticleGrids.grid(fileFor(name), null, log);
     }
 
@@ -75,7 +75,7 @@ final class TomogramTemplate {
      * The headers of all the named tomograms (and their output names checked), so that a missing one stops the run
      * before anything is written.
      */
-    Map<String, MrcHeader> headers(Iterable<String> names) {
+    public Map<String, MrcHeader> headers(Iterable<String> names) {
         Map<String, MrcHeader> out = new HashMap<>();
         for (String n : names) {
             out.put(n, header(n));
@@ -88,7 +88,7 @@ final class TomogramTemplate {
      * Refuses the run before anything is written when the output of a named tomogram in {@code outputDir} would be
      * one of the inputs: the tomograms read for their headers or {@code otherInputs}.
      */
-    void refuseOverwritingInputs(Path outputDir, Iterable<String> names, Path... otherInputs) {
+    public void refuseOverwritingInputs(Path outputDir, Iterable<String> names, Path... otherInputs) {
         List<Path> inputs = new ArrayList<>(List.of(otherInputs));
         List<Path> outputs = new ArrayList<>();
         for (String n : names) {
@@ -102,7 +102,7 @@ final class TomogramTemplate {
      * The output file name for a tomogram name: its last path component without {@code .mrc}/{@code .rec}, plus
      * {@code .mrc}. Two names that would share an output file are an error.
      */
-    String outputName(String name) {
+    public String outputName(String name) {
         String out = stem(baseName(name)) + ".mrc";
         String before = outputNames.putIfAbsent(out, name);
         if (before != null && !before.equals(name)) {

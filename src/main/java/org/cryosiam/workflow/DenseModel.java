@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,14 +23,14 @@ import ai.djl.Device;
  * What every dense command reads from its config and checkpoint: the network on the chosen device, the patch size,
  * the batch size and the intensity parameters.
  */
-final class DenseModel implements AutoCloseable {
-    final Network network;
+public final class DenseModel implements AutoCloseable {
+    public final Network network;
     /** The checkpoint's file and hyper-parameters; its tensors are not kept once they are in the network. */
-    final Path checkpointFile;
-    final Map<String, Object> hyperParameters;
-    final int[] patchSize;
-    final int batchSize;
-    final Preprocessing.Intensity intensity;
+    public final Path checkpointFile;
+    public final Map<String, Object> hyperParameters;
+    public final int[] patchSize;
+    public final int batchSize;
+    public final Preprocessing.Intensity intensity;
 
     private DenseModel(Network network, Checkpoint checkpoint, int[] patchSize, int batchSize,
             Preprocessing.Intensity intensity) {
@@ -46,7 +46,7 @@ final class DenseModel implements AutoCloseable {
      * Loads {@code trained_model} and checks it is a model of the expected kind. The config's values are read and
      * checked first, so a mistake there costs no network build.
      */
-    static DenseModel load(RunContext ctx, Config cfg, ModelKind expected, String command) {
+    public static DenseModel load(RunContext ctx, Config cfg, ModelKind expected, String command) {
         Log log = ctx.log();
         ModelResolver.Resolved model = ModelResolver.resolve(cfg, "trained_model", ctx.record()); // a path or a zoo name
         Path file = model.file();
@@ -78,7 +78,7 @@ final class DenseModel implements AutoCloseable {
      * @param keptChannels channels the sliding window stitches
      * @param keptBytes    maps the command keeps whole for its post-processing
      */
-    int batchFor(RunContext ctx, NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
+    public int batchFor(RunContext ctx, NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
         Long given = ctx.maxMemory();
         long budget = given != null ? given : MachineMemory.limit();
         MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, budget);

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,14 +8,14 @@ import java.nio.file.Path;
  * This process's peak resident memory as Linux counts it ({@code VmHWM} of {@code /proc/self/status}), which
  * {@code /usr/bin/time -v} also reports; resettable so one process can measure several runs. Elsewhere: unknown.
  */
-final class PeakRss {
+public final class PeakRss {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private PeakRss() {
     }
 
     /** Starts a new peak from the current resident size (writing 5 to {@code clear_refs}, Linux 4.0+). */
-    static void reset() {
+    public static void reset() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         } catch (IOException | RuntimeException e) {
@@ -24,7 +24,7 @@ final class PeakRss {
     }
 
     /** The peak in GB (e.g. "1.23 GB"), or "unknown". */
-    static String describe() {
+    public static String describe() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmHWM:")) {

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,8 +30,8 @@ import ai.djl.Device;
  * window whose step is half a patch ({@link org.cryosiam.inference.AxisGrid}), so every size must be even; an
  * embedding model sees one box per particle fitted to the patch, so any positive size works.
  */
-final class ModelLoader {
-    static final String PATCH = "parameters.data.patch_size";
+public final class ModelLoader {
+    public static final String PATCH = "parameters.data.patch_size";
 
     private ModelLoader() {
     }
@@ -40,7 +40,7 @@ final class ModelLoader {
      * {@code parameters.data.patch_size} of {@code cfg} when given, else of {@code trainingConfig} (read only then);
      * three sizes (z, y, x).
      */
-    static int[] patchSize(Config cfg, Supplier<Config> trainingConfig) {
+    public static int[] patchSize(Config cfg, Supplier<Config> trainingConfig) {
         List<Integer> p = cfg.has(PATCH) ? cfg.intList(PATCH) : trainingConfig.get().intList(PATCH);
         if (p.size() != 3) {
             throw new CryosiamUserException(cfg.source() + ": " + PATCH + " needs 3 sizes (z, y, x), found " + p + ".");
@@ -49,7 +49,7 @@ final class ModelLoader {
     }
 
     /** Checks a dense model's patch: three even positive sizes (the sliding window's step is half a patch). */
-    static void requireEvenPatch(Config cfg, int[] patch) {
+    public static void requireEvenPatch(Config cfg, int[] patch) {
         for (int p : patch) {
             if (p <= 0 || p % 2 != 0) {
                 throw new CryosiamUserException(cfg.source() + ": patch_size " + Arrays.toString(patch)
@@ -59,7 +59,7 @@ final class ModelLoader {
     }
 
     /** Checks an embedding model's patch: three positive sizes (one box per particle, no sliding window). */
-    static void requirePositivePatch(Config cfg, int[] patch) {
+    public static void requirePositivePatch(Config cfg, int[] patch) {
         for (int p : patch) {
             if (p <= 0) {
                 throw new CryosiamUserException(cfg.source() + ": " + PATCH + " " + Arrays.toString(patch)
@@ -69,7 +69,7 @@ final class ModelLoader {
     }
 
     /** {@code hyper_parameters.batch_size} (default 1), at least 1. */
-    static int batchSize(Config cfg) {
+    public static int batchSize(Config cfg) {
         int batch = cfg.integer("hyper_parameters.batch_size", 1);
         if (batch < 1) {
             throw new CryosiamUserException(cfg.source() + ": hyper_parameters.batch_size must be at least 1.");
@@ -78,7 +78,7 @@ final class ModelLoader {
     }
 
     /** {@code parameters.data.min/max/mean/std}. */
-    static Preprocessing.Intensity intensity(Config cfg) {
+    public static Preprocessing.Intensity intensity(Config cfg) {
         return new Preprocessing.Intensity(cfg.number("parameters.data.min"), cfg.number("parameters.data.max"),
                 cfg.number("parameters.data.mean"), cfg.number("parameters.data.std"));
     }
@@ -90,7 +90,7 @@ final class ModelLoader {
      *
      * @param contrastive for embedding models, the prediction config's {@code contrastive}
      */
-    static Network open(ModelResolver.Resolved model, Checkpoint ckpt, Device device, boolean contrastive,
+    public static Network open(ModelResolver.Resolved model, Checkpoint ckpt, Device device, boolean contrastive,
             ModelKind expected, String command) {
         Network net = Networks.fromCheckpoint(ckpt, device, contrastive);
         try {
@@ -109,7 +109,7 @@ final class ModelLoader {
      * Makes a checked network ready to predict patches of {@code patch}: the decoder's check of the size, BatchNorms
      * folded, the run's precision and FLOP counter. The caller closes the network when this fails.
      */
-    static void prepare(RunContext ctx, Network net, int[] patch) {
+    public static void prepare(RunContext ctx, Network net, int[] patch) {
         net.checkPatchSize(patch[0], patch[1], patch[2]);
         net.predictOnly();
         net.setPrecision(ctx.precision());
@@ -119,7 +119,7 @@ final class ModelLoader {
     }
 
     /** The start of the log line of a loaded model: {@code model FILE (KIND) on DEVICE}. */
-    static String describe(Path file, Network net, Device device) {
+    public static String describe(Path file, Network net, Device device) {
         return "model " + file.getFileName() + " (" + net.kind().description() + ") on " + Devices.name(device);
     }
 }

@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,42 +10,121 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.cluster.Graph;
+import org.cryosiam.cluster.KMeans;
+import org.cryosiam.cluster.SpectralClustering;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
-import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
+import org.cryosiam.log.Log;
 import org.cryosiam.viz.EmbeddingPlots;
 
 /**
- * The two clustering commands (spec/commands.md): stack the per-tomogram embeddings (reusing {@code embeddings.h5}),
+ * The two clustering steps (spec/commands.md): stack the per-tomogram embeddings (reusing {@code embeddings.h5}),
  * cluster, and write the method's cluster file, per tomogram {@code <stem>_clusters_<method>.h5} and the regions
  * table with {@code semantic_class} as CSV and STAR; with {@code visualization: true} also the UMAP scatter coloured
  * by cluster.
  */
-abstract class EmbeddingsClusteringCommand extends ConfigCommand {
+public final class EmbeddingsClustering {
+    public static final String KMEANS_NAME = "simsiam_embeddings_kmeans_clustering";
+    public static final String SPECTRAL_NAME = "simsiam_embeddings_spectral_clustering";
+    /** k-means++ seeding, 10 seeded restarts. */
+    public static final Step KMEANS = step(KMEANS_NAME, Method.KMEANS);
+    /** 10-NN graph, optional eigengap estimate of k; labels from 1, as the reference writes them. */
+    public static final Step SPECTRAL = step(SPECTRAL_NAME, Method.SPECTRAL);
+
     /** Our seed: the reference's clusterings are unseeded; ours are reproducible. */
     static final long SEED = 0;
 
-    /** {@code kmeans} or {@code spectral}: the file names' and the config section's key. */
-    abstract String method();
+    /** The clustering methods; {@link #key} names their files and config section. */
+    public enum Method {
+        KMEANS("kmeans"), SPECTRAL("spectral");
 
-    /** Cluster labels (as written) and the extra datasets of {@code <method>_clusters.h5} besides {@code clusters}. */
-    abstract int[] cluster(double[][] embeddings, Config section, Map<String, NdData> extra);
+        final String key;
 
-    @Override
-    public boolean takesFilename() {
-        return false;
+        Method(String key) {
+            this.key = key;
+        }
     }
 
-    @Override
-    protected void run(Config cfg) {
-        ParticleGrids.checkWithTomograms(cfg); // a bad star_format is reported before any work
-        Path folder = cfg.path("prediction_folder");
-        String ext = cfg.string("file_extension", "");
-        Config section = cfg.section("clustering_" + method());
-        List<String> stems = stems(folder, cfg.stringListOrNull("clustering_files"), ext);
+    /**
+     * What the step reads from its config.
+     *
+     * @param config  the config itself, for the STAR options
+     * @param section {@code clustering_<method>}
+     * @param files   {@code clustering_files}, or null: every {@code *_embeds.h5}
+     */
+    public record Settings(Config config, Path folder, String ext, Config section, List<String> files) {
+        public static Settings from(Config cfg, Method method) {
+            ParticleGrids.checkWithTomograms(cfg); // a bad star_format is reported before any work
+            return new Settings(cfg, cfg.path("prediction_folder"), cfg.string("file_extension", ""),
+                    cfg.section("clustering_" + method.key), cfg.stringListOrNull("clustering_files"));
+        }
+    }
+
+    private final Settings settings;
+    private final Method method;
+    private final Log log;
+    private final StepRun run;
+
+    public EmbeddingsClustering(Settings settings, Method method, StepRun run) {
+        this.settings = settings;
+        this.method = method;
+        this.log = run.log();
+        this.run = run;
+    }
+
+    private static Step step(String name, Method method) {
+        return Step.of(name, (cfg, run) -> new EmbeddingsClustering(Settings.from(cfg, method), method, run).run())
+                .wholeFolder();
+    }
+
+    /** The method's name in file names and the config. */
+    private String method() {
+        return method.key;
+    }
+
+    /** Cluster labels (as written) and the extra datasets of {@code <method>_clusters.h5} besides {@code clusters}. */
+    private int[] cluster(double[][] x, Config section, Map<String, NdData> extra) {
+        int k = section.integer("num_clusters");
+        if (k < 1 || k > x.length) {
+            throw new CryosiamUserException(section.source() + ": clustering_" + method.key + ".num_clusters = " + k
+                    + " must be between 1 and the number of embeddings (" + x.length + ").");
+        }
+        return switch (method) {
+            case KMEANS -> {
+                KMeans.Result r = KMeans.fit(x, k, 10, 1000, SEED);
+                int dim = x[0].length;
+                double[] centers = new double[k * dim];
+                for (int c = 0; c < k; c++) {
+                    System.arraycopy(r.centers()[c], 0, centers, c * dim, dim);
+                }
+                extra.put("centers", NdData.float64(centers, k, dim));
+                yield r.labels();
+            }
+            case SPECTRAL -> {
+                Graph g = SpectralClustering.affinity(x);
+                if (section.bool("estimate_num_clusters", false)) {
+                    k = SpectralClustering.estimateClusters(g, k, SEED);
+                    log.info("estimated number of clusters (largest eigengap): " + k);
+                }
+                int[] labels = SpectralClustering.fit(g, k, SEED);
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i]++;
+                }
+                yield labels;
+            }
+        };
+    }
+
+    public void run() {
+        Config cfg = settings.config();
+        Path folder = settings.folder();
+        String ext = settings.ext();
+        Config section = settings.section();
+        List<String> stems = stems(folder, settings.files(), ext);
         if (stems.isEmpty()) {
             throw new CryosiamUserException(folder + ": no *_embeds.h5 files to cluster.");
         }
@@ -116,14 +195,14 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             Map<String, NdData> ds = new LinkedHashMap<>();
             ds.put("embeddings", NdData.float64(flat, x.length, dim));
             ds.put("number_of_samples", NdData.int64(counts, counts.length));
-            Hdf5.write(all, ds, ctx.outputs());
+            Hdf5.write(all, ds, run.outputs());
             log.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
         Map<String, NdData> ds = new LinkedHashMap<>();
         ds.put("clusters", NdData.int32(clusters, clusters.length));
         ds.putAll(extra);
         Path out = folder.resolve(method() + "_clusters.h5");
-        Hdf5.write(out, ds, ctx.outputs());
+        Hdf5.write(out, ds, run.outputs());
         log.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
 
         int start = 0;
@@ -134,12 +213,12 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             int[] mine = java.util.Arrays.copyOfRange(clusters, start, start + n);
             start += n;
             Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n),
-                    ctx.outputs());
+                    run.outputs());
             Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
             String base = stem + "_instance_regions_" + method() + "_clustered";
-            Csv.write(folder.resolve(base + ".csv"), clustered, ctx.outputs());
+            Csv.write(folder.resolve(base + ".csv"), clustered, run.outputs());
             ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
-                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem, ctx.outputs());
+                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem, run.outputs());
             for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }
@@ -149,7 +228,7 @@ abstract class EmbeddingsClusteringCommand extends ConfigCommand {
             int limit = Math.min(20000, x.length);
             EmbeddingPlots.clusters(java.util.Arrays.copyOf(x, limit), java.util.Arrays.copyOf(clusters, limit),
                     pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, log,
-                    ctx.outputs());
+                    run.outputs());
         }
     }
 

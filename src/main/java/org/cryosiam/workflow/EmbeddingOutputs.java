@@ -1,4 +1,4 @@
-package org.cryosiam.commands;
+package org.cryosiam.workflow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputSink;
-import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.log.Log;
 
@@ -17,20 +16,20 @@ import org.cryosiam.log.Log;
  * The four files an embedding command writes per tomogram. {@code <stem>_embeds.h5} is written last, so a run
  * interrupted between files leaves no embeddings that a rerun would take for finished ({@link Reruns}).
  */
-final class EmbeddingOutputs {
+public final class EmbeddingOutputs {
     /** The names of the four files after the tomogram's stem. */
-    static final String[] SUFFIXES = {"_embeds.h5", "_instance_labels.h5", "_instance_regions.csv",
+    public static final String[] SUFFIXES = {"_embeds.h5", "_instance_labels.h5", "_instance_regions.csv",
             "_instance_regions.star"};
 
     private EmbeddingOutputs() {
     }
 
-    static Path embedsFile(Path folder, String stem) {
+    public static Path embedsFile(Path folder, String stem) {
         return folder.resolve(stem + "_embeds.h5");
     }
 
     /** The four files of a tomogram, {@code <stem>_embeds.h5} first (a rerun names the first that differs). */
-    static List<Path> files(Path folder, String stem) {
+    public static List<Path> files(Path folder, String stem) {
         List<Path> out = new ArrayList<>();
         for (String suffix : SUFFIXES) {
             out.add(folder.resolve(stem + suffix));
@@ -45,7 +44,7 @@ final class EmbeddingOutputs {
      * @param star       the rows for {@code <stem>_instance_regions.star} (RELION names; RELION 5 blocks when the
      *                   config's star_format says so, on the tomogram {@code data_folder/<stem>})
      */
-    static void write(Path folder, String stem, double[][] embeddings, long[] labels, Table regions,
+    public static void write(Path folder, String stem, double[][] embeddings, long[] labels, Table regions,
             Csv.Dialect dialect, Table star, Config cfg, Log log, OutputSink outputs) {
         int dim = embeddings.length;
         int n = labels.length;
