@@ -137,6 +137,7 @@ public final class AtomicFile {
             deleteTree(tmp);
             Files.createDirectories(tmp);
             writer.write(tmp);
+            flushFiles(tmp);
             if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 deleteTree(old);
                 Files.move(target, old);
@@ -151,6 +152,19 @@ public final class AtomicFile {
                 deleteTree(old);
             } catch (IOException ignored) {
                 // best effort, as for files
+            }
+        }
+    }
+
+    /** Flushes every file of a written folder to the disk, as {@link #commit} does for one file. */
+    private static void flushFiles(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
             }
         }
     }

@@ -117,7 +117,7 @@ public final class SemanticModelTraining {
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
             Trainer t = new Trainer(training, net).listeners(Listeners.defaults(logDir, hp, carried,
-                    log::info, ctx.quiet() || System.console() == null ? null : System.err, run.outputs()));
+                    log::info, ctx.progress(), run.outputs()));
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }

@@ -1,6 +1,5 @@
 package org.cryosiam.train.listener;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.function.Consumer;
 
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.io.OutputSink;
+import org.cryosiam.log.Progress;
 import org.cryosiam.train.TrainingListener;
 
 /** The listeners a training run usually has. */
@@ -24,10 +24,10 @@ public final class Listeners {
      * @param hyperParameters the checkpoints' {@code hyper_parameters}
      * @param carried         tensors the network does not hold, saved as they are
      * @param log             where the line of each epoch goes
-     * @param progress        where the progress bar is drawn during an epoch, or null for none
+     * @param progress        the run's progress displays, for the batches of an epoch; null for none
      */
     public static List<TrainingListener> defaults(Path logDir, Map<String, Object> hyperParameters,
-            Map<String, Tensor> carried, Consumer<String> log, PrintStream progress, OutputSink outputs) {
+            Map<String, Tensor> carried, Consumer<String> log, Progress.Factory progress, OutputSink outputs) {
         MetricsCsv csv = new MetricsCsv(logDir.resolve("metrics.csv"), outputs);
         return List.of(csv, new LossCurvePlot(logDir.resolve("loss_curves.png"), csv, outputs),
                 new CheckpointSaver(logDir.resolve("model"), hyperParameters, carried, outputs),
