@@ -24,16 +24,15 @@ public final class MachineMemory {
      * {@code System.trim_native_heap}). libtorch frees a prediction's tensors into the C heap, where the launcher's
      * malloc settings keep them resident so the next batch does not fault in fresh pages; once a tomogram's
      * prediction is over they would only add to the peak of what follows (post-processing, the next tomogram's
-     * first pass). Returns whether the JVM could do it (glibc and a JDK with the command).
+     * first pass). Where the JVM cannot (not glibc, a JDK without the command) it does nothing.
      */
-    public static boolean trimNativeHeap() {
+    public static void trimNativeHeap() {
         try {
             ManagementFactory.getPlatformMBeanServer().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
                     "systemTrimNativeHeap", new Object[] {null}, new String[] {String[].class.getName()});
-            return true;
         } catch (Exception | LinkageError e) {
-            return false; // not available here: the memory stays with the C heap, which is only slower to return
+            // not available here: the memory stays with the C heap, which is only slower to return
         }
     }
 

@@ -19,7 +19,6 @@ import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.ScratchFile;
 import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Progress;
-import org.cryosiam.run.RunContext;
 
 /**
  * {@code denoise_predict}: each tomogram through a CryoSiam denoising model, written as {@code <stem><ext>} (and the
@@ -46,12 +45,10 @@ public final class DenoisePrediction {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
 
     public DenoisePrediction(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
     }
 
     public void run() {
@@ -71,7 +68,7 @@ public final class DenoisePrediction {
         if (files.isEmpty()) {
             return;
         }
-        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.DENOISING, NAME);
+        try (DenseModel model = DenseModel.load(run.context(), cfg, ModelKind.DENOISING, NAME);
              NetworkPredictor predictor = NetworkPredictor.rawHead(model.network, "denoise", 1)) {
             run.forEachInput(files, name -> denoise(model, predictor, name));
         }
@@ -99,8 +96,8 @@ public final class DenoisePrediction {
                     }
                     denoised.append(slab);
                 };
-                Progress progress = SlidingWindow.progress(ctx.progress(), name, shape, model.patchSize);
-                int batch = model.batchFor(ctx, predictor, shape, 1, 0);
+                Progress progress = SlidingWindow.progress(run.context().progress(), name, shape, model.patchSize);
+                int batch = model.batchFor(run.context(), predictor, shape, 1, 0);
                 if (settings.scale()) {
                     predictScaled(tomogram, model.patchSize, batch, predictor, progress, mrc, write);
                 } else {

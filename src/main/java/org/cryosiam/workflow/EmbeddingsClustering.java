@@ -18,7 +18,6 @@ import org.cryosiam.io.Csv;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Table;
-import org.cryosiam.log.Log;
 import org.cryosiam.viz.EmbeddingPlots;
 
 /**
@@ -66,13 +65,11 @@ public final class EmbeddingsClustering {
 
     private final Settings settings;
     private final Method method;
-    private final Log log;
     private final StepRun run;
 
     public EmbeddingsClustering(Settings settings, Method method, StepRun run) {
         this.settings = settings;
         this.method = method;
-        this.log = run.log();
         this.run = run;
     }
 
@@ -108,7 +105,7 @@ public final class EmbeddingsClustering {
                 Graph g = SpectralClustering.affinity(x);
                 if (section.bool("estimate_num_clusters", false)) {
                     k = SpectralClustering.estimateClusters(g, k, SEED);
-                    log.info("estimated number of clusters (largest eigengap): " + k);
+                    run.log().info("estimated number of clusters (largest eigengap): " + k);
                 }
                 int[] labels = SpectralClustering.fit(g, k, SEED);
                 for (int i = 0; i < labels.length; i++) {
@@ -136,7 +133,7 @@ public final class EmbeddingsClustering {
         if (reuse) {
             x = rows(all, Hdf5.read(all, "embeddings"));
             counts = sampleCounts(all, Hdf5.read(all, "number_of_samples"), x.length, stems.size());
-            log.info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
+            run.log().info("reusing " + all + " (" + Words.count(x.length, "embedding") + ")");
         } else {
             List<double[]> list = new ArrayList<>();
             counts = new long[stems.size()];
@@ -196,14 +193,14 @@ public final class EmbeddingsClustering {
             ds.put("embeddings", NdData.float64(flat, x.length, dim));
             ds.put("number_of_samples", NdData.int64(counts, counts.length));
             Hdf5.write(all, ds, run.outputs());
-            log.info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
+            run.log().info("wrote " + all + " (" + Words.count(x.length, "embedding") + " from " + Words.count(stems.size(), "tomogram") + ")");
         }
         Map<String, NdData> ds = new LinkedHashMap<>();
         ds.put("clusters", NdData.int32(clusters, clusters.length));
         ds.putAll(extra);
         Path out = folder.resolve(method() + "_clusters.h5");
         Hdf5.write(out, ds, run.outputs());
-        log.info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
+        run.log().info("wrote " + out + " (" + Words.count(java.util.Arrays.stream(clusters).distinct().count(), "cluster") + ")");
 
         int start = 0;
         List<String> pointNames = new ArrayList<>();
@@ -218,16 +215,16 @@ public final class EmbeddingsClustering {
             String base = stem + "_instance_regions_" + method() + "_clustered";
             Csv.write(folder.resolve(base + ".csv"), clustered, run.outputs());
             ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
-                    name -> ParticleGrids.tomogramGrid(cfg, name, log), stem, run.outputs());
+                    name -> ParticleGrids.tomogramGrid(cfg, name, run.log()), stem, run.outputs());
             for (String label : regions[f].strings("label")) {
                 pointNames.add(stem + ext + "_" + label);
             }
-            log.info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
+            run.log().info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
         }
         if (section.bool("visualization", false)) {
             int limit = Math.min(20000, x.length);
             EmbeddingPlots.clusters(java.util.Arrays.copyOf(x, limit), java.util.Arrays.copyOf(clusters, limit),
-                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, log,
+                    pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, run.log(),
                     run.outputs());
         }
     }

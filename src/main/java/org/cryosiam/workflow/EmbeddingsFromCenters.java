@@ -19,7 +19,6 @@ import org.cryosiam.io.StarFile;
 import org.cryosiam.io.Table;
 import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Log;
-import org.cryosiam.run.RunContext;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -56,14 +55,10 @@ public final class EmbeddingsFromCenters {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public EmbeddingsFromCenters(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() {
@@ -80,12 +75,13 @@ public final class EmbeddingsFromCenters {
                 throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
                         + centersFile + " are measured from its centre and pixel size.");
             }
-            return ParticleGrids.grid(tomogram, pixelSize, log);
-        }, log, run.outputs());
+            return ParticleGrids.grid(tomogram, pixelSize, run.log());
+        }, run.log(), run.outputs());
         String[] tomo = centers.strings("tomo");
         List<String> files = run.inputFiles(cfg, "data_folder");
         StepRun.refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
-        try (EmbeddingModel model = EmbeddingModel.load(ctx, cfg, "simsiam_embeddings_from_centers_predict")) {
+        try (EmbeddingModel model = EmbeddingModel.load(run.context(), cfg,
+                "simsiam_embeddings_from_centers_predict")) {
             List<String> todo = run.unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
                     InputFiles.stem(name, ext)));
             run.forEachInput(todo, name -> {
@@ -97,7 +93,7 @@ public final class EmbeddingsFromCenters {
                     }
                 }
                 if (mine.isEmpty()) {
-                    log.info("no coordinates for " + name + " in " + centersFile);
+                    run.log().info("no coordinates for " + name + " in " + centersFile);
                     return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -185,6 +181,6 @@ public final class EmbeddingsFromCenters {
         }
         Table csv = b.build();
         EmbeddingOutputs.write(outFolder, stem, embeddings, labels, csv, Csv.Dialect.PANDAS,
-                csv.renamed(RegionTables.STAR_NAMES), cfg, log, run.outputs());
+                csv.renamed(RegionTables.STAR_NAMES), cfg, run.log(), run.outputs());
     }
 }

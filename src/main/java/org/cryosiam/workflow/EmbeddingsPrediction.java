@@ -15,10 +15,8 @@ import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.Table;
 import org.cryosiam.io.Tomograms;
-import org.cryosiam.log.Log;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.ops.RegionProps;
-import org.cryosiam.run.RunContext;
 import org.cryosiam.volume.Volume;
 
 /**
@@ -59,14 +57,10 @@ public final class EmbeddingsPrediction {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public EmbeddingsPrediction(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() {
@@ -83,14 +77,14 @@ public final class EmbeddingsPrediction {
         List<String> files = run.inputFiles(cfg, "data_folder");
         StepRun.refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         refuseWhenNoMasks(files, ext, masks, suffix);
-        try (EmbeddingModel model = EmbeddingModel.load(ctx, cfg, "simsiam_embeddings_predict")) {
+        try (EmbeddingModel model = EmbeddingModel.load(run.context(), cfg, "simsiam_embeddings_predict")) {
             List<String> todo = run.unfinished(files, ext, name -> EmbeddingOutputs.files(outFolder,
                     InputFiles.stem(name, ext)));
             run.forEachInput(todo, name -> {
                 String stem = InputFiles.stem(name, ext);
                 Path instancesFile = masks.resolve(stem + "_instance_preds" + suffix + ".h5");
                 if (!Files.exists(instancesFile)) {
-                    log.warn("skipping " + name + ": no instance masks " + instancesFile);
+                    run.log().warn("skipping " + name + ": no instance masks " + instancesFile);
                     return;
                 }
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
@@ -200,7 +194,7 @@ public final class EmbeddingsPrediction {
         Table keptRegions = RegionTables.rows(regions, rows);
         Table csv = keptRegions.toBuilder().longs("hull_area", hullArea).build();
         Table star = keptRegions.renamed(RegionTables.STAR_NAMES);
-        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg, log,
-                run.outputs());
+        EmbeddingOutputs.write(outFolder, stem, embeddings, keptLabels, csv, Csv.Dialect.PYTHON_CSV, star, cfg,
+                run.log(), run.outputs());
     }
 }

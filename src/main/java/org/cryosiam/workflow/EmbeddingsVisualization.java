@@ -19,7 +19,6 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.PythonFloat;
 import org.cryosiam.io.Table;
-import org.cryosiam.log.Log;
 import org.cryosiam.viz.ScatterPlot;
 
 /**
@@ -50,12 +49,10 @@ public final class EmbeddingsVisualization {
 
     private final Settings settings;
     private final StepRun run;
-    private final Log log;
 
     public EmbeddingsVisualization(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.log = run.log();
     }
 
     public void run() {
@@ -66,7 +63,7 @@ public final class EmbeddingsVisualization {
         String ext = settings.ext();
         String suffix = settings.suffix();
         if (!vis.bool("visualize_umap", true)) {
-            log.info("visualization.visualize_umap is false: nothing to do");
+            run.log().info("visualization.visualize_umap is false: nothing to do");
             return;
         }
         Integer pca = vis.has("pca_components") ? vis.integer("pca_components") : null;
@@ -98,14 +95,14 @@ public final class EmbeddingsVisualization {
         for (String stem : stems) {
             Path embedsFile = folder.resolve(stem + "_embeds.h5");
             if (!Files.exists(embedsFile)) {
-                log.warn("skipping " + stem + ": no " + embedsFile);
+                run.log().warn("skipping " + stem + ": no " + embedsFile);
                 continue;
             }
             double[][] cols = EmbeddingsClustering.rows(embedsFile, Hdf5.read(embedsFile, "embeddings"));
             int dim = cols.length;
             int n = dim == 0 ? 0 : cols[0].length;
             if (n < 2) {
-                log.warn("skipping " + stem + ": " + n + " embedding(s), nothing to project");
+                run.log().warn("skipping " + stem + ": " + n + " embedding(s), nothing to project");
                 continue;
             }
             double[][] x = new double[n][dim];
@@ -218,7 +215,7 @@ public final class EmbeddingsVisualization {
         plot.writeHtml(html, run.outputs());
         plot.writePng(outFolder.resolve(name + ".png"), run.outputs());
         Csv.write(outFolder.resolve(name + "_data.csv"), table, run.outputs());
-        log.info("wrote " + html + " (and .png, _data.csv; " + n + " points)");
+        run.log().info("wrote " + html + " (and .png, _data.csv; " + n + " points)");
     }
 
     /** A file name from a list to its stem (the part before the extension, as the reference splits it). */

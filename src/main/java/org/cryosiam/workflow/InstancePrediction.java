@@ -26,10 +26,8 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.ScratchFile;
 import org.cryosiam.io.Tomograms;
-import org.cryosiam.log.Log;
 import org.cryosiam.ops.InstancePostprocessing;
 import org.cryosiam.ops.RegionProps;
-import org.cryosiam.run.RunContext;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -83,14 +81,10 @@ public final class InstancePrediction {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public InstancePrediction(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() {
@@ -141,17 +135,17 @@ public final class InstancePrediction {
                 long t1 = System.nanoTime();
                 instances = InstancePostprocessing.multicutMerge(instances, maps.boundaries(), shape[0], shape[1],
                         shape[2], multicutBias.getAsDouble());
-                log.info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
+                run.log().info(String.format("%s: multicut merge %.2f s", name, (System.nanoTime() - t1) / 1e9));
             }
             List<RegionProps.Region> regions = RegionProps.of(instances, shape[0], shape[1], shape[2]);
-            log.info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
+            run.log().info(String.format("%s: %d instances, post-processing %.2f s", name, regions.size(),
                     (System.nanoTime() - t0) / 1e9));
             Path h5 = outFolder.resolve(stem + "_instance_preds.h5");
             Hdf5.write(h5, "instances", NdData.uint32(instances, shape), maps.derived, run.outputs());
-            log.info("wrote " + h5);
+            run.log().info("wrote " + h5);
             Path csv = outFolder.resolve(stem + "_instance_regions.csv");
             Csv.write(csv, RegionTables.of(regions), Csv.Dialect.PYTHON_CSV, run.outputs());
-            log.info("wrote " + csv);
+            run.log().info("wrote " + csv);
         }
     }
 
@@ -216,7 +210,7 @@ public final class InstancePrediction {
             float[] b = bd.toFloatArray();
             boundaries = () -> b;
         }
-        log.info("reusing the raw predictions in " + raw + " (delete it to predict again)");
+        run.log().info("reusing the raw predictions in " + raw + " (delete it to predict again)");
         return new Maps(shape, derived, InstancePostprocessing.Planes.of(fg.toFloatArray(), shape[1], shape[2]),
                 InstancePostprocessing.Planes.of(dist.toFloatArray(), shape[1], shape[2]), boundaries, List.of());
     }
@@ -249,9 +243,10 @@ public final class InstancePrediction {
             long voxels = (long) shape[0] * shape[1] * shape[2];
             int post = Math.max(InstancePostprocessing.bytesPerVoxel(settings.params()),
                     multicut ? InstancePostprocessing.MULTICUT_BYTES_PER_VOXEL : 0);
-            int batch = model.batchFor(ctx, predictor, shape, 3, post * voxels);
+            int batch = model.batchFor(run.context(), predictor, shape, 3, post * voxels);
             SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                    SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape, model.patchSize),
+                    SlidingWindow.progress(run.context().progress(), input.getFileName().toString(), shape,
+                            model.patchSize),
                     (z0, z1, slab) -> {
                         long at = (long) z0 * shape[1] * shape[2];
                         for (int k = 0; k < 3; k++) {
@@ -268,7 +263,7 @@ public final class InstancePrediction {
                     });
             if (rawFile != null) {
                 rawFile.finish();
-                log.info("wrote " + raw);
+                run.log().info("wrote " + raw);
             }
             int plane = shape[1] * shape[2];
             Supplier<float[]> boundaries = parked[2] == null ? null : () -> {
@@ -307,7 +302,7 @@ public final class InstancePrediction {
 
         DenseModel model() {
             if (model == null) {
-                model = DenseModel.load(ctx, cfg, ModelKind.INSTANCE, NAME);
+                model = DenseModel.load(run.context(), cfg, ModelKind.INSTANCE, NAME);
                 predictor = new NetworkPredictor(model.network, 3, InstancePrediction::maps);
             }
             return model;
@@ -328,7 +323,6 @@ public final class InstancePrediction {
             }
         }
     }
-
 
     /** The watershed parameters, checked before any work. */
     public static InstancePostprocessing.Parameters parameters(Config cfg) {

@@ -13,7 +13,6 @@ import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputGuard;
-import org.cryosiam.log.Log;
 import org.cryosiam.ops.ExpandLabels;
 import org.cryosiam.volume.Volume;
 
@@ -54,12 +53,10 @@ public final class SemanticGroundTruthFilter {
 
     private final Settings settings;
     private final StepRun run;
-    private final Log log;
 
     public SemanticGroundTruthFilter(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.log = run.log();
     }
 
     public void run() {
@@ -93,7 +90,7 @@ public final class SemanticGroundTruthFilter {
             }
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ext);
             MrcWriter.write(target, NdData.float32(f, v.nz(), v.ny(), v.nx()), geometry, NAME, run.outputs());
-            log.info("wrote " + target);
+            run.log().info("wrote " + target);
         }
     }
 

@@ -17,10 +17,8 @@ import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.config.Config;
 import org.cryosiam.io.AtomicFile;
-import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
-import org.cryosiam.run.RunContext;
 import org.cryosiam.train.Augment;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.Sample;
@@ -66,16 +64,12 @@ public final class SemanticModelTraining {
     private final long seed;
     private final Integer stopAfter;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public SemanticModelTraining(Settings settings, long seed, Integer stopAfter, StepRun run) {
         this.settings = settings;
         this.seed = seed;
         this.stopAfter = stopAfter;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() throws Exception {
@@ -93,14 +87,14 @@ public final class SemanticModelTraining {
         }
         List<Sample> train = samples(cfg, patches, split.get("train_files"), ext, min, max, classes);
         List<Sample> val = samples(cfg, patches, split.get("val_files"), ext, min, max, classes);
-        log.info(train.size() + " training and " + val.size() + " validation patches");
+        run.log().info(train.size() + " training and " + val.size() + " validation patches");
         Trainer.Settings training = settings(cfg, classes, seed);
 
-        Device device = Devices.chosen(ctx.device());
-        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model", ctx.record()); // a path or a zoo name
+        Device device = Devices.chosen(run.context().device());
+        ModelResolver.Resolved pretrainedModel = ModelResolver.resolve(cfg, "pretrained_model", run.context().record()); // a path or a zoo name
         Checkpoint pretrained = Checkpoint.load(pretrainedModel.file());
         ModelResolver.accepted(pretrainedModel, ModelKind.of(pretrained.stateDict().keySet()),
-                Devices.name(device), ctx.record());
+                Devices.name(device), run.context().record());
         Map<String, Object> hp = TaskModel.hyperParameters(cfg.asMap(), TaskModel.backboneConfig(pretrained));
         Map<String, Tensor> sd;
         Trainer.Resume resume = Trainer.Resume.fresh();
@@ -109,7 +103,7 @@ public final class SemanticModelTraining {
             Checkpoint c = Checkpoint.load(last);
             sd = c.stateDict();
             resume = resume(c);
-            log.info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
+            run.log().info("continuing from " + last + " at epoch " + (resume.startEpoch() + 1) + ", step "
                     + resume.globalStep());
         } else {
             sd = TaskModel.initialStateDict(pretrained, cfg.asMap(), seed);
@@ -117,13 +111,13 @@ public final class SemanticModelTraining {
         Map<String, Tensor> carried = new LinkedHashMap<>(sd);
         try (Network net = TaskModel.buildSemantic(pretrainedModel.file().toString(), sd, hp, device)) {
             Trainer t = new Trainer(training, net).listeners(Listeners.defaults(logDir, hp, carried,
-                    log::info, ctx.progress(), run.outputs()));
+                    run.log()::info, run.context().progress(), run.outputs()));
             if (stopAfter != null) {
                 t.stopAfter(stopAfter);
             }
             t.run(train, val, resume);
         }
-        log.info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
+        run.log().info("wrote " + last + ", " + logDir.resolve("metrics.csv") + " and "
                 + logDir.resolve("loss_curves.png"));
     }
 

@@ -13,7 +13,6 @@ import org.cryosiam.io.Geometry;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
-import org.cryosiam.log.Log;
 import org.cryosiam.ops.SmallComponents;
 import org.cryosiam.volume.Volume;
 
@@ -42,12 +41,10 @@ public final class SemanticPostprocessing {
 
     private final Settings settings;
     private final StepRun run;
-    private final Log log;
 
     public SemanticPostprocessing(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.log = run.log();
     }
 
     /** More postprocessing_sizes than classes: the extra sizes apply to no class, which is likely a mistake. */
@@ -65,7 +62,7 @@ public final class SemanticPostprocessing {
             from = "the model " + ckpt.file().getFileName();
         }
         if (classes > 0 && sizes.size() > Math.max(classes, 2)) {
-            log.warn(cfg.source() + ": parameters.network.postprocessing_sizes has " + sizes.size()
+            run.log().warn(cfg.source() + ": parameters.network.postprocessing_sizes has " + sizes.size()
                     + " entries but " + from + " gives " + Words.count(classes, "class")
                     + "; the entries after the first " + Math.max(classes, 2) + " apply to no class.");
         }
@@ -99,7 +96,7 @@ public final class SemanticPostprocessing {
                 SmallComponents.remove(values, shape[0], shape[1], shape[2], sizes);
                 Hdf5.write(h5, "labels", fromInts(values, labels.type(), shape), Hdf5.Options.from(h5),
                         run.outputs());
-                log.info("wrote " + h5);
+                run.log().info("wrote " + h5);
                 continue;
             }
             Path mrc = predictionFolder.resolve(stem + "_preds.mrc");
@@ -120,7 +117,7 @@ public final class SemanticPostprocessing {
                 out[i] = (byte) values[i];
             }
             MrcWriter.write(mrc, NdData.uint8(out, v.shape()), geometry, NAME, run.outputs());
-            log.info("wrote " + mrc);
+            run.log().info("wrote " + mrc);
         }
     }
 

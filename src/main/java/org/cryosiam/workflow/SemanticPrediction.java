@@ -23,7 +23,6 @@ import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.Tomograms;
 import org.cryosiam.log.Log;
-import org.cryosiam.run.RunContext;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -69,14 +68,10 @@ public final class SemanticPrediction {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public SemanticPrediction(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() {
@@ -96,10 +91,11 @@ public final class SemanticPrediction {
             }
         }
 
-        try (DenseModel model = DenseModel.load(ctx, cfg, ModelKind.SEMANTIC, NAME)) {
+        try (DenseModel model = DenseModel.load(run.context(), cfg, ModelKind.SEMANTIC, NAME)) {
             int classes = classes(model);
             if (cfg.get("parameters.network.out_channels") instanceof Number n) {
-                ModelChecks.warnClasses(log, cfg, n.intValue(), classes, model.checkpointFile.getFileName().toString(),
+                ModelChecks.warnClasses(run.log(), cfg, n.intValue(), classes,
+                        model.checkpointFile.getFileName().toString(),
                         "the model's number is used");
             }
             boolean hasDistance = model.network.outputNames().contains("distance");
@@ -124,12 +120,12 @@ public final class SemanticPrediction {
             byte[] mask = settings.maskFolder() == null ? null : LamellaMask.load(settings.maskFolder(), stem, shape);
             try (Outputs out = new Outputs(settings.outFolder(), stem, settings.ext(), layout, shape, geometry,
                     settings.internal(), settings.asMrc(), settings.float16(), settings.post() || copick, NAME,
-                    run.outputs(), log)) {
+                    run.outputs(), run.log())) {
                 float[] probs0 = settings.post() ? new float[Math.toIntExact(out.voxels)] : null;
                 long kept = (out.wholeLabels == null ? 0 : out.voxels) + (settings.post() ? 4 * out.voxels : 0);
-                int batch = model.batchFor(ctx, predictor, shape, layout.channels, kept);
+                int batch = model.batchFor(run.context(), predictor, shape, layout.channels, kept);
                 SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
-                        SlidingWindow.progress(ctx.progress(), input.getFileName().toString(), shape,
+                        SlidingWindow.progress(run.context().progress(), input.getFileName().toString(), shape,
                                 model.patchSize),
                         (z0, z1, maps) -> {
                             long at = (long) z0 * out.plane;
@@ -155,7 +151,7 @@ public final class SemanticPrediction {
                 }
                 out.finish(labels);
                 if (copick) {
-                    Copick.writeSegmentation(log, settings.config(), stem, NdData.uint8(labels, shape),
+                    Copick.writeSegmentation(run.log(), settings.config(), stem, NdData.uint8(labels, shape),
                             geometry.voxelSize(), run.outputs());
                 }
             }

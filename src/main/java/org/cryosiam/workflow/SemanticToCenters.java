@@ -19,11 +19,9 @@ import org.cryosiam.io.NdData;
 import org.cryosiam.io.Relion5Particles;
 import org.cryosiam.io.Table;
 import org.cryosiam.io.Tomograms;
-import org.cryosiam.log.Log;
 import org.cryosiam.ops.BinaryErosion;
 import org.cryosiam.ops.ConnectedComponents;
 import org.cryosiam.ops.RegionProps;
-import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
 
 /**
@@ -51,14 +49,10 @@ public final class SemanticToCenters {
 
     private final Settings settings;
     private final StepRun run;
-    private final RunContext ctx;
-    private final Log log;
 
     public SemanticToCenters(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.ctx = run.context();
-        this.log = run.log();
     }
 
     public void run() throws IOException {
@@ -102,7 +96,7 @@ public final class SemanticToCenters {
                     }
                 }
             }
-            log.info("processed " + file);
+            run.log().info("processed " + file);
         }
         for (int k = 1; k <= last; k++) {
             List<Row> list = rows.get(k);
@@ -128,8 +122,9 @@ public final class SemanticToCenters {
                     .strings("rlnMicrographName", tomo).build();
             Path starFile = folder.resolve("labels_" + k + "_particles.star");
             ParticleGrids.writeStar(starFile, star, cfg, grids::get, null, run.outputs());
-            log.info("wrote " + csvFile + " and " + starFile.getFileName() + " (" + Words.count(n, "particle") + ")");
-            Copick.writePicks(log, cfg, k, files, tomo, cz, cy, cx, run.outputs());
+            run.log().info("wrote " + csvFile + " and " + starFile.getFileName() + " ("
+                    + Words.count(n, "particle") + ")");
+            Copick.writePicks(run.log(), cfg, k, files, tomo, cz, cy, cx, run.outputs());
         }
     }
 
@@ -147,11 +142,11 @@ public final class SemanticToCenters {
         if (pixelSize == null && cfg.has("data_folder") && cfg.has("file_extension")) {
             Path t = cfg.path("data_folder").resolve(tomo + cfg.string("file_extension"));
             if (Files.exists(t)) { // an MRC file or an OME-Zarr folder
-                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString(), log);
+                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString(), run.log());
             }
         }
         float[] attr = pixelSize == null ? Hdf5.voxelSize(file) : null;
-        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString(), log);
+        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString(), run.log());
     }
 
     /** Every {@code *.h5} of the folder, sorted by name. */
@@ -175,15 +170,17 @@ public final class SemanticToCenters {
         if (cfg.has(key)) {
             int n = cfg.integer(key);
             if (cfg.has("trained_model")) {
-                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
-                ModelChecks.warnClasses(log, cfg, n, ModelChecks.modelClasses(ckpt),
+                Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model",
+                        run.context().record()).file());
+                ModelChecks.warnClasses(run.log(), cfg, n, ModelChecks.modelClasses(ckpt),
                         ckpt.file().getFileName().toString(),
                         "labels_<k> files are written for the config's " + n + ", those beyond the model's are empty");
             }
             return n;
         }
         if (cfg.has("trained_model")) {
-            Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model", ctx.record()).file());
+            Checkpoint ckpt = Checkpoint.load(ModelResolver.resolve(cfg, "trained_model",
+                    run.context().record()).file());
             TrainingConfig c = TrainingConfig.of(ckpt, TrainingConfig.CONFIG);
             if (c.present()) {
                 Config task = c.config();

@@ -10,7 +10,6 @@ import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.MrcWriter;
 import org.cryosiam.io.NdData;
-import org.cryosiam.log.Log;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.volume.Volume;
 
@@ -47,12 +46,10 @@ public final class SemanticTrainingPatches {
 
     private final Settings settings;
     private final StepRun run;
-    private final Log log;
 
     public SemanticTrainingPatches(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.log = run.log();
     }
 
     public void run() {
@@ -89,7 +86,7 @@ public final class SemanticTrainingPatches {
             float[] dist = d.toFloatArray();
             List<int[]> starts = TrainingData.patchStarts(size, patch, overlap);
             if (starts.isEmpty()) {
-                log.warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
+                run.log().warn(stem + ": " + java.util.Arrays.toString(size) + " is smaller than the patch size "
                         + java.util.Arrays.toString(patch) + ", so it gives no patches.");
                 smallest = smallest != null ? smallest : stem + " is " + java.util.Arrays.toString(size);
             } else {
@@ -123,7 +120,7 @@ public final class SemanticTrainingPatches {
                 written++;
             }
             total += written;
-            log.info(stem + ": " + Words.count(written, "patch"));
+            run.log().info(stem + ": " + Words.count(written, "patch"));
         }
         if (total == 0) {
             throw new CryosiamUserException(cfg.source() + ": no patches written, because "
@@ -132,7 +129,7 @@ public final class SemanticTrainingPatches {
                     : "every tomogram is smaller than parameters.data.patch_size " + java.util.Arrays.toString(patch)
                     + " (" + smallest + "); set a patch size no larger than the tomograms") + ".");
         }
-        log.info("wrote " + Words.count(total, "patch") + " to " + patches);
+        run.log().info("wrote " + Words.count(total, "patch") + " to " + patches);
     }
 
 }

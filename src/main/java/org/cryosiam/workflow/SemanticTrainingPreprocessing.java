@@ -7,7 +7,6 @@ import org.cryosiam.io.Geometry;
 import org.cryosiam.io.Hdf5;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.NdData;
-import org.cryosiam.log.Log;
 import org.cryosiam.train.TrainingData;
 import org.cryosiam.volume.Volume;
 
@@ -34,12 +33,10 @@ public final class SemanticTrainingPreprocessing {
 
     private final Settings settings;
     private final StepRun run;
-    private final Log log;
 
     public SemanticTrainingPreprocessing(Settings settings, StepRun run) {
         this.settings = settings;
         this.run = run;
-        this.log = run.log();
     }
 
     public void run() {
@@ -58,7 +55,7 @@ public final class SemanticTrainingPreprocessing {
             Path target = out.resolve(TrainingFiles.stem(cfg, file) + ".h5");
             Hdf5.write(target, "data", NdData.float32(d, classes, v.nz(), v.ny(), v.nx()), Hdf5.Options.of(geometry),
                     run.outputs());
-            log.info("wrote " + target);
+            run.log().info("wrote " + target);
         }
     }
 

@@ -79,6 +79,24 @@ class InstancePostprocessingTest {
     }
 
     @Test
+    void anyNonZeroMaskValueIsInsideAndTheCallersMaskIsLeftAlone() {
+        // values that are not 1 (2 and 3 are what the component walk marks with) flood like 1; the walk's marks are
+        // undone in the in-place watershed and never reach the caller of the copying one
+        double[] img = {-1, -3, -2, -0.5, -2, -3, -1, 0, -1};
+        byte[] mask = {2, 3, 1, 7, -1, 2, 3, 0, 5};
+        byte[] before = mask.clone();
+        int[] markers = {0, 1, 0, 0, 0, 2, 0, 0, 0};
+        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 2, 2, 0, 0},
+                Watershed.watershedParallel(img, markers, mask, 1, 1, 9));
+        assertArrayEquals(before, mask);
+        float[] img32 = {-1, -3, -2, -0.5f, -2, -3, -1, 0, -1};
+        int[] labels = markers.clone();
+        Watershed.watershedInPlace(img32, labels, mask, 1, 1, 9);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 2, 2, 0, 0}, labels);
+        assertArrayEquals(new byte[] {1, 1, 1, 1, 1, 1, 1, 0, 1}, mask);
+    }
+
+    @Test
     void touchingObjectsSplitAtTheRidge() {
         // -d of two touching blobs: basins at x=1 and x=5, ridge at x=3 (reached from the left first: lower age)
         double[] img = {-1, -3, -2, -0.5, -2, -3, -1};

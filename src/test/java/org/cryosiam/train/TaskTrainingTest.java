@@ -85,11 +85,19 @@ class TaskTrainingTest {
                 new Trainer.Optimization(Optimizer.Kind.ADAMW, 0.01, 0.9, 0), new Trainer.Schedule(4, 6, 1),
                 new Trainer.Data(1, 0, 1, new Augment.Spec(null, null, null, null, false, true, null)), 7);
         List<Trainer.EpochMetrics> m;
+        java.io.StringWriter console = new java.io.StringWriter();
+        List<String> epochLines = new ArrayList<>();
+        org.cryosiam.log.Progress.Factory progress = new org.cryosiam.log.Progress.Factory(
+                org.cryosiam.log.Progress.Mode.SUMMARY, new java.io.PrintWriter(console, true), System::nanoTime);
         try (Network net = Networks.build("tiny", sd, hp, cpu, true)) {
             assertEquals(kind, net.kind());
-            m = new Trainer(s, net).listeners(Listeners.defaults(dir, hp, new LinkedHashMap<>(sd), l -> { },
-                    null, org.cryosiam.io.OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
+            m = new Trainer(s, net).listeners(Listeners.defaults(dir, hp, new LinkedHashMap<>(sd), epochLines::add,
+                    progress, org.cryosiam.io.OutputSink.NONE)).run(train, val, Trainer.Resume.fresh());
         }
+        // each epoch's 4 batches through the run's progress display, then the epoch's own line
+        assertTrue(console.toString().contains("epoch 1/6 batches: 4 in "), console.toString());
+        assertEquals(m.size(), epochLines.size());
+        assertTrue(epochLines.get(0).startsWith("epoch 1/6: train_loss "), epochLines.get(0));
         double first = m.get(0).trainLoss();
         double last = m.get(m.size() - 1).trainLoss();
         assertTrue(last < 0.8 * first, task + ": training loss " + first + " -> " + last);
