@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -216,12 +217,19 @@ public final class Trainer {
                     }
                     double lr = schedule.lr(step);
                     double mom = sgdWithoutMomentum ? 0 : schedule.momentum(step);
-                    double[] l = trainStep(engine, batch);
+                    StepResult r = trainStep(engine, batch);
+                    for (int i = 0; i < 3; i++) {
+                        sums[i] += r.losses()[i];
+                    }
+                    if (r.failure() != null) { // stop before the step: the weights stay finite
+                        EpochMetrics partial = new EpochMetrics(epoch, step + 1, lr, sums[0] / (b + 1),
+                                sums[1] / (b + 1), sums[2] / (b + 1), Double.NaN, Double.NaN, Double.NaN,
+                                (System.nanoTime() - t0) / 1e9);
+                        stop(partial, false, String.format(Locale.ROOT, "training stopped at epoch %d, step %d "
+                                + "(batch %d of %d): %s", epoch + 1, step + 1, b + 1, perEpoch, r.failure()));
+                    }
                     optimizer.step(lr, mom);
                     step++;
-                    for (int i = 0; i < 3; i++) {
-                        sums[i] += l[i];
-                    }
                     BatchEnd done = new BatchEnd(epoch, b + 1, perEpoch, sums[0] / (b + 1), t0);
                     for (TrainingListener listener : listeners) {
                         listener.onBatch(this, done);
@@ -235,6 +243,11 @@ public final class Trainer {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 EpochMetrics m = new EpochMetrics(epoch, step, schedule.lr(Math.min(step, schedule.totalSteps())),
                         sums[0] / perEpoch, sums[1] / perEpoch, sums[2] / perEpoch, v[0], v[1], v[2], secs);
+                String badValidation = validated ? nonFinite(v) : null;
+                if (badValidation != null) {
+                    stop(m, true, String.format(Locale.ROOT, "training stopped after epoch %d (step %d): its "
+                            + "validation gave %s", epoch + 1, step, badValidation));
+                }
                 out.add(m);
                 boolean improved = validated && v[0] < best;
                 if (improved) {
@@ -269,19 +282,81 @@ public final class Trainer {
         }
     }
 
-    /** Forward + backward of one batch; returns {total, labels, distance} losses. */
-    private double[] trainStep(Engine engine, TrainingBatch b) {
+    /**
+     * The losses {total, labels, distance} of one batch, and why its step must not be taken (null when every loss
+     * term and every gradient is finite).
+     */
+    private record StepResult(double[] losses, String failure) {
+    }
+
+    /** Forward + backward of one batch, with the check that its losses and gradients are finite. */
+    private StepResult trainStep(Engine engine, TrainingBatch b) {
         try (NDManager m = net.manager().newSubManager()) {
             NDArray x = input(m, b);
             double[] out;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 Map<String, NDArray> y = net.forward(x, m);
                 NDArray[] l = s.task().losses(m, net.device(), y, b);
-                gc.backward(l[0]);
                 out = new double[] {l[0].getFloat(), l[1].getFloat(), l[2] == null ? 0 : l[2].getFloat()};
+                String bad = nonFinite(out);
+                if (bad != null) {
+                    return new StepResult(out, bad);
+                }
+                gc.backward(l[0]);
             }
-            return out;
+            return new StepResult(out, nonFiniteGradient(out));
         }
+    }
+
+    /** Names the non-finite term of {total, labels, distance} losses (a part before the sum), or null. */
+    static String nonFinite(double[] losses) {
+        String[] names = {"a total loss of ", "a labels loss of ", "a distance loss of "};
+        for (int i = losses.length - 1; i >= 0; i--) {
+            if (!Double.isFinite(losses[i])) {
+                return names[i] + losses[i];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Names the first trained parameter whose gradient holds a NaN or an infinity, or null when none does: one
+     * reduction over all gradients, and the search parameter by parameter only after a failure.
+     */
+    private String nonFiniteGradient(double[] losses) {
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray total = null;
+            for (Param p : optimizer.trained().values()) {
+                NDArray g = p.value().getGradient();
+                g.attach(m);
+                NDArray peak = g.abs().max(); // NaN propagates through max
+                total = total == null ? peak : total.add(peak);
+            }
+            if (total == null || Float.isFinite(total.getFloat())) {
+                return null;
+            }
+            for (Map.Entry<String, Param> e : optimizer.trained().entrySet()) {
+                NDArray g = e.getValue().value().getGradient();
+                g.attach(m);
+                if (!Float.isFinite(g.abs().max().getFloat())) {
+                    return String.format(Locale.ROOT, "a non-finite gradient of %s from finite losses (labels "
+                            + "%.6f, distance %.6f)", e.getKey(), losses[1], losses[2]);
+                }
+            }
+            return "non-finite gradients from finite losses";
+        }
+    }
+
+    /**
+     * Ends training on a non-finite loss or gradient: the listeners record what happened ({@code metrics.csv}),
+     * no checkpoint is written, and the run fails with {@code reason}.
+     */
+    private void stop(EpochMetrics partial, boolean validated, String reason) {
+        for (TrainingListener listener : listeners) {
+            listener.onStopped(this, partial, validated);
+        }
+        throw new TrainingDiverged(reason + "; the checkpoints keep the last finite state (lower hyper_parameters.lr "
+                + "or check the patches)");
     }
 
     /** Mean losses over the validation batches, inference mode, no augmentation. */

@@ -14,6 +14,13 @@ public interface TrainingListener {
     default void onEpoch(Trainer trainer, Trainer.EpochEnd epoch) {
     }
 
+    /**
+     * When training stops on a non-finite loss or gradient, with the epoch's numbers so far ({@code validated}: its
+     * validation ran and is part of them); no {@link #onEpoch} follows for that epoch.
+     */
+    default void onStopped(Trainer trainer, Trainer.EpochMetrics partial, boolean validated) {
+    }
+
     /** After the last epoch of the run (not when training fails). */
     default void onTrainingEnd(Trainer trainer) {
     }

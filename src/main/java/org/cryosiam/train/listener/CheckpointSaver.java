@@ -62,8 +62,29 @@ public final class CheckpointSaver implements TrainingListener {
         mc.put("last_model_path", modelDir.resolve("last.ckpt").toString());
         callbacks.put("ModelCheckpoint{'monitor': 'val_loss', 'mode': 'min', 'every_n_train_steps': 0, "
                 + "'every_n_epochs': " + s.schedule().valInterval() + ", 'train_time_interval': None}", mc);
-        return CheckpointWriter.lightning(TaskModel.stateDict(trainer.network(), carried), hyperParameters, epoch,
+        Map<String, Tensor> weights = TaskModel.stateDict(trainer.network(), carried);
+        requireFinite(weights, epoch);
+        return CheckpointWriter.lightning(weights, hyperParameters, epoch,
                 step, List.of(trainer.optimizer().stateDict(lr, mom, schedule)),
                 List.of(schedule.stateDict(pos, s.optimization().kind() != Optimizer.Kind.SGD)), callbacks);
+    }
+
+    /**
+     * The trainer stops before a non-finite step; this is the last line of defence: a checkpoint is never written
+     * with a NaN or infinite weight or statistic (the one before stays).
+     */
+    private static void requireFinite(Map<String, Tensor> weights, int epoch) {
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.dtype() != org.cryosiam.checkpoint.DType.FLOAT32) {
+                continue;
+            }
+            for (float v : t.toFloatArray()) {
+                if (!Float.isFinite(v)) {
+                    throw new org.cryosiam.train.TrainingDiverged("training stopped after epoch " + (epoch + 1)
+                            + ": " + e.getKey() + " holds a non-finite value, so no checkpoint of it was written");
+                }
+            }
+        }
     }
 }

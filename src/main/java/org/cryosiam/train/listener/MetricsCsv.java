@@ -38,7 +38,16 @@ public final class MetricsCsv implements TrainingListener {
 
     @Override
     public void onEpoch(Trainer trainer, Trainer.EpochEnd epoch) {
-        Trainer.EpochMetrics m = epoch.metrics();
+        write(epoch.metrics(), epoch.validated());
+    }
+
+    /** The stopped epoch's row: its training losses so far (the non-finite one included) and its validation. */
+    @Override
+    public void onStopped(Trainer trainer, Trainer.EpochMetrics partial, boolean validated) {
+        write(partial, validated);
+    }
+
+    private void write(Trainer.EpochMetrics m, boolean validated) {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         try {
@@ -57,13 +66,14 @@ public final class MetricsCsv implements TrainingListener {
             throw new CryosiamUserException(file + ": cannot read the metrics log (" + e.getMessage() + ")");
         }
         lines.add(String.format(Locale.ROOT, "%d,%d,%.8g,%.6f,%.6f,%.6f,%s,%s,%s,%.2f", m.epoch(), m.step(), m.lr(),
-                m.trainLoss(), m.trainLabels(), m.trainDistance(), num(m.valLoss()), num(m.valLabels()),
-                num(m.valDistance()), m.seconds()));
+                m.trainLoss(), m.trainLabels(), m.trainDistance(), num(m.valLoss(), validated),
+                num(m.valLabels(), validated), num(m.valDistance(), validated), m.seconds()));
         AtomicFile.write(file, tmp -> Files.write(tmp, lines, StandardCharsets.UTF_8), outputs);
         rows = List.copyOf(lines.subList(1, lines.size()));
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    /** A validation number, empty when the epoch was not validated ("NaN" when it was and gave NaN). */
+    private static String num(double v, boolean validated) {
+        return validated ? String.format(Locale.ROOT, "%.6f", v) : "";
     }
 }
