@@ -68,7 +68,15 @@ public final class SimSiamTrainer {
                     Random r = new Random(s.seed() * 31 + epoch * 1_000_003L + b);
                     float[] v1 = views(cubes, order, b, patch, r);
                     float[] v2 = views(cubes, order, b, patch, r);
-                    sum += step(engine, v1, v2, patch);
+                    double loss = step(engine, v1, v2, patch);
+                    sum += loss;
+                    String bad = Double.isFinite(loss) ? NonFinite.gradient(optimizer.trained(), net.manager())
+                            : "a loss of " + loss;
+                    if (bad != null) { // before the step: the weights stay finite
+                        throw new TrainingDiverged(String.format(Locale.ROOT, "embedding training stopped at epoch "
+                                + "%d, step %d (batch %d of %d): %s; lower the learning rate", epoch + 1, step + 1,
+                                b + 1, perEpoch, bad));
+                    }
                     optimizer.step(schedule.lr(step), schedule.momentum(step));
                     step++;
                 }
@@ -107,8 +115,11 @@ public final class SimSiamTrainer {
                 Map<String, NDArray> y2 = net.forward(x2, m);
                 NDArray loss = negativeCosine(y1.get("p"), y2.get("z"))
                         .add(negativeCosine(y2.get("p"), y1.get("z"))).div(2f);
-                gc.backward(loss);
-                return loss.getFloat();
+                float value = loss.getFloat();
+                if (Float.isFinite(value)) {
+                    gc.backward(loss);
+                }
+                return value;
             }
         }
     }

@@ -298,53 +298,21 @@ public final class Trainer {
                 Map<String, NDArray> y = net.forward(x, m);
                 NDArray[] l = s.task().losses(m, net.device(), y, b);
                 out = new double[] {l[0].getFloat(), l[1].getFloat(), l[2] == null ? 0 : l[2].getFloat()};
-                String bad = nonFinite(out);
-                if (bad != null) {
-                    return new StepResult(out, bad);
+                String badLoss = nonFinite(out);
+                if (badLoss != null) {
+                    return new StepResult(out, badLoss);
                 }
                 gc.backward(l[0]);
             }
-            return new StepResult(out, nonFiniteGradient(out));
+            String bad = NonFinite.gradient(optimizer.trained(), m);
+            return new StepResult(out, bad == null ? null : String.format(Locale.ROOT, "%s (labels %.6f, distance "
+                    + "%.6f)", bad, out[1], out[2]));
         }
     }
 
-    /** Names the non-finite term of {total, labels, distance} losses (a part before the sum), or null. */
-    static String nonFinite(double[] losses) {
-        String[] names = {"a total loss of ", "a labels loss of ", "a distance loss of "};
-        for (int i = losses.length - 1; i >= 0; i--) {
-            if (!Double.isFinite(losses[i])) {
-                return names[i] + losses[i];
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Names the first trained parameter whose gradient holds a NaN or an infinity, or null when none does: one
-     * reduction over all gradients, and the search parameter by parameter only after a failure.
-     */
-    private String nonFiniteGradient(double[] losses) {
-        try (NDManager m = net.manager().newSubManager()) {
-            NDArray total = null;
-            for (Param p : optimizer.trained().values()) {
-                NDArray g = p.value().getGradient();
-                g.attach(m);
-                NDArray peak = g.abs().max(); // NaN propagates through max
-                total = total == null ? peak : total.add(peak);
-            }
-            if (total == null || Float.isFinite(total.getFloat())) {
-                return null;
-            }
-            for (Map.Entry<String, Param> e : optimizer.trained().entrySet()) {
-                NDArray g = e.getValue().value().getGradient();
-                g.attach(m);
-                if (!Float.isFinite(g.abs().max().getFloat())) {
-                    return String.format(Locale.ROOT, "a non-finite gradient of %s from finite losses (labels "
-                            + "%.6f, distance %.6f)", e.getKey(), losses[1], losses[2]);
-                }
-            }
-            return "non-finite gradients from finite losses";
-        }
+    /** Names the non-finite term of {total, labels, distance} losses, or null. */
+    private static String nonFinite(double[] losses) {
+        return NonFinite.loss(losses, "total loss", "labels loss", "distance loss");
     }
 
     /**
