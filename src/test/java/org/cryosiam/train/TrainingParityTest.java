@@ -27,12 +27,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Fine-tuning step by step against the reference's maths in PyTorch (Debian's python3-torch as the independent
+ * Training step by step against the reference's maths in PyTorch (Debian's python3-torch as the independent
  * checker): the same initial head weights, the same batch (augmentation off) and the backbone's dense features
  * {@code z} for it (the backbone frozen, {@code unfreeze_backbone: false, unfreeze_decoder: false}); PyTorch builds
  * the reference's {@code SemanticHeads}, its loss (cross-entropy + MONAI 1.3 {@code GeneralizedDiceLoss} written
  * out, since MONAI has no Debian package + MSE of {@code tanh(distance)}), {@code torch.optim.AdamW} or {@code SGD}
- * with momentum, and {@code OneCycleLR} over the run's steps. The loss of every step and every head tensor (weights
+ * with momentum, and {@code OneCycleLR} over the run's steps; the same for the denoising head (MSE against the clean
+ * image) and the instance heads (BCE of foreground and boundaries, MSE of the distance) of {@code train_demo_models}. The loss of every step and every head tensor (weights
  * and BatchNorm statistics) after 1, 2 and 10 steps agree within 1e-4 of the tensor's largest magnitude (with Adam,
  * all but the convolution biases that BatchNorm cancels: see below).
  */
@@ -40,9 +41,26 @@ class TrainingParityTest {
     static final int P = 16;
     static final int STEPS = 10;
 
+    /** The trainings compared: the semantic heads with either optimiser, the denoising and instance heads. */
+    enum Case {
+        SEMANTIC_ADAMW(Trainer.Task.SEMANTIC, Optimizer.Kind.ADAMW),
+        SEMANTIC_SGD(Trainer.Task.SEMANTIC, Optimizer.Kind.SGD),
+        DENOISE_ADAMW(Trainer.Task.DENOISE, Optimizer.Kind.ADAMW),
+        INSTANCE_ADAMW(Trainer.Task.INSTANCE, Optimizer.Kind.ADAMW);
+
+        final Trainer.Task task;
+        final Optimizer.Kind kind;
+
+        Case(Trainer.Task task, Optimizer.Kind kind) {
+            this.task = task;
+            this.kind = kind;
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Optimizer.Kind.class, names = {"ADAMW", "SGD"})
-    void stepsMatchTorch(Optimizer.Kind kind, @TempDir Path dir) {
+    @EnumSource(Case.class)
+    void stepsMatchTorch(Case c, @TempDir Path dir) {
+        Optimizer.Kind kind = c.kind;
         Device cpu = Device.cpu();
         Map<String, Object> bb = GradientCheckTest.backboneConfig();
         Map<String, Tensor> backbone;
@@ -50,13 +68,15 @@ class TrainingParityTest {
             backbone = TaskModel.stateDict(random, Map.of());
         }
         Map<String, Object> config = GradientCheckTest.trainConfig();
-        Map<String, Tensor> sd = TaskModel.initialStateDict("tiny", backbone, bb, config, Trainer.Task.SEMANTIC, 5);
+        Map<String, Tensor> sd = TaskModel.initialStateDict("tiny", backbone, bb, config, c.task, 5);
         Map<String, Object> hp = TaskModel.hyperParameters(config, bb);
-        int classes = 3;
+        int classes = c.task == Trainer.Task.SEMANTIC ? 3 : 1;
         Random r = new Random(21);
-        List<Sample> train = List.of(sample(r, "a", classes, false), sample(r, "b", classes, true));
+        List<Sample> train = c.task == Trainer.Task.SEMANTIC
+                ? List.of(sample(r, "a", classes, false), sample(r, "b", classes, true))
+                : List.of(TaskTrainingTest.ball(r, 0, c.task), TaskTrainingTest.ball(r, 1, c.task));
         double lr = kind == Optimizer.Kind.SGD ? 0.05 : 0.01;
-        Trainer.Settings s = new Trainer.Settings(new SemanticTraining(true, true), Trainer.Freeze.BACKBONE,
+        Trainer.Settings s = new Trainer.Settings(TrainingTask.of(c.task, true, true), Trainer.Freeze.BACKBONE,
                 new Trainer.Optimization(kind, lr, 0.9, 1e-4), new Trainer.Schedule(2, STEPS, 1000),
                 new Trainer.Data(classes, 0, 1, new Augment.Spec(null, null, null, null, false, false, null)), 7);
 
@@ -98,6 +118,8 @@ class TrainingParityTest {
             }
             data.put("labels" + i, Tensor.ofLongs(new int[] {P, P, P}, labels));
             data.put("distances" + i, Tensor.ofFloats(new int[] {classes, P, P, P}, smp.distances()));
+            data.put("boundaries" + i, Tensor.ofFloats(new int[] {1, P, P, P},
+                    InstanceTargets.boundaries(smp.labels(), P, P, P)));
         }
         Path heads0 = dir.resolve("heads0.ckpt");
         Path batch = dir.resolve("batch.ckpt");
@@ -123,8 +145,11 @@ class TrainingParityTest {
                 "    s.load_state_dict({k[len('_model.%s.' % name):]: v for k, v in sd.items()",
                 "                       if k.startswith('_model.%s.' % name)})",
                 "    return s.train()",
-                "sem, dist = stack('semantic_head'), stack('distance_head')",
-                "params = list(sem.parameters()) + list(dist.parameters())",
+                "task = sys.argv[6]",
+                "names = {'SEMANTIC': ['semantic_head', 'distance_head'], 'DENOISE': ['cnn_head'],",
+                "         'INSTANCE': ['foreground_head', 'distance_head', 'boundary_head']}[task]",
+                "heads = [stack(n) for n in names]",
+                "params = [p for h in heads for p in h.parameters()]",
                 "opt = " + optimizer,
                 "sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=" + STEPS
                         + ", anneal_strategy='cos')",
@@ -144,24 +169,32 @@ class TrainingParityTest {
                 "    z = data['z%d' % a]",
                 "    labels = torch.stack([data['labels%d' % a], data['labels%d' % b]])",
                 "    target = torch.stack([data['distances%d' % a], data['distances%d' % b]])",
-                "    logits = sem(z); d = dist(z)",
-                "    loss = nn.CrossEntropyLoss()(logits, labels) + generalized_dice(logits, labels)",
-                "    loss = loss + nn.MSELoss()(torch.tanh(d), target)",
+                "    y = [h(z) for h in heads]",
+                "    if task == 'SEMANTIC':  # the reference's SemanticSegmentationModule",
+                "        loss = nn.CrossEntropyLoss()(y[0], labels) + generalized_dice(y[0], labels)",
+                "        loss = loss + nn.MSELoss()(torch.tanh(y[1]), target)",
+                "    elif task == 'DENOISE':  # CNNHead against the clean image",
+                "        loss = nn.MSELoss()(y[0], target)",
+                "    else:  # InstanceSegmentationModule: foreground and boundary BCE, raw distance MSE",
+                "        border = torch.stack([data['boundaries%d' % a], data['boundaries%d' % b]])",
+                "        fg = (labels > 0).float().unsqueeze(1)",
+                "        bce = nn.BCEWithLogitsLoss()",
+                "        loss = bce(y[0], fg) + bce(y[2], border) + nn.MSELoss()(y[1], target)",
                 "    opt.zero_grad(); loss.backward(); opt.step(); sched.step()",
                 "    losses.append('%.9g' % loss.item())",
                 "    if step + 1 in (1, 2, " + STEPS + "):",
-                "        for n, m in (('semantic_head', sem), ('distance_head', dist)):",
+                "        for n, m in zip(names, heads):",
                 "            for k, v in m.state_dict().items():",
                 "                out['%d/_model.%s.%s' % (step + 1, n, k)] = v.clone()",
                 "torch.save({'state_dict': out}, sys.argv[5])",
                 "print(' '.join(losses))"), heads0.toString(), batch.toString(), orders.toString(),
-                Double.toString(lr), out.toString());
+                Double.toString(lr), out.toString(), c.task.name());
 
         String[] torchLosses = losses.trim().split(" ");
         assertEquals(STEPS, torchLosses.length);
         for (int i = 0; i < STEPS; i++) {
             double t = Double.parseDouble(torchLosses[i]);
-            assertEquals(t, full.get(i).trainLoss(), 1e-4 * Math.abs(t), kind + ": loss of step " + (i + 1));
+            assertEquals(t, full.get(i).trainLoss(), 1e-4 * Math.abs(t), c + ": loss of step " + (i + 1));
         }
         Map<String, Tensor> torch = org.cryosiam.checkpoint.Checkpoint.load(out).stateDict();
         for (Map.Entry<Integer, Map<String, Tensor>> e : after.entrySet()) {
@@ -184,7 +217,7 @@ class TrainingParityTest {
                     scale = Math.max(scale, Math.abs(b[i]));
                     worst = Math.max(worst, Math.abs(a[i] - b[i]));
                 }
-                assertTrue(worst <= 1e-4 * scale, kind + ", after " + e.getKey() + " steps, " + w.getKey()
+                assertTrue(worst <= 1e-4 * scale, c + ", after " + e.getKey() + " steps, " + w.getKey()
                         + ": off by " + worst + " of " + scale);
             }
         }
