@@ -137,7 +137,7 @@ public final class ConvertCommand extends FlagCommand {
             case ZARR -> {
                 OmeZarr.Image img = OmeZarr.open(src.path(), level == null ? 0 : level);
                 data = img.readAll();
-                geometry = Geometry.of(img.voxelSize());
+                geometry = img.geometry();
             }
             default -> {
                 data = squeeze(Hdf5.read(src.path(), src.dataset()), src.text());
@@ -162,8 +162,8 @@ public final class ConvertCommand extends FlagCommand {
                     case "mode" -> true;
                     default -> Downsample.modeByDefault(data.type());
                 };
-                OmeZarr.write(dst.path(), data, voxelSize, levels == null ? 0 : levels, mode,
-                        stem(dst.path().getFileName().toString()));
+                OmeZarr.write(dst.path(), data, geometry, levels == null ? 0 : levels, mode,
+                        stem(dst.path().getFileName().toString()), org.cryosiam.io.OutputSink.NONE);
             }
             default -> writeHdf5(dst, data, geometry);
         }

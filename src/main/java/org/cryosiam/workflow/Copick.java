@@ -156,7 +156,7 @@ public final class Copick {
             return;
         }
         Path target = c.project.segmentation(run, c.voxelSpacing, c.user, c.session, c.segmentationName, true);
-        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""),
+        OmeZarr.write(target, labels, org.cryosiam.io.Geometry.of(voxelSize), 0, true, target.getFileName().toString().replace(".zarr", ""),
                 outputs);
         log.info("wrote " + target);
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.ElementType;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.volume.Volume;
@@ -52,13 +53,16 @@ public final class OmeZarr {
         private final ZarrArray array;
         private final int[] spatial; // array axis of z, y, x
         private final float[] voxelSize; // x, y, z in Å
+        private final float[] translation; // x, y, z in Å: where the centre of voxel (0, 0, 0) lies
         private final String version;
         private final int levels;
 
-        private Image(ZarrArray array, int[] spatial, float[] voxelSize, String version, int levels) {
+        private Image(ZarrArray array, int[] spatial, float[] voxelSize, float[] translation, String version,
+                      int levels) {
             this.array = array;
             this.spatial = spatial;
             this.voxelSize = voxelSize;
+            this.translation = translation;
             this.version = version;
             this.levels = levels;
         }
@@ -77,6 +81,19 @@ public final class OmeZarr {
         /** Å per voxel, {x, y, z} as MRC headers give it. */
         public float[] voxelSize() {
             return voxelSize.clone();
+        }
+
+        /** Where the centre of voxel (0, 0, 0) lies, Å {x, y, z}: the level's translation (0 without one). */
+        public float[] translation() {
+            return translation.clone();
+        }
+
+        /**
+         * Voxel size and position as an MRC header gives them: the translation becomes the origin (start 0), so an
+         * MRC written from this image lies where the image lies.
+         */
+        public Geometry geometry() {
+            return new Geometry(voxelSize, translation, new int[3]);
         }
 
         public ElementType type() {
@@ -166,7 +183,7 @@ public final class OmeZarr {
                 throw new CryosiamUserException(root + ": a Zarr array of rank " + a.rank() + " "
                         + Arrays.toString(a.shape()) + " without OME metadata; a tomogram needs (z, y, x).");
             }
-            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null, 1);
+            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, new float[3], null, 1);
         }
         Path attrsFile;
         Map<String, Object> attrs;
@@ -239,12 +256,18 @@ public final class OmeZarr {
         }
         double[] scale = scale(meta, ds.get("coordinateTransformations"), rank);
         double[] outer = scale(meta, m.get("coordinateTransformations"), rank);
+        double[] shift = translation(meta, ds.get("coordinateTransformations"), rank);
+        double[] outerShift = translation(meta, m.get("coordinateTransformations"), rank);
         float[] voxel = new float[3];
+        float[] position = new float[3];
         for (int a = 0; a < 3; a++) {
             int ax = spatial[2 - a]; // x, y, z
-            voxel[a] = (float) (scale[ax] * outer[ax] * angstromsPer(meta, units.get(ax)));
+            double toAngstrom = angstromsPer(meta, units.get(ax));
+            voxel[a] = (float) (scale[ax] * outer[ax] * toAngstrom);
+            // the dataset's transformations come first, then the multiscale's: outer(scale·i + shift)
+            position[a] = (float) ((outer[ax] * shift[ax] + outerShift[ax]) * toAngstrom);
         }
-        return new Image(array, spatial, voxel, version, datasets.size());
+        return new Image(array, spatial, voxel, position, version, datasets.size());
     }
 
     /** The product of the {@code scale} transformations in a list (ones when there are none). */
@@ -266,6 +289,30 @@ public final class OmeZarr {
             }
         }
         return s;
+    }
+
+    /** The sum of the {@code translation} transformations in a list (zeros when there are none). */
+    private static double[] translation(ZarrArray.Meta meta, Object transforms, int rank) {
+        double[] t = new double[rank];
+        if (!(transforms instanceof List<?> list)) {
+            return t;
+        }
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> tm && "translation".equals(tm.get("type"))) {
+                if (!(tm.get("translation") instanceof List<?> v) || v.size() != rank) {
+                    throw meta.bad("a translation transformation " + tm.get("translation") + " that does not have "
+                            + rank + " values");
+                }
+                for (int a = 0; a < rank; a++) {
+                    Object x = v.get(a);
+                    if (!(x instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        throw meta.bad("the translation value " + x + " is not a finite number");
+                    }
+                    t[a] += n.doubleValue();
+                }
+            }
+        }
+        return t;
     }
 
     private static double number(ZarrArray.Meta meta, Object v) {
@@ -331,11 +378,15 @@ public final class OmeZarr {
      * @param name      the image's name in the metadata
      */
     public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name) {
-        write(root, data, voxelSize, levels, mode, name, OutputSink.NONE);
+        write(root, data, Geometry.of(voxelSize), levels, mode, name, OutputSink.NONE);
     }
 
-    /** {@link #write(Path, NdData, float[], int, boolean, String)}, an output of the run of {@code outputs}. */
-    public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name,
+    /**
+     * {@link #write(Path, NdData, float[], int, boolean, String)} placed as {@code geometry} says (its
+     * {@link Geometry#firstVoxelPosition()} becomes the level-0 translation), an output of the run of
+     * {@code outputs}.
+     */
+    public static void write(Path root, NdData data, Geometry geometry, int levels, boolean mode, String name,
                              OutputSink outputs) {
         int[] shape = data.shape();
         if (shape.length != 3) {
@@ -343,7 +394,7 @@ public final class OmeZarr {
         }
         int n = levels > 0 ? levels : autoLevels(shape);
         AtomicFile.writeDirectory(root, tmp -> {
-            ZarrWriter.group(tmp, Map.of("multiscales", List.of(multiscale(n, voxelSize, mode, name))));
+            ZarrWriter.group(tmp, Map.of("multiscales", List.of(multiscale(n, geometry, mode, name))));
             NdData level = data;
             for (int l = 0; l < n; l++) {
                 if (l > 0) {
@@ -359,7 +410,11 @@ public final class OmeZarr {
     }
 
     /** The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation. */
-    static Map<String, Object> multiscale(int levels, float[] voxelSize, boolean mode, String name) {
+    static Map<String, Object> multiscale(int levels, Geometry geometry, boolean mode, String name) {
+        float[] voxelSize = geometry.voxelSize();
+        double[] p = geometry.firstVoxelPosition();
+        double[] position = {p[2], p[1], p[0]};
+        boolean placed = position[0] != 0 || position[1] != 0 || position[2] != 0;
         List<Object> axes = new ArrayList<>();
         for (String a : new String[] {"z", "y", "x"}) {
             Map<String, Object> ax = new LinkedHashMap<>();
@@ -374,13 +429,13 @@ public final class OmeZarr {
             double f = Math.pow(2, l);
             List<Object> scale = new ArrayList<>();
             List<Object> shift = new ArrayList<>();
-            for (double v : zyx) {
-                scale.add(exact(v * f));
-                shift.add(exact(v * (f - 1) / 2));
+            for (int a = 0; a < 3; a++) {
+                scale.add(exact(zyx[a] * f));
+                shift.add(exact(position[a] + zyx[a] * (f - 1) / 2));
             }
             List<Object> transforms = new ArrayList<>();
             transforms.add(transform("scale", scale));
-            if (l > 0) {
+            if (l > 0 || placed) {
                 transforms.add(transform("translation", shift));
             }
             Map<String, Object> ds = new LinkedHashMap<>();

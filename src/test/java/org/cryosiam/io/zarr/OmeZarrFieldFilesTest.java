@@ -1,0 +1,114 @@
+package org.cryosiam.io.zarr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.cryosiam.CliRun;
+import org.cryosiam.Python;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OME-Zarr stores as other tools write them (zarr-python as the independent writer, mrcfile as the MRC side): the
+ * conventions of the README's "Header conventions of other tools".
+ */
+class OmeZarrFieldFilesTest {
+    @TempDir
+    Path dir;
+
+    /** An MRC of x, y, z = 6, 5, 4, voxel size 2 Å, value x + 10 y + 100 z, with the given origin and start. */
+    private Path mrc(String name, String origin, String start) {
+        Path p = dir.resolve(name);
+        Python.run("import sys, numpy as np, mrcfile\n"
+                + "z, y, x = np.meshgrid(np.arange(4), np.arange(5), np.arange(6), indexing='ij')\n"
+                + "with mrcfile.new(sys.argv[1], overwrite=True) as m:\n"
+                + "  m.set_data((x + 10 * y + 100 * z).astype(np.float32))\n"
+                + "  m.voxel_size = 2.0\n"
+                + "  m.header.origin = tuple(float(v) for v in sys.argv[2].split(','))\n"
+                + "  m.header.nxstart, m.header.nystart, m.header.nzstart = (int(v) for v in sys.argv[3].split(','))\n",
+                p, origin, start);
+        return p;
+    }
+
+    /** Origin, start and voxel size of an MRC file, as mrcfile reads them. */
+    private static String mrcPlace(Path p) {
+        return Python.run("import sys, mrcfile\n"
+                + "with mrcfile.open(sys.argv[1]) as m:\n"
+                + "  h = m.header\n"
+                + "  print([float(v) for v in h.origin.item()], [int(h.nxstart), int(h.nystart), int(h.nzstart)],"
+                + " float(m.voxel_size.x))", p);
+    }
+
+    /** The coordinateTransformations of each level of an OME-Zarr v0.4 store, as JSON. */
+    private static String transforms(Path zarr) {
+        return Python.run("import sys, json\n"
+                + "ms = json.load(open(sys.argv[1] + '/.zattrs'))['multiscales'][0]\n"
+                + "for d in ms['datasets']:\n"
+                + "  print(json.dumps(d['coordinateTransformations']))", zarr);
+    }
+
+    @Test
+    void mrcOriginTravelsThroughOmeZarrAndBack() {
+        Path in = mrc("origin.mrc", "10.5,-20,30", "0,0,0");
+        Path zarr = dir.resolve("origin.zarr");
+        CliRun r = CliRun.run("convert", in.toString(), zarr.toString(), "--levels", "2");
+        assertEquals(0, r.code(), r.err());
+        // level 0: the origin (z, y, x); level 1: plus its own half-voxel shift (2 Å voxels doubled: +1 Å)
+        assertEquals("[{\"type\": \"scale\", \"scale\": [2.0, 2.0, 2.0]}, {\"type\": \"translation\", \"translation\": "
+                + "[30.0, -20.0, 10.5]}]\n[{\"type\": \"scale\", \"scale\": [4.0, 4.0, 4.0]}, {\"type\": "
+                + "\"translation\", \"translation\": [31.0, -19.0, 11.5]}]", transforms(zarr));
+        Path back = dir.resolve("back.mrc");
+        r = CliRun.run("convert", zarr.toString(), back.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("[10.5, -20.0, 30.0] [0, 0, 0] 2.0", mrcPlace(back));
+    }
+
+    @Test
+    void mrcStartBecomesTheTranslationAndComesBackAsOrigin() {
+        Path in = mrc("start.mrc", "0,0,0", "4,5,6");
+        Path zarr = dir.resolve("start.zarr");
+        assertEquals(0, CliRun.run("convert", in.toString(), zarr.toString()).code());
+        assertEquals("[{\"type\": \"scale\", \"scale\": [2.0, 2.0, 2.0]}, {\"type\": \"translation\", \"translation\": "
+                + "[12.0, 10.0, 8.0]}]", transforms(zarr));
+        Path back = dir.resolve("start_back.mrc");
+        assertEquals(0, CliRun.run("convert", zarr.toString(), back.toString()).code());
+        // ChimeraX places both files alike: start × voxel size when the origin is 0
+        assertEquals("[8.0, 10.0, 12.0] [0, 0, 0] 2.0", mrcPlace(back));
+    }
+
+    @Test
+    void aTranslationWrittenByZarrPythonBecomesTheMrcOrigin() {
+        Path zarr = dir.resolve("nm.zarr");
+        Python.run("import sys, json, zarr, numpy as np\n"
+                + "g = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "g.create_dataset('s0', data=np.arange(60, dtype=np.float32).reshape(3, 4, 5), chunks=(3, 4, 5))\n"
+                + "g.attrs['multiscales'] = [{'version': '0.4', 'axes': [\n"
+                + "  {'name': n, 'type': 'space', 'unit': 'nanometer'} for n in 'zyx'],\n"
+                + "  'datasets': [{'path': 's0', 'coordinateTransformations': [\n"
+                + "    {'type': 'scale', 'scale': [0.5, 0.25, 0.25]},\n"
+                + "    {'type': 'translation', 'translation': [7.0, 8.0, 9.0]}]}]}]\n", zarr);
+        OmeZarr.Image img = OmeZarr.open(zarr);
+        assertArrayEquals(new float[] {90f, 80f, 70f}, img.translation());
+        Path mrc = dir.resolve("nm.mrc");
+        CliRun r = CliRun.run("convert", zarr.toString(), mrc.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("[90.0, 80.0, 70.0] [0, 0, 0] 2.5", mrcPlace(mrc));
+    }
+
+    @Test
+    void aTranslationThatIsNotANumberIsRefused() {
+        Path zarr = dir.resolve("bad.zarr");
+        Python.run("import sys, zarr, numpy as np\n"
+                + "g = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "g.create_dataset('0', data=np.zeros((2, 2, 2), np.float32))\n"
+                + "g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': n, 'type': 'space'} for n in 'zyx'],\n"
+                + "  'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 1, 1]},"
+                + " {'type': 'translation', 'translation': [1, 'a', 2]}]}]}]\n", zarr);
+        CliRun r = CliRun.run("info", zarr.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the translation value a is not a finite number"), r.err());
+    }
+}
