@@ -25,6 +25,18 @@ final class ProcessingOptions {
         Path outputDir;
     }
 
+    /** {@code --pixel_size}: how every {@code processing_*} command that reads particles turns Å into voxels. */
+    static final class ParticleReadingOptions {
+        @Option(names = {"--pixel_size", "--pixel-size"}, paramLabel = "A",
+                description = "Pixel size of the tomograms in Å, for coordinates and shifts given in Å (RELION 5, "
+                        + "copick), when the tomogram header has none (default: the header's voxel size).")
+        String pixelSize; // text: a bad value is one sentence (Flags)
+
+        org.cryosiam.workflow.ParticleReading reading() {
+            return new org.cryosiam.workflow.ParticleReading(pixelSize);
+        }
+    }
+
     /**
      * {@code --tomogram_path} and {@code --tomo_name} of the sphere-mask commands
      * ({@code processing_create_sphere_mask}, {@code processing_create_sphere_mask_multiclass}): the tomograms whose

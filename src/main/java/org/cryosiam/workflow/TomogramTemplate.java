@@ -66,9 +66,12 @@ public final class TomogramTemplate {
         return MrcReader.readHeader(fileFor(name));
     }
 
-    /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
-    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Log log) {
-        return ParticleGrids.grid(fileFor(name), null, log);
+    /**
+     * The grid coordinates in Å of {@code name} are measured on: its size and voxel size ({@code pixelSize} winning
+     * when not null).
+     */
+    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Double pixelSize, Log log) {
+        return ParticleGrids.grid(fileFor(name), pixelSize, log);
     }
 
     /**

@@ -1,0 +1,100 @@
+package org.cryosiam.commands;
+
+import static org.cryosiam.commands.ProcessingSupport.count;
+import static org.cryosiam.commands.ProcessingSupport.mask;
+import static org.cryosiam.commands.ProcessingSupport.python;
+import static org.cryosiam.commands.ProcessingSupport.run;
+import static org.cryosiam.commands.ProcessingSupport.tomogram;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Particle lists as other tools write them, through the processing commands: particles outside their tomogram,
+ * tomograms without a pixel size, Warp, RELION 5 projects and copick picks. A ball of radius 1 holds 7 voxels.
+ */
+class FieldParticleListsTest {
+    @TempDir
+    Path dir;
+
+    private static String star(String... rows) {
+        StringBuilder b = new StringBuilder("data_particles\n\nloop_\n_rlnCoordinateX #1\n_rlnCoordinateY #2\n"
+                + "_rlnCoordinateZ #3\n_rlnTomoName #4\n");
+        for (String r : rows) {
+            b.append(r).append('\n');
+        }
+        return b.toString();
+    }
+
+    private ProcessingSupport.Result sphereMask(Path coordinates, Path tomograms, String... extra) {
+        String[] args = {"processing_create_sphere_mask", "--coordinates_file", coordinates.toString(),
+                "--sphere_radius", "1", "--output_dir", dir.resolve("masks").toString(), "--tomogram_path",
+                tomograms.toString()};
+        String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+        System.arraycopy(extra, 0, all, args.length, extra.length);
+        return run(all);
+    }
+
+    @Test
+    void particlesOutsideTheTomogramAreCountedAndNamed() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        tomogram(tomos.resolve("TS_1.mrc"), 8, 8, 8, 10f);
+        Path list = Files.writeString(dir.resolve("p.star"), star("4 4 4 TS_1", "20 4 4 TS_1", "4 4 -3 TS_1"));
+        ProcessingSupport.Result r = sphereMask(list, tomos);
+        r.assertOk();
+        assertTrue(r.err().contains("TS_1: 2 of 3 particles in " + list + " lie outside the tomogram (8 x 8 x 8 "
+                + "voxels (x, y, z))"), r.err());
+        assertTrue(r.err().contains("(3 particles, 2 outside the tomogram)"), r.err());
+        assertEquals(7, count(mask(dir.resolve("masks/TS_1.mrc")), 1));
+    }
+
+    @Test
+    void aTomogramWithEveryParticleOutsideIsAnErrorNamingTheLikelyCauses() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        tomogram(tomos.resolve("TS_1.mrc"), 8, 8, 8, 10f);
+        tomogram(tomos.resolve("TS_2.mrc"), 8, 8, 8, 10f);
+        // the first tomogram is fine, the second was picked at bin 1 on a bin-4 tomogram: nothing is written
+        Path list = Files.writeString(dir.resolve("p.star"), star("4 4 4 TS_1", "40 36 20 TS_2", "28 24 16 TS_2"));
+        ProcessingSupport.Result r = sphereMask(list, tomos);
+        r.assertUserError("no particle of tomogram 'TS_2' lies inside it (2 particles, 8 x 8 x 8 voxels (x, y, z), e.g. one "
+                + "at x, y, z = 40, 36, 20); check the pixel size (--pixel_size, or the header's voxel size), whether "
+                + "the coordinates are centred or corner-based, and whether they were picked at another binning.");
+        assertFalse(Files.exists(dir.resolve("masks/TS_1.mrc")), "checked before anything is written");
+    }
+
+    @Test
+    void pixelSizeFlagForATomogramWithoutOne() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        // mrcfile's default header: voxel size 0
+        python("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.zeros((10, 10, 10), np.float32))\n", tomos.resolve("TS_1.mrc"));
+        // RELION 5: 20 Å right of the centre (5, 5, 5) along x at 10 Å per voxel is voxel x = 7
+        Path list = Files.writeString(dir.resolve("r5.star"), "data_particles\n\nloop_\n_rlnTomoName #1\n"
+                + "_rlnCenteredCoordinateXAngst #2\n_rlnCenteredCoordinateYAngst #3\n_rlnCenteredCoordinateZAngst #4\n"
+                + "TS_1 20 0 0\n");
+        ProcessingSupport.Result without = sphereMask(list, tomos);
+        assertTrue(without.err().contains("the pixel size is not set (0 Å)"), without.err());
+        assertTrue(without.err().contains("--pixel_size for the processing commands"), without.err());
+        assertEquals(2, without.code(), without.err());
+        assertTrue(without.err().strip().endsWith("no particle of tomogram 'TS_1' lies inside it (1 particle, 10 x 10 "
+                + "x 10 voxels (x, y, z), e.g. one at x, y, z = 25, 5, 5); check the pixel size (--pixel_size, or the "
+                + "header's voxel size), whether the coordinates are centred or corner-based, and whether they were "
+                + "picked at another binning."), without.err());
+        ProcessingSupport.Result with = sphereMask(list, tomos, "--pixel_size", "10");
+        with.assertOk();
+        int[] m = mask(dir.resolve("masks/TS_1.mrc"));
+        assertEquals(7, count(m, 1));
+        assertEquals(1, m[(5 * 10 + 5) * 10 + 7]);
+        run("processing_create_sphere_mask", "--coordinates_file", list.toString(), "--sphere_radius", "1",
+                "--output_dir", dir.resolve("m2").toString(), "--tomogram_path", tomos.toString(), "--pixel_size",
+                "-3").assertUserError("--pixel_size -3: give the tomogram's pixel size in Å (above 0).");
+    }
+}
