@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.log.Log;
 
 /**
  * A particle list of the processing commands: a STAR file (detected by its {@code .star} suffix; coordinates
@@ -19,6 +20,18 @@ import org.cryosiam.CryosiamUserException;
  */
 public final class Particles {
     public static final String[] NAME_COLUMNS = {"rlnTomoName", "rlnMicrographName", "tomo"};
+    /** Warp and M name a tilt series {@code <name>.tomostar}; its tomogram is {@code <name>.mrc}. */
+    public static final String WARP_SUFFIX = ".tomostar";
+
+    /** How voxel coordinates {@code rlnCoordinateX/Y/Z} are to be read. */
+    public enum Units {
+        /** Fractions when the list is Warp's ({@code .tomostar} names) and every coordinate lies in [0, 1]. */
+        AUTO,
+        /** Voxels, as RELION 3/4 and the reference write them. */
+        VOXELS,
+        /** Fractions of the tomogram's size, as Warp's template matching writes them. */
+        FRACTIONS
+    }
 
     private final Path file;
     private final boolean star;
@@ -79,22 +92,78 @@ public final class Particles {
      * Reads the file; {@code flag} names the option it came from, for messages; {@code grids} gives the tomogram
      * grid of a name, asked only for RELION 5 coordinates.
      */
-    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids) {
-        return read(file, flag, isStar(file), grids);
+    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids, Units units,
+                                 Log log) {
+        return read(file, flag, isStar(file), grids, units, log);
     }
 
     /**
      * A particle STAR file's table with voxel coordinates: RELION 3/4 files as they are, RELION 5 files (centred Å,
-     * told apart by their columns) converted on the grid of each row's tomogram.
+     * told apart by their columns) converted on the grid of each row's tomogram, Warp's fractions (see {@link Units})
+     * scaled by it. Warp's tomogram names lose their {@code .tomostar} suffix.
      */
-    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids) {
+    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids, Units units, Log log) {
         Table t = StarFile.readTable(file);
-        return Relion5Particles.isCentred(t) ? Relion5Particles.withPixels(file, t, grids) : t;
+        boolean warp = false;
+        Table.Builder renamed = null;
+        for (String c : NAME_COLUMNS) {
+            if (t.hasColumn(c) && t.rowCount() > 0) {
+                String[] names = t.strings(c);
+                int suffixed = 0;
+                for (int i = 0; i < names.length; i++) {
+                    if (names[i].endsWith(WARP_SUFFIX)) {
+                        names[i] = names[i].substring(0, names[i].length() - WARP_SUFFIX.length());
+                        suffixed++;
+                    }
+                }
+                warp |= suffixed == names.length;
+                if (suffixed > 0) {
+                    renamed = (renamed == null ? t.toBuilder() : renamed).strings(c, names);
+                }
+            }
+        }
+        if (renamed != null) {
+            t = renamed.build();
+        }
+        if (Relion5Particles.isCentred(t)) {
+            return Relion5Particles.withPixels(file, t, grids);
+        }
+        if (units == Units.VOXELS || !t.columns().containsAll(Relion5Particles.PIXEL)) {
+            return t;
+        }
+        if (units == Units.AUTO && !(warp && withinZeroOne(t))) {
+            return t;
+        }
+        String name = null;
+        for (String c : NAME_COLUMNS) {
+            name = name == null && t.hasColumn(c) ? c : name;
+        }
+        if (name == null) {
+            throw new CryosiamUserException(file + ": fractional coordinates need a tomogram name column ("
+                    + String.join(", ", NAME_COLUMNS) + ") to know which tomogram's size to scale them by.");
+        }
+        if (units == Units.AUTO) {
+            log.info(file + ": Warp's fractional coordinates (.tomostar names, every coordinate within 0 to 1), "
+                    + "scaled by each tomogram's size; --coordinates voxels reads them as voxels.");
+        }
+        return Relion5Particles.fromFractions(t, name, grids);
+    }
+
+    private static boolean withinZeroOne(Table t) {
+        for (String c : Relion5Particles.PIXEL) {
+            for (double v : t.doubles(c)) {
+                if (!(v >= 0 && v <= 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
-    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids) {
-        Table t = star ? readStar(file, grids) : Csv.read(file);
+    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids,
+                                 Units units, Log log) {
+        Table t = star ? readStar(file, grids, units, log) : Csv.read(file);
         if (star && !t.columns().containsAll(Relion5Particles.PIXEL)) {
             throw new CryosiamUserException(file + " (" + flag + "): the STAR file has neither rlnCoordinateX/Y/Z "
                     + "(RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst (RELION 5) columns.");
@@ -202,9 +271,10 @@ public final class Particles {
         return given;
     }
 
-    private static String withoutExtension(String name) {
+    /** A tomogram name without its file extension ({@code .mrc}, {@code .rec}, {@code .map}, Warp's {@code .tomostar}). */
+    public static String withoutExtension(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        for (String ext : List.of(".mrc", ".rec", ".map")) {
+        for (String ext : List.of(".mrc", ".rec", ".map", WARP_SUFFIX)) {
             if (lower.endsWith(ext)) {
                 return name.substring(0, name.length() - ext.length());
             }

@@ -153,6 +153,29 @@ public final class Relion5Particles {
         return b.build();
     }
 
+    /**
+     * A particle table whose {@code rlnCoordinateX/Y/Z} are fractions of the tomogram's size (Warp's template
+     * matching) with voxel coordinates instead: fraction × size per axis, on the grid of each row's tomogram named
+     * in {@code nameColumn}.
+     */
+    public static Table fromFractions(Table t, String nameColumn, Function<String, Grid> grids) {
+        int n = t.rowCount();
+        String[] names = t.strings(nameColumn);
+        double[][] v = {t.doubles(PIXEL.get(0)), t.doubles(PIXEL.get(1)), t.doubles(PIXEL.get(2))};
+        Map<String, Grid> seen = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Grid g = seen.computeIfAbsent(names[i], grids);
+            for (int a = 0; a < 3; a++) {
+                v[a][i] = Math.rint(v[a][i] * g.size()[a] * 1e6) / 1e6; // noise must not cross an integer
+            }
+        }
+        Table.Builder b = t.toBuilder();
+        for (int a = 0; a < 3; a++) {
+            b.doubles(PIXEL.get(a), v[a]);
+        }
+        return b.build();
+    }
+
     private static void copy(Table t, String c, Table.Builder b) {
         switch (t.type(c)) {
             case LONG -> b.longs(c, t.longs(c));

@@ -112,7 +112,7 @@ public final class EmbeddingsFromCenters {
     public static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
                              OutputSink outputs) {
         boolean star = file.toString().endsWith(".star");
-        Table t = star ? Particles.readStar(file, grids) : Csv.read(file);
+        Table t = star ? Particles.readStar(file, grids, Particles.Units.AUTO, log) : Csv.read(file);
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
         Map<String, String> names = RegionTables.fromStarNames();
         if (star && !t.hasColumn("rlnMicrographName") && t.hasColumn("rlnTomoName")) {

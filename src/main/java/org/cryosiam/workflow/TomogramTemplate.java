@@ -52,6 +52,9 @@ public final class TomogramTemplate {
             return path;
         }
         String base = baseName(name);
+        if (base.endsWith(org.cryosiam.io.Particles.WARP_SUFFIX)) {
+            base = stem(base);
+        }
         for (String candidate : new String[] {base + ".mrc", base + ".rec", base}) {
             Path p = path.resolve(candidate);
             if (!candidate.isEmpty() && Files.isRegularFile(p)) {
@@ -124,6 +127,9 @@ public final class TomogramTemplate {
         String lower = fileName.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".mrc") || lower.endsWith(".rec")) {
             return fileName.substring(0, fileName.length() - 4);
+        }
+        if (fileName.endsWith(org.cryosiam.io.Particles.WARP_SUFFIX)) { // Warp's tilt-series name
+            return fileName.substring(0, fileName.length() - org.cryosiam.io.Particles.WARP_SUFFIX.length());
         }
         return fileName;
     }

@@ -97,4 +97,42 @@ class FieldParticleListsTest {
                 "--output_dir", dir.resolve("m2").toString(), "--tomogram_path", tomos.toString(), "--pixel_size",
                 "-3").assertUserError("--pixel_size -3: give the tomogram's pixel size in Å (above 0).");
     }
+
+    /** Warp's template matching: fractions of the tomogram's size, tilt series named {@code <name>.tomostar}. */
+    private static final String WARP = "data_\n\nloop_\n_rlnCoordinateX #1\n_rlnCoordinateY #2\n_rlnCoordinateZ #3\n"
+            + "_rlnAngleRot #4\n_rlnAngleTilt #5\n_rlnAnglePsi #6\n_rlnMicrographName #7\n_rlnAutopickFigureOfMerit #8\n"
+            + "0.5 0.25 0.75 0 0 0 TS_1.tomostar 0.9\n"
+            + "0.1 0.9 0.5 0 0 0 TS_1.tomostar 0.8\n";
+
+    @Test
+    void warpFractionsAreScaledByTheTomogramAndTomostarNamesMatchTheMrc() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        tomogram(tomos.resolve("TS_1.mrc"), 8, 10, 20, 10f); // z, y, x
+        Path list = Files.writeString(dir.resolve("warp.star"), WARP);
+        ProcessingSupport.Result r = sphereMask(list, tomos, "--tomo_name", "TS_1.tomostar");
+        r.assertOk();
+        assertTrue(r.err().contains("Warp's fractional coordinates (.tomostar names, every coordinate within 0 to "
+                + "1), scaled by each tomogram's size; --coordinates voxels reads them as voxels."), r.err());
+        int[] m = mask(dir.resolve("masks/TS_1.mrc"));
+        assertEquals(7 + 6, count(m, 1), "the second ball is cut by the y = 9 face");
+        assertEquals(1, m[(6 * 10 + 2) * 20 + 10], "x 0.5 * 20, y 0.25 * 10, z 0.75 * 8");
+        assertEquals(1, m[(4 * 10 + 9) * 20 + 2], "x 0.1 * 20, y 0.9 * 10, z 0.5 * 8");
+        // forced the other way: voxels (0, 0, 0) and (0, 0, 0) after truncation: one ball at the corner
+        run("processing_create_sphere_mask", "--coordinates_file", list.toString(), "--sphere_radius", "1",
+                "--output_dir", dir.resolve("v").toString(), "--tomogram_path", tomos.toString(), "--coordinates",
+                "voxels").assertOk();
+        assertEquals(4, count(mask(dir.resolve("v/TS_1.mrc")), 1));
+        // a RELION list whose values happen to lie in 0..1 is not Warp's: read as voxels unless forced
+        Path relion = Files.writeString(dir.resolve("relion.star"), star("0.5 0.5 0.5 TS_1"));
+        run("processing_create_sphere_mask", "--coordinates_file", relion.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("r").toString(), "--tomogram_path", tomos.toString()).assertOk();
+        assertEquals(1, mask(dir.resolve("r/TS_1.mrc"))[0]);
+        run("processing_create_sphere_mask", "--coordinates_file", relion.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("f").toString(), "--tomogram_path", tomos.toString(), "--coordinates",
+                "fractions").assertOk();
+        assertEquals(1, mask(dir.resolve("f/TS_1.mrc"))[(4 * 10 + 5) * 20 + 10]);
+        run("processing_create_sphere_mask", "--coordinates_file", relion.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("g").toString(), "--tomogram_path", tomos.toString(), "--coordinates",
+                "percent").assertUserError("--coordinates percent: give auto, voxels or fractions.");
+    }
 }
