@@ -35,13 +35,16 @@ public final class Particles {
 
     private final Path file;
     private final boolean star;
+    private final boolean centred;
     private final Table table;
     private final String[] tomo;
     private final double[] x, y, z;
 
-    private Particles(Path file, boolean star, Table table, String[] tomo, double[] x, double[] y, double[] z) {
+    private Particles(Path file, boolean star, boolean centred, Table table, String[] tomo, double[] x, double[] y,
+                      double[] z) {
         this.file = file;
         this.star = star;
+        this.centred = centred;
         this.table = table;
         this.tomo = tomo;
         this.x = x;
@@ -52,6 +55,14 @@ public final class Particles {
     /** The file read. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * Whether the coordinates came as RELION 5 centred Å, converted with their refinement shifts
+     * ({@code rlnOriginX/Y/ZAngst}) already applied.
+     */
+    public boolean centred() {
+        return centred;
     }
 
     /** Whether it was read as a STAR file (else CSV). */
@@ -103,6 +114,15 @@ public final class Particles {
      * scaled by it. Warp's tomogram names lose their {@code .tomostar} suffix.
      */
     public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids, Units units, Log log) {
+        return starWithVoxels(file, grids, units, log).table();
+    }
+
+    /** A STAR table with voxel coordinates, and whether they were converted from RELION 5 centred Å. */
+    private record StarRead(Table table, boolean centred) {
+    }
+
+    private static StarRead starWithVoxels(Path file, Function<String, Relion5Particles.Grid> grids, Units units,
+                                           Log log) {
         Table t = StarFile.readTable(file);
         boolean warp = false;
         Table.Builder renamed = null;
@@ -126,13 +146,11 @@ public final class Particles {
             t = renamed.build();
         }
         if (Relion5Particles.isCentred(t)) {
-            return Relion5Particles.withPixels(file, t, grids);
+            return new StarRead(Relion5Particles.withPixels(file, t, grids), true);
         }
-        if (units == Units.VOXELS || !t.columns().containsAll(Relion5Particles.PIXEL)) {
-            return t;
-        }
-        if (units == Units.AUTO && !(warp && withinZeroOne(t))) {
-            return t;
+        if (units == Units.VOXELS || !t.columns().containsAll(Relion5Particles.PIXEL)
+                || units == Units.AUTO && !(warp && withinZeroOne(t))) {
+            return new StarRead(t, false);
         }
         String name = null;
         for (String c : NAME_COLUMNS) {
@@ -146,7 +164,7 @@ public final class Particles {
             log.info(file + ": Warp's fractional coordinates (.tomostar names, every coordinate within 0 to 1), "
                     + "scaled by each tomogram's size; --coordinates voxels reads them as voxels.");
         }
-        return Relion5Particles.fromFractions(t, name, grids);
+        return new StarRead(Relion5Particles.fromFractions(t, name, grids), false);
     }
 
     private static boolean withinZeroOne(Table t) {
@@ -163,7 +181,8 @@ public final class Particles {
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
     public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids,
                                  Units units, Log log) {
-        Table t = star ? readStar(file, grids, units, log) : Csv.read(file);
+        StarRead read = star ? starWithVoxels(file, grids, units, log) : new StarRead(Csv.read(file), false);
+        Table t = read.table();
         if (star && !t.columns().containsAll(Relion5Particles.PIXEL)) {
             throw new CryosiamUserException(file + " (" + flag + "): the STAR file has neither rlnCoordinateX/Y/Z "
                     + "(RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst (RELION 5) columns.");
@@ -180,7 +199,7 @@ public final class Particles {
         }
         double[] x = t.doubles(cols[0]), y = t.doubles(cols[1]), z = t.doubles(cols[2]);
         checkCoordinates(file, t, cols); // every row, before any output is written
-        return new Particles(file, star, t, tomo, x, y, z);
+        return new Particles(file, star, read.centred(), t, tomo, x, y, z);
     }
 
     /** Every value of the coordinate columns {@code cols} must be a voxel position ({@link #voxel}). */

@@ -102,13 +102,14 @@ public final class ProcessingCreateBinaryMapAfterSta {
     /**
      * The {@code (z, y, x)} voxel of each given row: {@code int(coordinate − origin)} per axis, the origin being
      * {@code rlnOrigin?Angst / voxel size} (RELION 3.1+) or {@code rlnOrigin?} in pixels (older files), 0 when absent.
+     * RELION 5 rows had their shifts applied when their centred Å were converted to voxels.
      */
     private static int[][] centres(Particles p, int[] rows, float[] voxel) {
         double[][] coords = {p.z(), p.y(), p.x()};
         String[] axes = {"Z", "Y", "X"};
         float[] size = {voxel[2], voxel[1], voxel[0]};
         double[][] shift = new double[3][];
-        for (int a = 0; a < 3; a++) {
+        for (int a = 0; a < 3 && !p.centred(); a++) {
             String angst = "rlnOrigin" + axes[a] + "Angst";
             String pixels = "rlnOrigin" + axes[a];
             if (p.table().hasColumn(angst)) {

@@ -135,4 +135,59 @@ class FieldParticleListsTest {
                 "--output_dir", dir.resolve("g").toString(), "--tomogram_path", tomos.toString(), "--coordinates",
                 "percent").assertUserError("--coordinates percent: give auto, voxels or fractions.");
     }
+
+    /** RELION 5, 10 Å pixels on a 10³ tomogram: x = 20 Å from the centre, shifted back 10 Å by refinement: x = 6. */
+    private static final String R5_SHIFTED = "data_optics\n\nloop_\n_rlnOpticsGroup #1\n_rlnTomoTiltSeriesPixelSize #2\n"
+            + "1 10.0\n\ndata_particles\n\nloop_\n_rlnTomoName #1\n_rlnCenteredCoordinateXAngst #2\n"
+            + "_rlnCenteredCoordinateYAngst #3\n_rlnCenteredCoordinateZAngst #4\n_rlnOriginXAngst #5\n_rlnOriginYAngst #6\n"
+            + "_rlnOriginZAngst #7\n_rlnAngleRot #8\n_rlnAngleTilt #9\n_rlnAnglePsi #10\n"
+            + "TS_1 20.0 0.0 0.0 10.0 0.0 0.0 0 0 0\n";
+
+    @Test
+    void relion5ProjectFindsItsReconstructionsAndAppliesTheShifts() throws IOException {
+        Path project = dir.resolve("project");
+        Path job = Files.createDirectories(project.resolve("Tomograms/job006/tomograms"));
+        tomogram(job.resolve("rec_TS_1.mrc"), 10, 10, 10, 10f);
+        Path tomogramsStar = Files.writeString(project.resolve("Tomograms/job006/tomograms.star"),
+                "data_global\n\nloop_\n_rlnTomoName #1\n_rlnVoltage #2\n_rlnTomoTiltSeriesPixelSize #3\n"
+                        + "_rlnTomoReconstructedTomogram #4\n"
+                        + "TS_1 300.0 2.5 Tomograms/job006/tomograms/rec_TS_1.mrc\n");
+        Path list = Files.writeString(dir.resolve("r5.star"), R5_SHIFTED);
+        int centre = (5 * 10 + 5) * 10;
+        // the tomograms.star itself, the job's folder holding it, and the folder of rec_<name>.mrc files
+        for (Path given : new Path[] {tomogramsStar, tomogramsStar.getParent(), job}) {
+            Path out = dir.resolve("masks");
+            ProcessingSupport.Result r = run("processing_create_sphere_mask", "--coordinates_file", list.toString(),
+                    "--sphere_radius", "0", "--output_dir", out.toString(), "--tomogram_path", given.toString(),
+                    "--tomo_name", "TS_1");
+            r.assertOk();
+            int[] m = mask(out.resolve("TS_1.mrc"));
+            assertEquals(1, m[centre + 6], "centred 20 Å − origin 10 Å = 1 voxel right of the centre: " + given);
+            assertEquals(1, count(m, 1));
+            Files.delete(out.resolve("TS_1.mrc"));
+        }
+        // the binary map applies the shift once (RELION 5 rows are shifted as they are converted)
+        Path map = dir.resolve("cube.mrc");
+        org.cryosiam.io.MrcWriter.write(map, new org.cryosiam.volume.Volume(filled(27, 1f), 3, 3, 3,
+                new float[] {10f, 10f, 10f}));
+        run("processing_create_binary_map_after_sta", "--star_file", list.toString(), "--map_file", map.toString(),
+                "--output_dir", dir.resolve("sta").toString(), "--map_threshold", "0.5", "--example_tomogram",
+                tomogramsStar.toString()).assertOk();
+        int[] m = mask(dir.resolve("sta/TS_1.mrc"));
+        assertEquals(27, count(m, 1));
+        assertEquals(1, m[centre + 7], "the cube spans x 5..7 around x 6");
+        assertEquals(0, m[centre + 4], "a shift applied twice would put it at 4..6");
+        // a tomograms.star naming a file that is not there
+        Path broken = Files.writeString(dir.resolve("tomograms.star"), "data_global\n\nloop_\n_rlnTomoName #1\n"
+                + "_rlnTomoReconstructedTomogram #2\nTS_1 Tomograms/job009/rec_TS_1.mrc\n");
+        run("processing_create_sphere_mask", "--coordinates_file", list.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("x").toString(), "--tomogram_path", broken.toString())
+                .assertUserError("the tomogram Tomograms/job009/rec_TS_1.mrc it lists was found neither");
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
 }
