@@ -154,6 +154,11 @@ public final class ConvertCommand extends FlagCommand {
             geometry = new Geometry(new float[] {v, v, v}, geometry.origin(), geometry.start());
         }
         float[] voxelSize = geometry.voxelSize();
+        if (dst.kind() == Kind.ZARR && !OmeZarr.knownVoxelSize(voxelSize)) {
+            log.warn(in + ": the voxel size is " + voxelSize[0] + ", " + voxelSize[1] + ", " + voxelSize[2]
+                    + " Å (x, y, z), which is not set; " + out + " is written with 1 per voxel and no unit (give "
+                    + "--voxel-size A to set it).");
+        }
         switch (dst.kind()) {
             case MRC -> MrcWriter.write(dst.path(), forMrc(data, out), geometry, commandName());
             case ZARR -> {

@@ -409,18 +409,43 @@ public final class OmeZarr {
         }, outputs);
     }
 
-    /** The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation. */
+    /**
+     * Whether a voxel size is one OME-Zarr can carry: positive and finite along every axis. Real headers often hold 0
+     * (mrcfile's default, some cameras, 2-D files), which means "not known", not a size.
+     */
+    public static boolean knownVoxelSize(float[] voxelSize) {
+        for (float v : voxelSize) {
+            if (!(v > 0 && Float.isFinite(v))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation, and the
+     * downsampling in {@code type} and {@code metadata}. A voxel size that is not known ({@link #knownVoxelSize}) is
+     * written as scale 1 per voxel on axes without a unit, and then without a position (an origin in Å means
+     * nothing on such a grid): never a 0, negative or non-finite scale, which the OME-NGFF schema and readers refuse.
+     */
     static Map<String, Object> multiscale(int levels, Geometry geometry, boolean mode, String name) {
-        float[] voxelSize = geometry.voxelSize();
+        boolean known = knownVoxelSize(geometry.voxelSize());
+        float[] voxelSize = known ? geometry.voxelSize() : new float[] {1f, 1f, 1f};
         double[] p = geometry.firstVoxelPosition();
         double[] position = {p[2], p[1], p[0]};
-        boolean placed = position[0] != 0 || position[1] != 0 || position[2] != 0;
+        boolean placed = known && (position[0] != 0 || position[1] != 0 || position[2] != 0)
+                && Double.isFinite(position[0]) && Double.isFinite(position[1]) && Double.isFinite(position[2]);
+        if (!placed) {
+            position = new double[3];
+        }
         List<Object> axes = new ArrayList<>();
         for (String a : new String[] {"z", "y", "x"}) {
             Map<String, Object> ax = new LinkedHashMap<>();
             ax.put("name", a);
             ax.put("type", "space");
-            ax.put("unit", "angstrom");
+            if (known) {
+                ax.put("unit", "angstrom");
+            }
             axes.add(ax);
         }
         double[] zyx = {voxelSize[2], voxelSize[1], voxelSize[0]};
@@ -449,6 +474,17 @@ public final class OmeZarr {
         m.put("axes", axes);
         m.put("datasets", datasets);
         m.put("type", mode ? "mode" : "mean");
+        // the recommended description of how the levels were made (OME-NGFF 0.4, "multiscales" metadata)
+        Map<String, Object> method = new LinkedHashMap<>();
+        method.put("description", mode ? "each voxel of a level is the most frequent value of a 2x2x2 block of the "
+                + "level above (ties to the smaller value; blocks cut by the border use the voxels they hold)"
+                : "each voxel of a level is the mean of a 2x2x2 block of the level above (blocks cut by the border "
+                + "use the voxels they hold)");
+        method.put("method", Downsample.class.getName() + ".halve");
+        method.put("version", org.cryosiam.ProductVersion.get());
+        method.put("args", List.of());
+        method.put("kwargs", Map.of("mode", mode));
+        m.put("metadata", method);
         return m;
     }
 

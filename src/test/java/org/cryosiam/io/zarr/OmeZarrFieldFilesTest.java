@@ -111,4 +111,65 @@ class OmeZarrFieldFilesTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("the translation value a is not a finite number"), r.err());
     }
+
+    @Test
+    void anUnsetVoxelSizeIsWrittenAsUnknownAndEveryStoreMeetsTheSchema() {
+        Path zero = dir.resolve("zero.mrc"); // mrcfile's default header: voxel size 0
+        Python.run("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.arange(4 * 5 * 6, dtype=np.float32).reshape(4, 5, 6))\n"
+                + "  m.header.origin = (5.0, 6.0, 7.0)\n", zero);
+        Path negative = dir.resolve("negative.mrc"); // a cell of -12 Å: voxel size -2
+        Python.run("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.ones((4, 5, 6), np.int16))\n"
+                + "  m.header.cella = (-12.0, 10.0, 8.0)\n", negative);
+        Path infinite = dir.resolve("inf.mrc");
+        Python.run("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.ones((4, 5, 6), np.float32))\n"
+                + "  m.header.cella = (float('inf'), 10.0, 8.0)\n", infinite);
+        Path placed = mrc("placed.mrc", "10.5,-20,30", "0,0,0");
+        Path[] stores = new Path[5];
+        int k = 0;
+        for (Path in : new Path[] {zero, negative, infinite, placed}) {
+            Path out = dir.resolve(in.getFileName().toString().replace(".mrc", ".zarr"));
+            CliRun r = CliRun.run("convert", in.toString(), out.toString(), "--levels", "2");
+            assertEquals(0, r.code(), r.err());
+            if (in != placed) {
+                assertTrue(r.err().contains("which is not set; " + out + " is written with 1 per voxel and no unit "
+                        + "(give --voxel-size A to set it)."), r.err());
+                assertArrayEquals(new float[] {1f, 1f, 1f}, OmeZarr.open(out).voxelSize(), "read back");
+                assertArrayEquals(new float[3], OmeZarr.open(out).translation(), "no place on an unknown grid");
+            }
+            stores[k++] = out;
+        }
+        assertEquals("[{\"type\": \"scale\", \"scale\": [1.0, 1.0, 1.0]}]\n[{\"type\": \"scale\", \"scale\": "
+                + "[2.0, 2.0, 2.0]}, {\"type\": \"translation\", \"translation\": [0.5, 0.5, 0.5]}]",
+                transforms(stores[0]));
+        Path labels = dir.resolve("labels.zarr"); // integer data: downsampled by mode, said in the metadata
+        assertEquals(0, CliRun.run("convert", negative.toString(), labels.toString(), "--voxel-size", "3").code());
+        stores[k] = labels;
+        NgffSchema.assertValid(stores);
+        assertEquals("org.cryosiam.io.zarr.Downsample.halve {'mode': True} mode", Python.run("import sys, json\n"
+                + "ms = json.load(open(sys.argv[1] + '/.zattrs'))['multiscales'][0]\n"
+                + "print(ms['metadata']['method'], ms['metadata']['kwargs'], ms['type'])", labels));
+    }
+
+    @Test
+    void theSchemaCheckRefusesWhatTheOldWriterWrote() throws java.io.IOException {
+        // what an unset voxel size gave before: a null (infinite) scale and a 0 one
+        for (String scale : new String[] {"[null, 1.0, 1.0]", "[0.0, 1.0, 1.0]", "[1.0, 1.0]"}) {
+            Path store = java.nio.file.Files.createDirectories(dir.resolve("old" + scale.length() + scale.charAt(1)
+                    + ".zarr"));
+            java.nio.file.Files.writeString(store.resolve(".zattrs"), "{\"multiscales\": [{\"version\": \"0.4\", "
+                    + "\"axes\": [{\"name\": \"z\", \"type\": \"space\", \"unit\": \"angstrom\"}, {\"name\": \"y\", "
+                    + "\"type\": \"space\", \"unit\": \"angstrom\"}, {\"name\": \"x\", \"type\": \"space\", \"unit\": "
+                    + "\"angstrom\"}], \"datasets\": [{\"path\": \"0\", \"coordinateTransformations\": [{\"type\": "
+                    + "\"scale\", \"scale\": " + scale + "}]}], \"metadata\": {\"method\": \"m\", \"description\": "
+                    + "\"d\"}}]}");
+            org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> NgffSchema.assertValid(store),
+                    scale);
+        }
+    }
 }
