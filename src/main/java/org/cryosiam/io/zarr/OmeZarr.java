@@ -120,7 +120,17 @@ public final class OmeZarr {
                 s[spatial[a]] = size[a];
             }
             NdData d = array.read(o, s);
-            return new NdData(d.type(), size.clone(), d.data()); // the other axes have size 1: same order
+            // the other axes have size 1, so the box is 3-D with the spatial axes in the array's order
+            int[] inArrayOrder = spatial.clone();
+            Arrays.sort(inArrayOrder);
+            int[] from = new int[3];
+            int[] boxShape = new int[3];
+            for (int a = 0; a < 3; a++) {
+                from[a] = Arrays.binarySearch(inArrayOrder, spatial[a]);
+                boxShape[from[a]] = size[a];
+            }
+            NdData box = new NdData(d.type(), boxShape, d.data());
+            return from[0] == 0 && from[1] == 1 ? box : box.transpose3(from); // x, y, z (CryoET Data Portal) too
         }
 
         public NdData readAll() {
@@ -242,10 +252,13 @@ public final class OmeZarr {
         if (names.size() != rank) {
             throw meta.bad("the axes " + names + " do not match the rank " + rank + " of " + array.path());
         }
+        // the axes are found by name, in any order (x, y, z is valid OME-NGFF too)
         int[] spatial = {names.indexOf("z"), names.indexOf("y"), names.indexOf("x")};
-        if (spatial[0] < 0 || spatial[1] < 0 || spatial[2] < 0 || spatial[0] > spatial[1]
-                || spatial[1] > spatial[2]) {
-            throw meta.bad("the axes " + names + " are not z, y, x in that order");
+        if (spatial[0] < 0 || spatial[1] < 0 || spatial[2] < 0) {
+            throw meta.bad("the axes " + names + " do not include z, y and x");
+        }
+        if (new java.util.HashSet<>(names).size() != names.size()) {
+            throw meta.bad("the axes " + names + " name an axis twice");
         }
         int[] shape = array.shape();
         for (int a = 0; a < rank; a++) {

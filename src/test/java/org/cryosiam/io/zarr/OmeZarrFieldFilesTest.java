@@ -172,4 +172,52 @@ class OmeZarrFieldFilesTest {
                     scale);
         }
     }
+
+    @Test
+    void spatialAxesInAnyOrderAreReadByName() {
+        Path zarr = dir.resolve("xyz.zarr");
+        // the CryoET Data Portal's order x, y, z, after a channel axis of length 1; chunks cut every axis
+        Python.run("import sys, zarr, numpy as np\n"
+                + "x, y, z = np.meshgrid(np.arange(6), np.arange(5), np.arange(4), indexing='ij')\n"
+                + "g = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "g.create_dataset('0', data=(x + 10 * y + 100 * z).astype(np.float32)[None], chunks=(1, 4, 2, 3))\n"
+                + "g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': 'c', 'type': 'channel'}] + [\n"
+                + "  {'name': n, 'type': 'space', 'unit': 'angstrom'} for n in 'xyz'],\n"
+                + "  'datasets': [{'path': '0', 'coordinateTransformations': [\n"
+                + "    {'type': 'scale', 'scale': [1.0, 2.0, 3.0, 4.0]}, {'type': 'translation', 'translation': [0, 6, 7, 8]}]}]}]\n",
+                zarr);
+        OmeZarr.Image img = OmeZarr.open(zarr);
+        assertArrayEquals(new int[] {4, 5, 6}, img.shape());
+        assertArrayEquals(new float[] {2f, 3f, 4f}, img.voxelSize());
+        assertArrayEquals(new float[] {6f, 7f, 8f}, img.translation());
+        float[] v = OmeZarr.read(zarr).data();
+        for (int z = 0; z < 4; z++) {
+            for (int y = 0; y < 5; y++) {
+                for (int x = 0; x < 6; x++) {
+                    assertEquals(x + 10 * y + 100 * z, v[(z * 5 + y) * 6 + x], "x " + x + " y " + y + " z " + z);
+                }
+            }
+        }
+        try (org.cryosiam.io.PlaneReader planes = OmeZarr.planes(zarr)) {
+            float[] plane = new float[30];
+            planes.read(3, plane);
+            assertEquals(345f, plane[29]);
+        }
+        Path mrc = dir.resolve("xyz.mrc");
+        CliRun r = CliRun.run("convert", zarr.toString(), mrc.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("(4, 5, 6) 345.0 [2.0, 3.0, 4.0]", Python.run("import sys, mrcfile\n"
+                + "with mrcfile.open(sys.argv[1]) as m:\n"
+                + "  print(m.data.shape, float(m.data[3, 4, 5]), [float(v) for v in m.voxel_size.item()])", mrc));
+        Path twice = dir.resolve("twice.zarr");
+        Python.run("import sys, zarr, numpy as np\n"
+                + "g = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "g.create_dataset('0', data=np.zeros((2, 2, 2, 2), np.float32))\n"
+                + "g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': n, 'type': 'space'} for n in 'zyxx'],\n"
+                + "  'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 1, 1, 1]}]}]}]\n",
+                twice);
+        r = CliRun.run("info", twice.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("name an axis twice"), r.err());
+    }
 }
