@@ -80,7 +80,7 @@ public final class ConvertCommand extends FlagCommand {
             }
             String trimmed = text.endsWith("/") && text.length() > 1 ? text.substring(0, text.length() - 1) : text;
             String t = trimmed.toLowerCase(Locale.ROOT);
-            if (t.endsWith(".zarr")) {
+            if (t.endsWith(".zarr") || t.matches(".*\\.zarr/[0-9]+")) { // FILE.zarr/N: series N of bioformats2raw
                 return new Target(Kind.ZARR, Path.of(trimmed), null, text);
             }
             if (t.endsWith(".mrc") || t.endsWith(".rec") || t.endsWith(".map") || t.endsWith(".mrcs")) {

@@ -214,6 +214,9 @@ public final class OmeZarr {
             throw new CryosiamUserException(root + ": not an OME-Zarr image (no .zattrs, zarr.json or .zarray).");
         }
         ZarrArray.Meta meta = new ZarrArray.Meta(attrsFile, attrs);
+        if (attrs.get("multiscales") == null && attrs.get(BIOFORMATS2RAW) != null) {
+            return open(root.resolve(firstSeries(root)), level);
+        }
         if (!(attrs.get("multiscales") instanceof List<?> ms) || ms.isEmpty()) {
             throw meta.bad("no 'multiscales' metadata, so this is not an OME-Zarr image");
         }
@@ -281,6 +284,30 @@ public final class OmeZarr {
             position[a] = (float) ((outer[ax] * shift[ax] + outerShift[ax]) * toAngstrom);
         }
         return new Image(array, spatial, voxel, position, version, datasets.size());
+    }
+
+    /** The root attribute of bioformats2raw's layout: one image per series, in sub-groups 0, 1, …. */
+    private static final String BIOFORMATS2RAW = "bioformats2raw.layout";
+
+    /**
+     * The first series of a bioformats2raw store: the first entry of {@code OME/.zattrs} {@code series} when the
+     * store lists them (OME-NGFF 0.4 "bioformats2raw.layout"), else {@code 0}. Another series is opened by its own
+     * path, {@code FILE.zarr/N}.
+     */
+    private static String firstSeries(Path root) {
+        Path listing = root.resolve("OME").resolve(".zattrs");
+        if (Files.isRegularFile(listing)) {
+            Object series = ZarrArray.jsonObject(listing).get("series");
+            if (series instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String s && !s.isEmpty()
+                    && !s.contains("..")) {
+                return s;
+            }
+        }
+        if (!Files.isDirectory(root.resolve("0"))) {
+            throw new CryosiamUserException(root + ": a bioformats2raw store without series 0 (no folder 0 and no "
+                    + "series listed in OME/.zattrs).");
+        }
+        return "0";
     }
 
     /** The product of the {@code scale} transformations in a list (ones when there are none). */

@@ -220,4 +220,32 @@ class OmeZarrFieldFilesTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("name an axis twice"), r.err());
     }
+
+    @Test
+    void bioformats2rawOpensSeriesZeroAndAnotherByItsPath() {
+        Path root = dir.resolve("b2r.zarr");
+        Python.run("import sys, os, zarr, numpy as np\n"
+                + "root = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "root.attrs['bioformats2raw.layout'] = 3\n"
+                + "ome = root.create_group('OME')\n"
+                + "ome.attrs['series'] = ['0', '1']\n"
+                + "open(os.path.join(sys.argv[1], 'OME', 'METADATA.ome.xml'), 'w').write('<OME/>')\n"
+                + "for s, value in (('0', 1.0), ('1', 2.0)):\n"
+                + "  g = root.create_group(s)\n"
+                + "  g.create_dataset('0', data=np.full((1, 1, 3, 4, 5), value, np.float32))\n"
+                + "  g.attrs['multiscales'] = [{'version': '0.4', 'axes': [{'name': 't', 'type': 'time'},\n"
+                + "    {'name': 'c', 'type': 'channel'}] + [{'name': n, 'type': 'space', 'unit': 'nanometer'} for n in 'zyx'],\n"
+                + "    'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale',\n"
+                + "      'scale': [1.0, 1.0, float(s) + 1, 1.0, 1.0]}]}]}]\n", root);
+        OmeZarr.Image first = OmeZarr.open(root);
+        assertArrayEquals(new int[] {3, 4, 5}, first.shape());
+        assertEquals(1f, first.readAll().toFloatArray()[0]);
+        CliRun info = CliRun.run("info", root + "/1");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("voxel size (x, y, z): 10.0, 10.0, 20.0 Å"), info.out());
+        Path mrc = dir.resolve("series1.mrc");
+        CliRun r = CliRun.run("convert", root + "/1", mrc.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2f, org.cryosiam.io.MrcReader.read(mrc).data()[0]);
+    }
 }
