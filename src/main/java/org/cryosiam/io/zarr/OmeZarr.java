@@ -224,6 +224,10 @@ public final class OmeZarr {
         if (version == null && m.get("version") != null) {
             version = String.valueOf(m.get("version"));
         }
+        if (version != null && !VERSIONS.contains(version)) {
+            throw meta.bad("OME-NGFF version " + version + " is not one we read (" + String.join(", ", VERSIONS)
+                    + ")");
+        }
         if (!(m.get("datasets") instanceof List<?> datasets) || datasets.isEmpty()) {
             throw meta.bad("multiscales[0] has no datasets");
         }
@@ -251,6 +255,9 @@ public final class OmeZarr {
         } else if (rank == 3) {
             names.addAll(List.of("z", "y", "x"));
             units.addAll(Arrays.asList(null, null, null));
+        } else if (rank == 5 && ("0.1".equals(version) || "0.2".equals(version))) {
+            names.addAll(List.of("t", "c", "z", "y", "x")); // before 0.3 every image was 5-D in this order
+            units.addAll(Arrays.asList(null, null, null, null, null));
         }
         if (names.size() != rank) {
             throw meta.bad("the axes " + names + " do not match the rank " + rank + " of " + array.path());
@@ -285,6 +292,12 @@ public final class OmeZarr {
         }
         return new Image(array, spatial, voxel, position, version, datasets.size());
     }
+
+    /**
+     * The OME-NGFF versions we read: 0.1 and 0.2 (5-D t, c, z, y, x without axes metadata), 0.3 (axes as names),
+     * 0.4 and 0.5 (axes with types and units, scale and translation). Before 0.4 there is no scale: 1 per voxel.
+     */
+    private static final List<String> VERSIONS = List.of("0.1", "0.2", "0.3", "0.4", "0.5");
 
     /** The root attribute of bioformats2raw's layout: one image per series, in sub-groups 0, 1, …. */
     private static final String BIOFORMATS2RAW = "bioformats2raw.layout";

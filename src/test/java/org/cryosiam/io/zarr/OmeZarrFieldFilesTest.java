@@ -248,4 +248,33 @@ class OmeZarrFieldFilesTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(2f, org.cryosiam.io.MrcReader.read(mrc).data()[0]);
     }
+
+    /** An image as ome-zarr-py wrote it at an old OME-NGFF version: 0.1/0.2 without axes, 0.3 with axis names. */
+    private Path oldVersion(String version, String axes, String shape) {
+        Path root = dir.resolve("v" + version + ".zarr");
+        Python.run("import sys, json, zarr, numpy as np\n"
+                + "shape = tuple(int(v) for v in sys.argv[4].split(','))\n"
+                + "g = zarr.open_group(sys.argv[1], mode='w')\n"
+                + "g.create_dataset('0', data=np.arange(np.prod(shape), dtype=np.uint16).reshape(shape))\n"
+                + "ms = {'version': sys.argv[2], 'datasets': [{'path': '0'}]}\n"
+                + "if sys.argv[3]:\n"
+                + "  ms['axes'] = sys.argv[3].split(',')\n"
+                + "g.attrs['multiscales'] = [ms]\n", root, version, axes, shape);
+        return root;
+    }
+
+    @Test
+    void oldNgffVersionsAreReadAndUnknownOnesRefusedByVersion() {
+        for (String v : new String[] {"0.1", "0.2"}) {
+            OmeZarr.Image img = OmeZarr.open(oldVersion(v, "", "1,1,3,4,5"));
+            assertArrayEquals(new int[] {3, 4, 5}, img.shape());
+            assertArrayEquals(new float[] {1f, 1f, 1f}, img.voxelSize());
+            assertEquals(59.0, img.readAll().getDouble(59));
+        }
+        OmeZarr.Image v3 = OmeZarr.open(oldVersion("0.3", "c,z,y,x", "1,3,4,5"));
+        assertArrayEquals(new int[] {3, 4, 5}, v3.shape());
+        CliRun r = CliRun.run("info", oldVersion("0.6", "z,y,x", "3,4,5").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("OME-NGFF version 0.6 is not one we read (0.1, 0.2, 0.3, 0.4, 0.5)"), r.err());
+    }
 }
