@@ -95,17 +95,128 @@ public final class Particles {
         return z;
     }
 
-    public static boolean isStar(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".star");
+    /** The kinds of particle list the commands read, told apart by content ({@link #format}). */
+    public enum Format {
+        /** RELION STAR: a {@code data_} block first (after comments). */
+        STAR,
+        /** CSV with a header row: commas in the first line. */
+        CSV,
+        /** copick picks JSON: an object with {@code points}. */
+        COPICK
+    }
+
+    private static final String ACCEPTED = "a RELION STAR file (rlnCoordinateX/Y/Z or rlnCenteredCoordinateX/Y/ZAngst), "
+            + "a CSV file with a header row (centroid-0/1/2) or copick picks JSON (points with locations in Å)";
+
+    /**
+     * What kind of particle list {@code file} is, by its content, whatever its name: JSON (an object with
+     * {@code points}: copick picks), STAR (its first line that is neither blank nor a {@code #} comment starts a
+     * {@code data_} block) or CSV (that line has commas); anything else is refused naming the accepted formats.
+     */
+    public static Format format(Path file, String flag) {
+        String text = text(file);
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            Object json;
+            try {
+                json = Json.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CryosiamUserException(file + " (" + flag + "): JSON that does not parse (" + e.getMessage()
+                        + "); give " + ACCEPTED + ".");
+            }
+            if (org.cryosiam.io.copick.CopickProject.isPicks(json)) {
+                return Format.COPICK;
+            }
+            throw new CryosiamUserException(file + " (" + flag + "): JSON without a points list, so not copick "
+                    + "picks; give " + ACCEPTED + ".");
+        }
+        for (String line : text.split("\n", 200)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (l.startsWith("data_")) {
+                return Format.STAR;
+            }
+            if (l.contains(",")) {
+                return Format.CSV;
+            }
+            break;
+        }
+        throw new CryosiamUserException(file + " (" + flag + "): not a particle list this command reads; give "
+                + ACCEPTED + ".");
+    }
+
+    private static String text(Path file) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new CryosiamUserException(file + ": file not found.");
+            }
+            String t = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            return t.startsWith("\uFEFF") ? t.substring(1) : t;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CryosiamUserException(file + ": not a text file in UTF-8, so not a particle list; give "
+                    + ACCEPTED + ".", e);
+        } catch (java.io.IOException e) {
+            throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /**
+     * copick picks as a particle table: {@code rlnCoordinateX/Y/Z} in voxels (the location in Å divided by the
+     * pixel size of the run's tomogram, copick's convention: location = voxel index × voxel spacing),
+     * {@code rlnTomoName} = the file's {@code run_name} (else {@code defaultName}), and the points' scores as
+     * {@code rlnAutopickFigureOfMerit} when they have any.
+     */
+    public static Table copickTable(Path file, Function<String, Relion5Particles.Grid> grids, String defaultName) {
+        org.cryosiam.io.copick.CopickProject.Picks picks = org.cryosiam.io.copick.CopickProject.picks(file,
+                Json.parse(text(file)));
+        String run = picks.run() != null ? picks.run() : defaultName;
+        if (run == null) {
+            throw new CryosiamUserException(file + ": copick picks without run_name, so the tomogram they belong to "
+                    + "is not known; give a single tomogram instead of a folder.");
+        }
+        int n = picks.xyz().length;
+        double pixelSize = n == 0 ? 1 : grids.apply(run).pixelSize();
+        double[][] v = new double[3][n];
+        boolean scored = false;
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < 3; a++) {
+                v[a][i] = Math.rint(picks.xyz()[i][a] / pixelSize * 1e6) / 1e6; // noise must not cross an integer
+            }
+            scored |= !Double.isNaN(picks.scores()[i]);
+        }
+        String[] names = new String[n];
+        Arrays.fill(names, run);
+        Table.Builder b = Table.builder(file.toString());
+        for (int a = 0; a < 3; a++) {
+            b.doubles(Relion5Particles.PIXEL.get(a), v[a]);
+        }
+        b.strings(Relion5Particles.TOMO_NAME, names);
+        if (scored) {
+            b.doubles("rlnAutopickFigureOfMerit", picks.scores());
+        }
+        return b.build();
     }
 
     /**
      * Reads the file; {@code flag} names the option it came from, for messages; {@code grids} gives the tomogram
      * grid of a name, asked only for RELION 5 coordinates.
      */
+    /**
+     * Reads a particle list of any {@link Format}, told by its content; copick picks without {@code run_name} belong
+     * to {@code defaultName}.
+     */
     public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids, Units units,
-                                 Log log) {
-        return read(file, flag, isStar(file), grids, units, log);
+                                 String defaultName, Log log) {
+        Format f = format(file, flag);
+        if (f == Format.COPICK) {
+            Table t = copickTable(file, grids, defaultName);
+            return new Particles(file, true, false, t, t.strings(Relion5Particles.TOMO_NAME),
+                    t.doubles(Relion5Particles.PIXEL.get(0)), t.doubles(Relion5Particles.PIXEL.get(1)),
+                    t.doubles(Relion5Particles.PIXEL.get(2)));
+        }
+        return read(file, flag, f == Format.STAR, grids, units, log);
     }
 
     /**

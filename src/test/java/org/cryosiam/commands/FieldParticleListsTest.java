@@ -190,4 +190,59 @@ class FieldParticleListsTest {
         java.util.Arrays.fill(a, v);
         return a;
     }
+
+    /** copick picks of run TS_1 in Å (location = voxel index × spacing): voxels (5, 4, 3) and (2, 7, 1) at 10 Å. */
+    private static final String PICKS = "{\"pickable_object_name\": \"ribosome\", \"user_id\": \"tester\", "
+            + "\"session_id\": \"0\", \"run_name\": \"TS_1\", \"voxel_spacing\": 10.0, \"unit\": \"angstrom\", "
+            + "\"points\": [{\"location\": {\"x\": 50.0, \"y\": 40.0, \"z\": 30.0}, \"instance_id\": 0, \"score\": 0.5},"
+            + " {\"location\": {\"x\": 20.0, \"y\": 70.0, \"z\": 10.0}}], \"trust_orientation\": false}";
+
+    @Test
+    void particleListsAreToldApartByContent() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        tomogram(tomos.resolve("TS_1.mrc"), 8, 10, 12, 10f);
+        Path picks = Files.writeString(dir.resolve("ribosome.txt"), PICKS); // any name: the content tells
+        ProcessingSupport.Result r = run("processing_create_sphere_mask", "--coordinates_file", picks.toString(),
+                "--sphere_radius", "0", "--output_dir", dir.resolve("c").toString(), "--tomogram_path",
+                tomos.toString());
+        r.assertOk();
+        int[] m = mask(dir.resolve("c/TS_1.mrc"));
+        assertEquals(2, count(m, 1));
+        assertEquals(1, m[(3 * 10 + 4) * 12 + 5]);
+        assertEquals(1, m[(1 * 10 + 7) * 12 + 2]);
+        // --pixel_size wins over the header: 50 Å at 5 Å is voxel 10
+        run("processing_create_sphere_mask", "--coordinates_file", picks.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("p").toString(), "--tomogram_path", tomos.toString(), "--pixel_size", "5")
+                .assertOk();
+        assertEquals(1, mask(dir.resolve("p/TS_1.mrc"))[(6 * 10 + 8) * 12 + 10]);
+        // a STAR file named .csv is read as STAR
+        Path starAsCsv = Files.writeString(dir.resolve("list.csv"), "# version 50001\n\n" + star("5 4 3 TS_1"));
+        run("processing_create_sphere_mask", "--coordinates_file", starAsCsv.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("s").toString(), "--tomogram_path", tomos.toString()).assertOk();
+        assertEquals(1, mask(dir.resolve("s/TS_1.mrc"))[(3 * 10 + 4) * 12 + 5]);
+        // what is none of them is refused naming the three
+        String accepted = "give a RELION STAR file (rlnCoordinateX/Y/Z or rlnCenteredCoordinateX/Y/ZAngst), a CSV file "
+                + "with a header row (centroid-0/1/2) or copick picks JSON (points with locations in Å).";
+        Path spaces = Files.writeString(dir.resolve("tomotwin.coords"), "5 4 3\n2 7 1\n");
+        run("processing_create_sphere_mask", "--coordinates_file", spaces.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("x").toString(), "--tomogram_path", tomos.toString())
+                .assertUserError(spaces + " (--coordinates_file): not a particle list this command reads; " + accepted);
+        Path other = Files.writeString(dir.resolve("other.json"), "{\"particles\": []}");
+        run("processing_create_sphere_mask", "--coordinates_file", other.toString(), "--sphere_radius", "0",
+                "--output_dir", dir.resolve("x").toString(), "--tomogram_path", tomos.toString())
+                .assertUserError("JSON without a points list, so not copick picks; " + accepted);
+    }
+
+    @Test
+    void embeddingCentresReadCopickPicks() throws IOException {
+        Path picks = Files.writeString(dir.resolve("picks.json"), PICKS);
+        org.cryosiam.io.Table t = org.cryosiam.workflow.EmbeddingsFromCenters.readCenters(picks, dir,
+                name -> new org.cryosiam.io.Relion5Particles.Grid(new int[] {12, 10, 8}, 10.0),
+                org.cryosiam.log.Log.silent(), org.cryosiam.io.OutputSink.NONE);
+        assertEquals(java.util.List.of("TS_1", "TS_1"), java.util.List.of(t.strings("tomo")));
+        assertEquals(3.0, t.doubles("centroid-0")[0]);
+        assertEquals(7.0, t.doubles("centroid-1")[1]);
+        assertEquals(5.0, t.doubles("centroid-2")[0]);
+        assertTrue(Files.exists(dir.resolve("centers_with_labels.star")));
+    }
 }
