@@ -105,4 +105,29 @@ class MrcAxisOrderTest {
                 out);
         assertEquals("1 2 3 (3, 4, 5) " + value(4, 1, 2) + " 8 9 7 [2.0, 3.0, 4.0]", seen);
     }
+
+    @Test
+    void infoShowsEveryHeaderFieldOtherToolsMayReadDifferently() {
+        Path p = dir.resolve("fei.mrc");
+        Python.run("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.zeros((3, 4, 5), np.int16))\n"
+                + "  m.set_extended_header(np.zeros(64, dtype=np.uint8))\n"
+                + "  h = m.header\n"
+                + "  h.exttyp = b'FEI1'\n"
+                + "  h.mapc, h.mapr, h.maps = 2, 1, 3\n"
+                + "  h.mx, h.my, h.mz = 4, 5, 3\n"
+                + "  h.cella = (8.0, 15.0, 9.0)\n"
+                + "  h.origin = (1.5, 2.5, 3.5)\n"
+                + "  h.nxstart, h.nystart, h.nzstart = 1, 2, 3\n", p);
+        CliRun r = CliRun.run("info", p.toString());
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("shape (z, y, x): (3, 5, 4)  mode 1 (int16)  little-endian"), out);
+        assertTrue(out.contains("voxel size (x, y, z): 2.0, 3.0, 3.0 Å"), out);
+        assertTrue(out.contains("origin (x, y, z): 1.5, 2.5, 3.5 Å  start (x, y, z): 2, 1, 3"), out);
+        assertTrue(out.contains("axis order (mapc, mapr, maps): 2, 1, 3 (columns along y, rows along x, sections along "
+                + "z), read into (z, y, x)  sampling (mx, my, mz): 4, 5, 3  cell (x, y, z): 8.0, 15.0, 9.0 Å"), out);
+        assertTrue(out.contains("space group 1  MRC version 20141  extended header: 64 bytes, type FEI1"), out);
+    }
 }

@@ -56,15 +56,22 @@ public final class OmeZarr {
         private final float[] translation; // x, y, z in Å: where the centre of voxel (0, 0, 0) lies
         private final String version;
         private final int levels;
+        private final List<String> axes;
 
         private Image(ZarrArray array, int[] spatial, float[] voxelSize, float[] translation, String version,
-                      int levels) {
+                      int levels, List<String> axes) {
+            this.axes = List.copyOf(axes);
             this.array = array;
             this.spatial = spatial;
             this.voxelSize = voxelSize;
             this.translation = translation;
             this.version = version;
             this.levels = levels;
+        }
+
+        /** The array's axes in its order, each as the metadata gives it: {@code "x (space, angstrom)"}. */
+        public List<String> axes() {
+            return axes;
         }
 
         /** How many levels the image has (1 for a bare array). */
@@ -193,7 +200,8 @@ public final class OmeZarr {
                 throw new CryosiamUserException(root + ": a Zarr array of rank " + a.rank() + " "
                         + Arrays.toString(a.shape()) + " without OME metadata; a tomogram needs (z, y, x).");
             }
-            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, new float[3], null, 1);
+            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, new float[3], null, 1,
+                    List.of("z (no metadata)", "y (no metadata)", "x (no metadata)"));
         }
         Path attrsFile;
         Map<String, Object> attrs;
@@ -242,14 +250,19 @@ public final class OmeZarr {
         int rank = array.rank();
         List<String> names = new ArrayList<>();
         List<String> units = new ArrayList<>();
+        List<String> described = new ArrayList<>();
         if (m.get("axes") instanceof List<?> axes) {
             for (Object ax : axes) {
                 if (ax instanceof Map<?, ?> am) {
                     names.add(String.valueOf(am.get("name")));
                     units.add(am.get("unit") == null ? null : String.valueOf(am.get("unit")));
+                    String kind = am.get("type") == null ? "no type" : String.valueOf(am.get("type"));
+                    described.add(am.get("name") + " (" + kind + (am.get("unit") == null ? ", no unit"
+                            : ", " + am.get("unit")) + ")");
                 } else {
                     names.add(String.valueOf(ax)); // v0.3 listed names only
                     units.add(null);
+                    described.add(ax + " (name only)");
                 }
             }
         } else if (rank == 3) {
@@ -258,6 +271,11 @@ public final class OmeZarr {
         } else if (rank == 5 && ("0.1".equals(version) || "0.2".equals(version))) {
             names.addAll(List.of("t", "c", "z", "y", "x")); // before 0.3 every image was 5-D in this order
             units.addAll(Arrays.asList(null, null, null, null, null));
+        }
+        if (described.isEmpty()) {
+            for (String n : names) {
+                described.add(n + " (implied by the version)");
+            }
         }
         if (names.size() != rank) {
             throw meta.bad("the axes " + names + " do not match the rank " + rank + " of " + array.path());
@@ -290,7 +308,7 @@ public final class OmeZarr {
             // the dataset's transformations come first, then the multiscale's: outer(scale·i + shift)
             position[a] = (float) ((outer[ax] * shift[ax] + outerShift[ax]) * toAngstrom);
         }
-        return new Image(array, spatial, voxel, position, version, datasets.size());
+        return new Image(array, spatial, voxel, position, version, datasets.size(), described);
     }
 
     /**

@@ -203,6 +203,12 @@ class OmeZarrFieldFilesTest {
             planes.read(3, plane);
             assertEquals(345f, plane[29]);
         }
+        CliRun info = CliRun.run("info", zarr.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("OME-Zarr 0.4 (Zarr v2), 1 level(s)\n  axes: c (channel, no unit), x (space, "
+                + "angstrom), y (space, angstrom), z (space, angstrom)\n  level 0  shape (z, y, x) (4, 5, 6)  float32  "
+                + "chunks (1, 4, 2, 3)  voxel size (x, y, z): 2.0, 3.0, 4.0 Å  translation (x, y, z): 6.0, 7.0, 8.0 Å"),
+                info.out());
         Path mrc = dir.resolve("xyz.mrc");
         CliRun r = CliRun.run("convert", zarr.toString(), mrc.toString());
         assertEquals(0, r.code(), r.err());
