@@ -80,7 +80,7 @@ public final class ConvertCommand extends FlagCommand {
             }
             String trimmed = text.endsWith("/") && text.length() > 1 ? text.substring(0, text.length() - 1) : text;
             String t = trimmed.toLowerCase(Locale.ROOT);
-            if (t.endsWith(".zarr")) {
+            if (t.endsWith(".zarr") || t.matches(".*\\.zarr/[0-9]+")) { // FILE.zarr/N: series N of bioformats2raw
                 return new Target(Kind.ZARR, Path.of(trimmed), null, text);
             }
             if (t.endsWith(".mrc") || t.endsWith(".rec") || t.endsWith(".map") || t.endsWith(".mrcs")) {
@@ -137,7 +137,7 @@ public final class ConvertCommand extends FlagCommand {
             case ZARR -> {
                 OmeZarr.Image img = OmeZarr.open(src.path(), level == null ? 0 : level);
                 data = img.readAll();
-                geometry = Geometry.of(img.voxelSize());
+                geometry = img.geometry();
             }
             default -> {
                 data = squeeze(Hdf5.read(src.path(), src.dataset()), src.text());
@@ -154,6 +154,11 @@ public final class ConvertCommand extends FlagCommand {
             geometry = new Geometry(new float[] {v, v, v}, geometry.origin(), geometry.start());
         }
         float[] voxelSize = geometry.voxelSize();
+        if (dst.kind() == Kind.ZARR && !OmeZarr.knownVoxelSize(voxelSize)) {
+            log.warn(in + ": the voxel size is " + voxelSize[0] + ", " + voxelSize[1] + ", " + voxelSize[2]
+                    + " Å (x, y, z), which is not set; " + out + " is written with 1 per voxel and no unit (give "
+                    + "--voxel-size A to set it).");
+        }
         switch (dst.kind()) {
             case MRC -> MrcWriter.write(dst.path(), forMrc(data, out), geometry, commandName());
             case ZARR -> {
@@ -162,8 +167,8 @@ public final class ConvertCommand extends FlagCommand {
                     case "mode" -> true;
                     default -> Downsample.modeByDefault(data.type());
                 };
-                OmeZarr.write(dst.path(), data, voxelSize, levels == null ? 0 : levels, mode,
-                        stem(dst.path().getFileName().toString()));
+                OmeZarr.write(dst.path(), data, geometry, levels == null ? 0 : levels, mode,
+                        stem(dst.path().getFileName().toString()), org.cryosiam.io.OutputSink.NONE);
             }
             default -> writeHdf5(dst, data, geometry);
         }

@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
 /** {@code cryosiam info FILE...}: a quick look at tomograms, prediction files and tables. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Describe MRC, HDF5, OME-Zarr, STAR and CSV files: shape, mode or dtype, voxel size, value range; "
-                + "columns and row count. Reads each file completely, so it also checks that the file is readable.")
+                + "for MRC every header field other tools may read differently (origin, start, axis order, sampling, "
+                + "cell, space group, extended header type); for OME-Zarr the version, axes with types and units, "
+                + "and each level's scale and translation; columns and row count. Reads each file completely, so it "
+                + "also checks that the file is readable.")
 public final class InfoCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to describe.")
     List<Path> files;

@@ -30,6 +30,9 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
     @Mixin
     ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
+    @Mixin
+    ProcessingOptions.ParticleReadingOptions particleReading = new ProcessingOptions.ParticleReadingOptions();
+
     @Option(names = {"--map_threshold", "--map-threshold"}, required = true, paramLabel = "T",
             description = "Binarise the map at values > T.")
     String mapThresholdText; // text: a bad value is one sentence (Flags)
@@ -44,7 +47,7 @@ public final class ProcessingCreateBinaryMapAfterStaCommand extends FlagCommand 
 
     private ProcessingCreateBinaryMapAfterSta.Settings settings() {
         return new ProcessingCreateBinaryMapAfterSta.Settings(starFile, mapFile, output.outputDir, mapThresholdText,
-                exampleTomogram, tomoName);
+                exampleTomogram, tomoName, particleReading.reading());
     }
 
     @Override

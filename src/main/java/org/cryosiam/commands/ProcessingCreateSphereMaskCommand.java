@@ -13,13 +13,15 @@ import picocli.CommandLine.Option;
         header = "Binary masks with a sphere at every particle of a STAR/CSV file.",
         description = {"Create binary tomogram masks (uint8 MRC, 1 inside) with a sphere of the given radius at every "
                 + "particle of a STAR or CSV file; one mask per tomogram, D/<tomogram>.mrc.",
-                "STAR files (by the .star suffix) need rlnCoordinateX/Y/Z (voxels) or RELION 5's "
-                        + "rlnCenteredCoordinateX/Y/ZAngst (converted on each tomogram's size and voxel size), CSV "
-                        + "files centroid-0/1/2 (z, y, x); the tomogram is named by rlnTomoName, rlnMicrographName or "
-                        + "tomo."})
+                "The list's format is told by its content. STAR files need rlnCoordinateX/Y/Z (voxels, or "
+                        + "Warp's fractions) or RELION 5's rlnCenteredCoordinateX/Y/ZAngst (converted on each "
+                        + "tomogram's size and voxel size), CSV files centroid-0/1/2 (z, y, x), copick picks JSON "
+                        + "points in Å (run_name names the tomogram); the tomogram is named by rlnTomoName, "
+                        + "rlnMicrographName or tomo."})
 public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
     @Option(names = {"--coordinates_file", "--coordinates-file"}, required = true, paramLabel = "FILE",
-            description = "STAR file (rlnCoordinateX/Y/Z) or CSV file (centroid-0/1/2 = z, y, x) of particle centres.")
+            description = "STAR file (rlnCoordinateX/Y/Z), CSV file (centroid-0/1/2 = z, y, x) or copick picks JSON "
+                    + "of particle centres.")
     Path coordinatesFile;
 
     @Option(names = {"--sphere_radius", "--sphere-radius"}, required = true, paramLabel = "R",
@@ -30,11 +32,14 @@ public final class ProcessingCreateSphereMaskCommand extends FlagCommand {
     ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
     @Mixin
+    ProcessingOptions.ParticleReadingOptions particleReading = new ProcessingOptions.ParticleReadingOptions();
+
+    @Mixin
     ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
     private ProcessingCreateSphereMask.Settings settings() {
         return new ProcessingCreateSphereMask.Settings(coordinatesFile, sphereRadius, output.outputDir,
-                target.tomogramPath, target.tomoName);
+                target.tomogramPath, target.tomoName, particleReading.reading());
     }
 
     @Override

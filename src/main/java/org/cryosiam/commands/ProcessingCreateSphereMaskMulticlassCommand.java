@@ -29,11 +29,14 @@ public final class ProcessingCreateSphereMaskMulticlassCommand extends FlagComma
     ProcessingOptions.MaskOutputDir output = new ProcessingOptions.MaskOutputDir();
 
     @Mixin
+    ProcessingOptions.ParticleReadingOptions particleReading = new ProcessingOptions.ParticleReadingOptions();
+
+    @Mixin
     ProcessingOptions.SphereMaskTarget target = new ProcessingOptions.SphereMaskTarget();
 
     private ProcessingCreateSphereMask.Settings settings() {
         return new ProcessingCreateSphereMask.Settings(coordinatesFile, sphereRadius, output.outputDir,
-                target.tomogramPath, target.tomoName);
+                target.tomogramPath, target.tomoName, particleReading.reading());
     }
 
     @Override

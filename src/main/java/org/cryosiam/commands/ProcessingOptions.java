@@ -25,6 +25,24 @@ final class ProcessingOptions {
         Path outputDir;
     }
 
+    /** {@code --pixel_size} and {@code --coordinates}: how every {@code processing_*} command that reads particles turns Å into voxels. */
+    static final class ParticleReadingOptions {
+        @Option(names = {"--pixel_size", "--pixel-size"}, paramLabel = "A",
+                description = "Pixel size of the tomograms in Å, for coordinates and shifts given in Å (RELION 5, "
+                        + "copick), when the tomogram header has none (default: the header's voxel size).")
+        String pixelSize; // text: a bad value is one sentence (Flags)
+
+        @Option(names = "--coordinates", paramLabel = "auto|voxels|fractions",
+                description = "How rlnCoordinateX/Y/Z are read: voxels, or fractions of the tomogram's size (Warp's "
+                        + "template matching); auto (default) takes fractions when every tomogram name ends in "
+                        + ".tomostar and every coordinate lies within 0 to 1.")
+        String coordinates;
+
+        org.cryosiam.workflow.ParticleReading reading() {
+            return new org.cryosiam.workflow.ParticleReading(pixelSize, coordinates);
+        }
+    }
+
     /**
      * {@code --tomogram_path} and {@code --tomo_name} of the sphere-mask commands
      * ({@code processing_create_sphere_mask}, {@code processing_create_sphere_mask_multiclass}): the tomograms whose

@@ -63,7 +63,7 @@ public final class ConfigKeys {
             "hyper_parameters.max_epochs", "hyper_parameters.val_interval", "hyper_parameters.momentum",
             "hyper_parameters.optimizer", "hyper_parameters.weight_decay",
             "copick_config", "copick_voxel_spacing", "copick_tomo_type", "copick_user_id", "copick_session_id",
-            "copick_segmentation_name");
+            "copick_segmentation_name", "copick_object");
 
     /** Keys the Python tool reads that this tool deliberately ignores (GPU/cluster set-up, evaluation, noisy input). */
     private static final Set<String> IGNORED = Set.of("parameters.gpu_devices", "parameters.nodes",

@@ -57,8 +57,18 @@ public final class FileInfo {
         out.add(String.format(Locale.ROOT, "  voxel size (x, y, z): %s, %s, %s Å", vs[0], vs[1], vs[2]));
         float[] o = h.origin();
         int[] st = h.start();
-        out.add(String.format(Locale.ROOT, "  origin (x, y, z): %s, %s, %s Å  start: %d, %d, %d", o[0], o[1], o[2],
-                st[0], st[1], st[2]));
+        out.add(String.format(Locale.ROOT, "  origin (x, y, z): %s, %s, %s Å  start (x, y, z): %d, %d, %d", o[0], o[1],
+                o[2], st[0], st[1], st[2]));
+        int[] order = h.axisOrder();
+        String[] axis = {"", "x", "y", "z"};
+        out.add(String.format(Locale.ROOT, "  axis order (mapc, mapr, maps): %d, %d, %d (columns along %s, rows along "
+                + "%s, sections along %s)%s  sampling (mx, my, mz): %d, %d, %d  cell (x, y, z): %s, %s, %s Å",
+                order[0], order[1], order[2], axis[order[0]], axis[order[1]], axis[order[2]],
+                h.standardAxisOrder() ? "" : ", read into (z, y, x)", h.mx(), h.my(), h.mz(), h.cella()[0],
+                h.cella()[1], h.cella()[2]));
+        out.add(String.format(Locale.ROOT, "  space group %d  MRC version %d  extended header: %s", h.ispg(),
+                h.nversion(), h.nsymbt() == 0 ? "none" : h.nsymbt() + " bytes, type "
+                        + (h.extType().isEmpty() ? "not set" : h.extType())));
         out.add("  min " + num(mm[0]) + "  max " + num(mm[1]) + "  mean " + num(mean(d.data())));
         return out;
     }
@@ -100,12 +110,14 @@ public final class FileInfo {
         List<String> out = new ArrayList<>();
         out.add(file + ": " + (full.version() == null ? "Zarr array" : "OME-Zarr " + full.version()) + " (Zarr v"
                 + full.array().zarrFormat() + "), " + full.levels() + " level(s)");
+        out.add("  axes: " + String.join(", ", full.axes()));
         for (int l = 0; l < full.levels(); l++) {
             OmeZarr.Image img = l == 0 ? full : OmeZarr.open(file, l);
             float[] vs = img.voxelSize();
+            float[] t = img.translation();
             out.add(String.format(Locale.ROOT, "  level %d  shape (z, y, x) %s  %s  chunks %s  voxel size (x, y, z): "
-                    + "%s, %s, %s Å", l, shape(img.shape()), img.type().numpyName(), shape(img.array().chunks()),
-                    vs[0], vs[1], vs[2]));
+                    + "%s, %s, %s Å  translation (x, y, z): %s, %s, %s Å", l, shape(img.shape()),
+                    img.type().numpyName(), shape(img.array().chunks()), vs[0], vs[1], vs[2], t[0], t[1], t[2]));
         }
         NdData d = full.readAll();
         double[] mm = d.minMax();

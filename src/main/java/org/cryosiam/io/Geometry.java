@@ -38,6 +38,20 @@ public record Geometry(float[] voxelSize, float[] origin, int[] start) {
         return start.clone();
     }
 
+    /**
+     * Where the centre of voxel (0, 0, 0) lies, in Å {@code {x, y, z}}: the origin, or, when the origin is 0 on every
+     * axis, start × voxel size. This is how ChimeraX places an MRC map (IMOD ignores the start, and an origin is what
+     * it sets); it is what an OME-Zarr level-0 {@code translation} holds.
+     */
+    public double[] firstVoxelPosition() {
+        boolean hasOrigin = origin[0] != 0 || origin[1] != 0 || origin[2] != 0;
+        double[] p = new double[3];
+        for (int a = 0; a < 3; a++) {
+            p[a] = hasOrigin ? origin[a] : (double) start[a] * voxelSize[a];
+        }
+        return p;
+    }
+
     /** The voxel size as {@code {z, y, x}}, the order of the array axes (what HDF5 outputs carry). */
     public float[] voxelSizeZyx() {
         return new float[] {voxelSize[2], voxelSize[1], voxelSize[0]};

@@ -12,9 +12,14 @@ import org.cryosiam.CryosiamUserException;
  * (https://www.ccpem.ac.uk/mrc_format/mrc2014.php): 1024 bytes, then {@code nsymbt} bytes of extended header, then
  * the data with x fastest.
  *
- * @param nx        columns (fastest axis)
- * @param ny        rows
- * @param nz        sections
+ * <p>{@code nx, ny, nz} and {@code start} are along the spatial axes x, y, z: for a file whose {@code mapc, mapr,
+ * maps} is not 1, 2, 3 (e.g. an EMDB map stored 3, 1, 2) they are the header's column, row and section values put in
+ * x, y, z order, as ChimeraX and RELION read such maps; {@link #columns()}, {@link #rows()}, {@link #sections()} give
+ * the file's own order, which decoding needs.
+ *
+ * @param nx        voxels along x
+ * @param ny        voxels along y
+ * @param nz        voxels along z
  * @param mode      data mode (0, 1, 2, 6, 12, 101 are read)
  * @param mx        sampling along x (voxel size = cella / mx)
  * @param cella     cell size in Å, {x, y, z}
@@ -22,11 +27,14 @@ import org.cryosiam.CryosiamUserException;
  * @param nversion  format version (20140 for MRC2014)
  * @param byteOrder the file's byte order, from the machine stamp
  * @param origin    origin in Å, {x, y, z} (words 50-52)
- * @param start     nxstart, nystart, nzstart
+ * @param start     the index of the first voxel along x, y, z (nxstart, nystart, nzstart in x, y, z order)
+ * @param axisOrder mapc, mapr, maps: the spatial axis (1 = x, 2 = y, 3 = z) of the file's columns, rows, sections
+ * @param ispg      space group (0: image stack, 1: volume)
+ * @param extType   the extended header's type (word 27, e.g. FEI1, SERI, CCP4; empty when not set)
  */
 public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz, float[] cella, float dmin,
                         float dmax, float dmean, float rms, int nsymbt, int nversion, ByteOrder byteOrder,
-                        float[] origin, int[] start) {
+                        float[] origin, int[] start, int[] axisOrder, int ispg, String extType) {
     public static final int SIZE = 1024;
     /** Bytes of one header label. */
     static final int LABEL_SIZE = 80;
@@ -38,6 +46,42 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
     /** Voxel size in Å, {x, y, z}: cella / mx per axis (0 where the sampling is not set, as mrcfile gives). */
     public float[] voxelSize() {
         return new float[] {ratio(cella[0], mx), ratio(cella[1], my), ratio(cella[2], mz)};
+    }
+
+    /** The file's fastest axis: its columns (nx in the header's words 1-3). */
+    public int columns() {
+        return spatialSize(axisOrder[0]);
+    }
+
+    /** The file's rows. */
+    public int rows() {
+        return spatialSize(axisOrder[1]);
+    }
+
+    /** The file's sections (slowest axis). */
+    public int sections() {
+        return spatialSize(axisOrder[2]);
+    }
+
+    private int spatialSize(int axis) {
+        return axis == 1 ? nx : axis == 2 ? ny : nz;
+    }
+
+    /** Whether the file stores x fastest, then y, then z (mapc, mapr, maps = 1, 2, 3), as we write. */
+    public boolean standardAxisOrder() {
+        return axisOrder[0] == 1 && axisOrder[1] == 2 && axisOrder[2] == 3;
+    }
+
+    /**
+     * The axes of the file's data {@code (sections, rows, columns)} that make {@code (z, y, x)}: the argument of
+     * {@link NdData#transpose3} for a file of another axis order.
+     */
+    public int[] fileAxesOfZyx() {
+        int[] from = new int[3];
+        for (int f = 0; f < 3; f++) { // file axis f of (sections, rows, columns) runs along axisOrder[2 - f]
+            from[3 - axisOrder[2 - f]] = f;
+        }
+        return from;
     }
 
     /** Voxel size, origin and start: what an output derived from this volume keeps. */
@@ -54,8 +98,8 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
      * Mode 101 packs two voxels per byte, each row padded to a byte.
      */
     public long dataBytes() {
-        long rows = (long) ny * nz; // both below 2^31: exact
-        long rowBytes = mode == 101 ? (nx + 1L) / 2 : (long) nx * bytesPerVoxel(mode);
+        long rows = (long) rows() * sections(); // both below 2^31: exact
+        long rowBytes = mode == 101 ? (columns() + 1L) / 2 : (long) columns() * bytesPerVoxel(mode);
         return rowBytes != 0 && rows > Long.MAX_VALUE / rowBytes ? Long.MAX_VALUE : rows * rowBytes;
     }
 
@@ -129,11 +173,20 @@ public record MrcHeader(int nx, int ny, int nz, int mode, int mx, int my, int mz
             throw new CryosiamUserException(file + ": invalid MRC header (map order mapc, mapr, maps = " + map[0]
                     + ", " + map[1] + ", " + map[2] + ", not a permutation of 1, 2, 3).");
         }
-        return new MrcHeader(b.getInt(0), b.getInt(4), b.getInt(8), mode, b.getInt(28), b.getInt(32), b.getInt(36),
+        // sizes and starts are given per column, row and section; the cell, sampling and origin per x, y, z
+        int[] size = new int[3];
+        int[] start = new int[3];
+        for (int f = 0; f < 3; f++) {
+            size[map[f] - 1] = b.getInt(4 * f);
+            start[map[f] - 1] = b.getInt(16 + 4 * f);
+        }
+        byte[] ext = new byte[4];
+        b.get(104, ext);
+        String extType = new String(ext, java.nio.charset.StandardCharsets.US_ASCII).replaceAll("[^\\x21-\\x7e]", "");
+        return new MrcHeader(size[0], size[1], size[2], mode, b.getInt(28), b.getInt(32), b.getInt(36),
                 new float[] {b.getFloat(40), b.getFloat(44), b.getFloat(48)}, b.getFloat(76), b.getFloat(80),
                 b.getFloat(84), b.getFloat(216), nsymbt, b.getInt(108), order,
-                new float[] {b.getFloat(196), b.getFloat(200), b.getFloat(204)},
-                new int[] {b.getInt(16), b.getInt(20), b.getInt(24)});
+                new float[] {b.getFloat(196), b.getFloat(200), b.getFloat(204)}, start, map, b.getInt(88), extType);
     }
 
     private static boolean dimsPositive(ByteBuffer b) {

@@ -51,9 +51,11 @@ public final class MrcReader {
                 throw new CryosiamUserException(file + ": the volume has " + voxels + " voxels, more than one array "
                         + "can hold (2^31).");
             }
-            int[] shape = {h.nz(), h.ny(), h.nx()};
-            NdData data = h.mode() == 101 ? decode4Bit(ch, h, shape) : decodeWhole(ch, h, shape, (int) voxels);
-            return new MrcData(h, data);
+            int[] fileShape = {h.sections(), h.rows(), h.columns()};
+            NdData data = h.mode() == 101 ? decode4Bit(ch, h, fileShape)
+                    : decodeWhole(ch, h, fileShape, (int) voxels);
+            // another axis order (EMDB maps, crystallographic files) is read into (z, y, x), as ChimeraX does
+            return new MrcData(h, h.standardAxisOrder() ? data : data.transpose3(h.fileAxesOfZyx()));
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
@@ -64,6 +66,11 @@ public final class MrcReader {
      * 4-bit modes): memory for one plane, not the volume. The header is checked as {@link #read} checks it.
      */
     public static PlaneReader planes(Path file) {
+        if (!readHeader(file).standardAxisOrder()) {
+            // a plane of z is not contiguous in such a file; these are small maps, read whole and transposed
+            MrcData d = readData(file);
+            return PlaneReader.of(d.data().toFloatArray(), d.data().shape());
+        }
         try {
             FileChannel ch = open(file);
             try {
@@ -240,9 +247,9 @@ public final class MrcReader {
 
     /** Mode 101: two voxels per byte, the low nibble first; each row starts on a new byte. */
     private static NdData decode4Bit(FileChannel ch, MrcHeader h, int[] shape) throws IOException {
-        int nx = h.nx();
+        int nx = h.columns();
         long rowBytes = (nx + 1L) / 2;
-        long rows = (long) h.ny() * h.nz();
+        long rows = (long) h.rows() * h.sections();
         byte[] out = new byte[(int) (rows * nx)];
         long rowsPerMap = Math.max(1, MAP_CHUNK / rowBytes);
         for (long r0 = 0; r0 < rows; r0 += rowsPerMap) {

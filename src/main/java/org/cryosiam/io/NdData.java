@@ -349,6 +349,31 @@ public final class NdData {
         return new double[] {min, max};
     }
 
+    /**
+     * A 3-D array with its axes reordered: output axis {@code i} is this array's axis {@code from[i]} (numpy's
+     * {@code transpose(from)}), copied into a new array of the same type.
+     */
+    public NdData transpose3(int[] from) {
+        if (shape.length != 3 || from.length != 3) {
+            throw new IllegalArgumentException("transpose3 of " + this + " by " + Arrays.toString(from));
+        }
+        int[] out = {shape[from[0]], shape[from[1]], shape[from[2]]};
+        int[] inStride = {shape[1] * shape[2], shape[2], 1};
+        // the step in the source for one step along each output axis
+        int s0 = inStride[from[0]], s1 = inStride[from[1]], s2 = inStride[from[2]];
+        Object dst = Array.newInstance(data.getClass().getComponentType(), Array.getLength(data));
+        int o = 0;
+        for (int i = 0; i < out[0]; i++) {
+            for (int j = 0; j < out[1]; j++) {
+                int base = i * s0 + j * s1;
+                for (int k = 0; k < out[2]; k++) {
+                    System.arraycopy(data, base + k * s2, dst, o++, 1);
+                }
+            }
+        }
+        return new NdData(type, out, dst);
+    }
+
     @Override
     public String toString() {
         return "NdData[" + type.numpyName() + " " + Arrays.toString(shape) + "]";

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.log.Log;
 
 /**
  * A particle list of the processing commands: a STAR file (detected by its {@code .star} suffix; coordinates
@@ -19,16 +20,31 @@ import org.cryosiam.CryosiamUserException;
  */
 public final class Particles {
     public static final String[] NAME_COLUMNS = {"rlnTomoName", "rlnMicrographName", "tomo"};
+    /** Warp and M name a tilt series {@code <name>.tomostar}; its tomogram is {@code <name>.mrc}. */
+    public static final String WARP_SUFFIX = ".tomostar";
+
+    /** How voxel coordinates {@code rlnCoordinateX/Y/Z} are to be read. */
+    public enum Units {
+        /** Fractions when the list is Warp's ({@code .tomostar} names) and every coordinate lies in [0, 1]. */
+        AUTO,
+        /** Voxels, as RELION 3/4 and the reference write them. */
+        VOXELS,
+        /** Fractions of the tomogram's size, as Warp's template matching writes them. */
+        FRACTIONS
+    }
 
     private final Path file;
     private final boolean star;
+    private final boolean centred;
     private final Table table;
     private final String[] tomo;
     private final double[] x, y, z;
 
-    private Particles(Path file, boolean star, Table table, String[] tomo, double[] x, double[] y, double[] z) {
+    private Particles(Path file, boolean star, boolean centred, Table table, String[] tomo, double[] x, double[] y,
+                      double[] z) {
         this.file = file;
         this.star = star;
+        this.centred = centred;
         this.table = table;
         this.tomo = tomo;
         this.x = x;
@@ -39,6 +55,14 @@ public final class Particles {
     /** The file read. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * Whether the coordinates came as RELION 5 centred Å, converted with their refinement shifts
+     * ({@code rlnOriginX/Y/ZAngst}) already applied.
+     */
+    public boolean centred() {
+        return centred;
     }
 
     /** Whether it was read as a STAR file (else CSV). */
@@ -71,30 +95,205 @@ public final class Particles {
         return z;
     }
 
-    public static boolean isStar(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".star");
+    /** The kinds of particle list the commands read, told apart by content ({@link #format}). */
+    public enum Format {
+        /** RELION STAR: a {@code data_} block first (after comments). */
+        STAR,
+        /** CSV with a header row: commas in the first line. */
+        CSV,
+        /** copick picks JSON: an object with {@code points}. */
+        COPICK
+    }
+
+    private static final String ACCEPTED = "a RELION STAR file (rlnCoordinateX/Y/Z or rlnCenteredCoordinateX/Y/ZAngst), "
+            + "a CSV file with a header row (centroid-0/1/2) or copick picks JSON (points with locations in Å)";
+
+    /**
+     * What kind of particle list {@code file} is, by its content, whatever its name: JSON (an object with
+     * {@code points}: copick picks), STAR (its first line that is neither blank nor a {@code #} comment starts a
+     * {@code data_} block) or CSV (that line has commas); anything else is refused naming the accepted formats.
+     */
+    public static Format format(Path file, String flag) {
+        String text = text(file);
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            Object json;
+            try {
+                json = Json.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CryosiamUserException(file + " (" + flag + "): JSON that does not parse (" + e.getMessage()
+                        + "); give " + ACCEPTED + ".");
+            }
+            if (org.cryosiam.io.copick.CopickProject.isPicks(json)) {
+                return Format.COPICK;
+            }
+            throw new CryosiamUserException(file + " (" + flag + "): JSON without a points list, so not copick "
+                    + "picks; give " + ACCEPTED + ".");
+        }
+        for (String line : text.split("\n", 200)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (l.startsWith("data_")) {
+                return Format.STAR;
+            }
+            if (l.contains(",")) {
+                return Format.CSV;
+            }
+            break;
+        }
+        throw new CryosiamUserException(file + " (" + flag + "): not a particle list this command reads; give "
+                + ACCEPTED + ".");
+    }
+
+    private static String text(Path file) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new CryosiamUserException(file + ": file not found.");
+            }
+            String t = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            return t.startsWith("\uFEFF") ? t.substring(1) : t;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CryosiamUserException(file + ": not a text file in UTF-8, so not a particle list; give "
+                    + ACCEPTED + ".", e);
+        } catch (java.io.IOException e) {
+            throw new CryosiamUserException(file + ": cannot read (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /**
+     * copick picks as a particle table: {@code rlnCoordinateX/Y/Z} in voxels (the location in Å divided by the
+     * pixel size of the run's tomogram, copick's convention: location = voxel index × voxel spacing),
+     * {@code rlnTomoName} = the file's {@code run_name} (else {@code defaultName}), and the points' scores as
+     * {@code rlnAutopickFigureOfMerit} when they have any.
+     */
+    public static Table copickTable(Path file, Function<String, Relion5Particles.Grid> grids, String defaultName) {
+        org.cryosiam.io.copick.CopickProject.Picks picks = org.cryosiam.io.copick.CopickProject.picks(file,
+                Json.parse(text(file)));
+        String run = picks.run() != null ? picks.run() : defaultName;
+        if (run == null) {
+            throw new CryosiamUserException(file + ": copick picks without run_name, so the tomogram they belong to "
+                    + "is not known; give a single tomogram instead of a folder.");
+        }
+        int n = picks.xyz().length;
+        double pixelSize = n == 0 ? 1 : grids.apply(run).pixelSize();
+        double[][] v = new double[3][n];
+        boolean scored = false;
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < 3; a++) {
+                v[a][i] = Math.rint(picks.xyz()[i][a] / pixelSize * 1e6) / 1e6; // noise must not cross an integer
+            }
+            scored |= !Double.isNaN(picks.scores()[i]);
+        }
+        String[] names = new String[n];
+        Arrays.fill(names, run);
+        Table.Builder b = Table.builder(file.toString());
+        for (int a = 0; a < 3; a++) {
+            b.doubles(Relion5Particles.PIXEL.get(a), v[a]);
+        }
+        b.strings(Relion5Particles.TOMO_NAME, names);
+        if (scored) {
+            b.doubles("rlnAutopickFigureOfMerit", picks.scores());
+        }
+        return b.build();
     }
 
     /**
      * Reads the file; {@code flag} names the option it came from, for messages; {@code grids} gives the tomogram
      * grid of a name, asked only for RELION 5 coordinates.
      */
-    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids) {
-        return read(file, flag, isStar(file), grids);
+    /**
+     * Reads a particle list of any {@link Format}, told by its content; copick picks without {@code run_name} belong
+     * to {@code defaultName}.
+     */
+    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids, Units units,
+                                 String defaultName, Log log) {
+        Format f = format(file, flag);
+        if (f == Format.COPICK) {
+            Table t = copickTable(file, grids, defaultName);
+            return new Particles(file, true, false, t, t.strings(Relion5Particles.TOMO_NAME),
+                    t.doubles(Relion5Particles.PIXEL.get(0)), t.doubles(Relion5Particles.PIXEL.get(1)),
+                    t.doubles(Relion5Particles.PIXEL.get(2)));
+        }
+        return read(file, flag, f == Format.STAR, grids, units, log);
     }
 
     /**
      * A particle STAR file's table with voxel coordinates: RELION 3/4 files as they are, RELION 5 files (centred Å,
-     * told apart by their columns) converted on the grid of each row's tomogram.
+     * told apart by their columns) converted on the grid of each row's tomogram, Warp's fractions (see {@link Units})
+     * scaled by it. Warp's tomogram names lose their {@code .tomostar} suffix.
      */
-    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids) {
+    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids, Units units, Log log) {
+        return starWithVoxels(file, grids, units, log).table();
+    }
+
+    /** A STAR table with voxel coordinates, and whether they were converted from RELION 5 centred Å. */
+    private record StarRead(Table table, boolean centred) {
+    }
+
+    private static StarRead starWithVoxels(Path file, Function<String, Relion5Particles.Grid> grids, Units units,
+                                           Log log) {
         Table t = StarFile.readTable(file);
-        return Relion5Particles.isCentred(t) ? Relion5Particles.withPixels(file, t, grids) : t;
+        boolean warp = false;
+        Table.Builder renamed = null;
+        for (String c : NAME_COLUMNS) {
+            if (t.hasColumn(c) && t.rowCount() > 0) {
+                String[] names = t.strings(c);
+                int suffixed = 0;
+                for (int i = 0; i < names.length; i++) {
+                    if (names[i].endsWith(WARP_SUFFIX)) {
+                        names[i] = names[i].substring(0, names[i].length() - WARP_SUFFIX.length());
+                        suffixed++;
+                    }
+                }
+                warp |= suffixed == names.length;
+                if (suffixed > 0) {
+                    renamed = (renamed == null ? t.toBuilder() : renamed).strings(c, names);
+                }
+            }
+        }
+        if (renamed != null) {
+            t = renamed.build();
+        }
+        if (Relion5Particles.isCentred(t)) {
+            return new StarRead(Relion5Particles.withPixels(file, t, grids), true);
+        }
+        if (units == Units.VOXELS || !t.columns().containsAll(Relion5Particles.PIXEL)
+                || units == Units.AUTO && !(warp && withinZeroOne(t))) {
+            return new StarRead(t, false);
+        }
+        String name = null;
+        for (String c : NAME_COLUMNS) {
+            name = name == null && t.hasColumn(c) ? c : name;
+        }
+        if (name == null) {
+            throw new CryosiamUserException(file + ": fractional coordinates need a tomogram name column ("
+                    + String.join(", ", NAME_COLUMNS) + ") to know which tomogram's size to scale them by.");
+        }
+        if (units == Units.AUTO) {
+            log.info(file + ": Warp's fractional coordinates (.tomostar names, every coordinate within 0 to 1), "
+                    + "scaled by each tomogram's size; --coordinates voxels reads them as voxels.");
+        }
+        return new StarRead(Relion5Particles.fromFractions(t, name, grids), false);
+    }
+
+    private static boolean withinZeroOne(Table t) {
+        for (String c : Relion5Particles.PIXEL) {
+            for (double v : t.doubles(c)) {
+                if (!(v >= 0 && v <= 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
-    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids) {
-        Table t = star ? readStar(file, grids) : Csv.read(file);
+    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids,
+                                 Units units, Log log) {
+        StarRead read = star ? starWithVoxels(file, grids, units, log) : new StarRead(Csv.read(file), false);
+        Table t = read.table();
         if (star && !t.columns().containsAll(Relion5Particles.PIXEL)) {
             throw new CryosiamUserException(file + " (" + flag + "): the STAR file has neither rlnCoordinateX/Y/Z "
                     + "(RELION 3/4, voxels) nor rlnCenteredCoordinateX/Y/ZAngst (RELION 5) columns.");
@@ -111,7 +310,7 @@ public final class Particles {
         }
         double[] x = t.doubles(cols[0]), y = t.doubles(cols[1]), z = t.doubles(cols[2]);
         checkCoordinates(file, t, cols); // every row, before any output is written
-        return new Particles(file, star, t, tomo, x, y, z);
+        return new Particles(file, star, read.centred(), t, tomo, x, y, z);
     }
 
     /** Every value of the coordinate columns {@code cols} must be a voxel position ({@link #voxel}). */
@@ -202,9 +401,10 @@ public final class Particles {
         return given;
     }
 
-    private static String withoutExtension(String name) {
+    /** A tomogram name without its file extension ({@code .mrc}, {@code .rec}, {@code .map}, Warp's {@code .tomostar}). */
+    public static String withoutExtension(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        for (String ext : List.of(".mrc", ".rec", ".map")) {
+        for (String ext : List.of(".mrc", ".rec", ".map", WARP_SUFFIX)) {
             if (lower.endsWith(ext)) {
                 return name.substring(0, name.length() - ext.length());
             }

@@ -126,9 +126,14 @@ public final class Relion5Particles {
         }
     }
 
+    /** RELION's refinement shifts in Å, x, y, z: a particle lies at its coordinate minus its origin. */
+    public static final List<String> ORIGIN_ANGST = List.of("rlnOriginXAngst", "rlnOriginYAngst", "rlnOriginZAngst");
+
     /**
      * A RELION 5 particle table with voxel {@code rlnCoordinateX/Y/Z} added (each row converted on the grid of its
-     * {@code rlnTomoName}), so that the commands read it as they read RELION 3/4 files.
+     * {@code rlnTomoName}), so that the commands read it as they read RELION 3/4 files. Refinement shifts
+     * {@code rlnOriginX/Y/ZAngst}, where present, are applied first, as RELION 5 places a particle: centred coordinate
+     * − origin.
      */
     public static Table withPixels(Path file, Table t, Function<String, Grid> grids) {
         if (!t.hasColumn(TOMO_NAME)) {
@@ -138,6 +143,14 @@ public final class Relion5Particles {
         int n = t.rowCount();
         String[] names = t.strings(TOMO_NAME);
         double[][] centred = {t.doubles(CENTRED.get(0)), t.doubles(CENTRED.get(1)), t.doubles(CENTRED.get(2))};
+        for (int a = 0; a < 3; a++) {
+            if (t.hasColumn(ORIGIN_ANGST.get(a))) {
+                double[] shift = t.doubles(ORIGIN_ANGST.get(a));
+                for (int i = 0; i < n; i++) {
+                    centred[a][i] -= shift[i];
+                }
+            }
+        }
         double[][] pixel = new double[3][n];
         Map<String, Grid> seen = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -149,6 +162,29 @@ public final class Relion5Particles {
         Table.Builder b = t.toBuilder();
         for (int a = 0; a < 3; a++) {
             b.doubles(PIXEL.get(a), pixel[a]);
+        }
+        return b.build();
+    }
+
+    /**
+     * A particle table whose {@code rlnCoordinateX/Y/Z} are fractions of the tomogram's size (Warp's template
+     * matching) with voxel coordinates instead: fraction × size per axis, on the grid of each row's tomogram named
+     * in {@code nameColumn}.
+     */
+    public static Table fromFractions(Table t, String nameColumn, Function<String, Grid> grids) {
+        int n = t.rowCount();
+        String[] names = t.strings(nameColumn);
+        double[][] v = {t.doubles(PIXEL.get(0)), t.doubles(PIXEL.get(1)), t.doubles(PIXEL.get(2))};
+        Map<String, Grid> seen = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Grid g = seen.computeIfAbsent(names[i], grids);
+            for (int a = 0; a < 3; a++) {
+                v[a][i] = Math.rint(v[a][i] * g.size()[a] * 1e6) / 1e6; // noise must not cross an integer
+            }
+        }
+        Table.Builder b = t.toBuilder();
+        for (int a = 0; a < 3; a++) {
+            b.doubles(PIXEL.get(a), v[a]);
         }
         return b.build();
     }

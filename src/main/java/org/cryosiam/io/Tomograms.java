@@ -148,7 +148,7 @@ public final class Tomograms {
 
     /** Where {@code file}'s grid lies (voxel size, origin, start), for the outputs derived from it. */
     public static Geometry geometry(Path file) {
-        return OmeZarr.isZarr(file) ? Geometry.of(OmeZarr.open(file).voxelSize()) : MrcReader.readHeader(file).geometry();
+        return OmeZarr.isZarr(file) ? OmeZarr.open(file).geometry() : MrcReader.readHeader(file).geometry();
     }
 
     /**
@@ -160,7 +160,7 @@ public final class Tomograms {
                       OutputSink outputs) {
         if (OmeZarr.isZarr(target)) {
             String name = target.getFileName().toString();
-            OmeZarr.write(target, data, geometry.voxelSize(), 0, Downsample.modeByDefault(data.type()),
+            OmeZarr.write(target, data, geometry, 0, Downsample.modeByDefault(data.type()),
                     name.substring(0, name.length() - ".zarr".length()), outputs);
         } else if (float16) {
             MrcWriter.writeFloat16(target, data, geometry, command, outputs);

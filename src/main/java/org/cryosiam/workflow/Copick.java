@@ -148,6 +148,53 @@ public final class Copick {
         }
     }
 
+    /**
+     * The pickable object that clustered particles are written as ({@code copick_object}), or null when no copick
+     * picks are to be written: without {@code copick_config}, or (with a warning) without {@code copick_object}. An
+     * object the project does not have is an error.
+     */
+    public static String clusterObject(Log log, Config cfg) {
+        Copick c = of(cfg);
+        if (c == null) {
+            return null;
+        }
+        if (!cfg.has("copick_object")) {
+            log.warn(cfg.source() + ": copick_object is not set, so no copick picks are written per cluster (set it "
+                    + "to the pickable object the clustered particles are).");
+            return null;
+        }
+        String object = cfg.string("copick_object");
+        if (c.project.objects().stream().noneMatch(o -> o.name().equals(object))) {
+            throw new CryosiamUserException(cfg.source() + ": copick_object '" + object + "' is not a pickable object "
+                    + "of " + c.project.configFile() + ".");
+        }
+        return object;
+    }
+
+    /**
+     * Writes the particles of one cluster as copick picks of {@code object} ({@link #clusterObject}), in the session
+     * {@code <copick_session_id>-cluster<k>}, so that each cluster is a pick set of its own beside the others; one
+     * file per run in {@code runs} (an empty list where the cluster has none).
+     */
+    public static void writeClusterPicks(Log log, Config cfg, String object, int cluster, List<String> runs,
+                                         String[] tomo, double[] cz, double[] cy, double[] cx, OutputSink outputs) {
+        Copick c = of(cfg);
+        String session = c.session + "-cluster" + cluster;
+        CopickProject.checkName("copick_session_id", session);
+        for (String run : runs) {
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < tomo.length; i++) {
+                if (tomo[i].equals(run)) { // voxel index × spacing: copick's convention (no half-voxel shift)
+                    points.add(new double[] {cx[i] * c.voxelSpacing, cy[i] * c.voxelSpacing, cz[i] * c.voxelSpacing});
+                }
+            }
+            Path file = c.project.picksFile(run, c.user, session, object);
+            CopickProject.writePicks(file, CopickProject.picks(object, c.user, session, run, c.voxelSpacing, points),
+                    outputs);
+            log.info("wrote " + file + " (" + Words.count(points.size(), "particle") + ")");
+        }
+    }
+
     /** Writes a label map as the run's multilabel segmentation (OME-Zarr, downsampled by mode). */
     public static void writeSegmentation(Log log, Config cfg, String run, NdData labels, float[] voxelSize,
                                   OutputSink outputs) {
@@ -156,7 +203,7 @@ public final class Copick {
             return;
         }
         Path target = c.project.segmentation(run, c.voxelSpacing, c.user, c.session, c.segmentationName, true);
-        OmeZarr.write(target, labels, voxelSize, 0, true, target.getFileName().toString().replace(".zarr", ""),
+        OmeZarr.write(target, labels, org.cryosiam.io.Geometry.of(voxelSize), 0, true, target.getFileName().toString().replace(".zarr", ""),
                 outputs);
         log.info("wrote " + target);
     }

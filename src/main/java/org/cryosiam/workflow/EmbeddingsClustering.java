@@ -204,6 +204,7 @@ public final class EmbeddingsClustering {
 
         int start = 0;
         List<String> pointNames = new ArrayList<>();
+        List<Table> clusteredTables = new ArrayList<>();
         for (int f = 0; f < stems.size(); f++) {
             String stem = stems.get(f);
             int n = (int) counts[f];
@@ -212,6 +213,7 @@ public final class EmbeddingsClustering {
             Hdf5.write(folder.resolve(stem + "_clusters_" + method() + ".h5"), "predictions", NdData.int32(mine, n),
                     run.outputs());
             Table clustered = regions[f].toBuilder().ints("semantic_class", mine).build();
+            clusteredTables.add(clustered);
             String base = stem + "_instance_regions_" + method() + "_clustered";
             Csv.write(folder.resolve(base + ".csv"), clustered, run.outputs());
             ParticleGrids.writeStar(folder.resolve(base + ".star"), clustered.renamed(RegionTables.STAR_NAMES), cfg,
@@ -221,11 +223,58 @@ public final class EmbeddingsClustering {
             }
             run.log().info("wrote " + base + ".csv/.star and " + stem + "_clusters_" + method() + ".h5");
         }
+        writePerCluster(cfg, folder, stems, clusteredTables);
         if (section.bool("visualization", false)) {
             int limit = Math.min(20000, x.length);
             EmbeddingPlots.clusters(java.util.Arrays.copyOf(x, limit), java.util.Arrays.copyOf(clusters, limit),
                     pointNames.subList(0, limit), folder.resolve(method() + "_clusters.html"), SEED, run.log(),
                     run.outputs());
+        }
+    }
+
+    /**
+     * One particle list per cluster over all tomograms, for averaging each class on its own (RELION 5, copick):
+     * {@code <method>_cluster_<k>_particles.star} in the configured {@code star_format} (the tomogram in
+     * {@code rlnMicrographName}, the instance in {@code rlnLabel}, the cluster in {@code rlnClass}), and copick picks
+     * per cluster where the copick keys are set ({@link Copick#writeClusterPicks}).
+     */
+    private void writePerCluster(Config cfg, Path folder, List<String> stems, List<Table> clustered) {
+        java.util.TreeMap<Integer, List<int[]>> rowsOf = new java.util.TreeMap<>(); // cluster → (tomogram, row)
+        for (int f = 0; f < stems.size(); f++) {
+            int[] c = clustered.get(f).ints("semantic_class");
+            for (int i = 0; i < c.length; i++) {
+                rowsOf.computeIfAbsent(c[i], k -> new ArrayList<>()).add(new int[] {f, i});
+            }
+        }
+        String copickObject = Copick.clusterObject(run.log(), cfg); // checked before any list is written
+        for (Map.Entry<Integer, List<int[]>> e : rowsOf.entrySet()) {
+            List<int[]> rows = e.getValue();
+            int n = rows.size();
+            String[] tomo = new String[n];
+            long[] label = new long[n];
+            double[][] zyx = new double[3][n];
+            for (int i = 0; i < n; i++) {
+                Table t = clustered.get(rows.get(i)[0]);
+                int r = rows.get(i)[1];
+                tomo[i] = stems.get(rows.get(i)[0]);
+                label[i] = t.longs("label")[r];
+                for (int a = 0; a < 3; a++) {
+                    zyx[a][i] = t.doubles("centroid-" + a)[r];
+                }
+            }
+            long[] cluster = new long[n];
+            java.util.Arrays.fill(cluster, e.getKey());
+            Table star = Table.builder().longs("rlnLabel", label).doubles("rlnCoordinateZ", zyx[0])
+                    .doubles("rlnCoordinateY", zyx[1]).doubles("rlnCoordinateX", zyx[2])
+                    .strings("rlnMicrographName", tomo).longs("rlnClass", cluster).build();
+            Path file = folder.resolve(method() + "_cluster_" + e.getKey() + "_particles.star");
+            ParticleGrids.writeStar(file, star, cfg, name -> ParticleGrids.tomogramGrid(cfg, name, run.log()), null,
+                    run.outputs());
+            run.log().info("wrote " + file + " (" + Words.count(n, "particle") + ")");
+            if (copickObject != null) {
+                Copick.writeClusterPicks(run.log(), cfg, copickObject, e.getKey(), stems, tomo, zyx[0], zyx[1],
+                        zyx[2], run.outputs());
+            }
         }
     }
 

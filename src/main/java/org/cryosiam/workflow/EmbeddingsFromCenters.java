@@ -111,8 +111,13 @@ public final class EmbeddingsFromCenters {
      */
     public static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
                              OutputSink outputs) {
-        boolean star = file.toString().endsWith(".star");
-        Table t = star ? Particles.readStar(file, grids) : Csv.read(file);
+        Particles.Format format = Particles.format(file, "centers_file"); // by content: STAR, CSV or copick picks
+        boolean star = format != Particles.Format.CSV; // copick picks come as a table with RELION's column names
+        Table t = switch (format) {
+            case STAR -> Particles.readStar(file, grids, Particles.Units.AUTO, log);
+            case COPICK -> Particles.copickTable(file, grids, null);
+            default -> Csv.read(file);
+        };
         // RELION 4/5 name the tomogram rlnTomoName; rlnMicrographName wins where both are given
         Map<String, String> names = RegionTables.fromStarNames();
         if (star && !t.hasColumn("rlnMicrographName") && t.hasColumn("rlnTomoName")) {

@@ -88,7 +88,8 @@ public final class ParticleGrids {
         if (header == 0 || header == 1) {
             log.warn(source + ": the pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
                     + "placeholder") + ", so RELION 5 coordinates would not be in Ångström; set pixel_size in the "
-                    + "config (or the voxel size in the header)" + (header == 0 ? "; 1 Å is used." : "."));
+                    + "config (--pixel_size for the processing commands) or the voxel size in the header"
+                    + (header == 0 ? "; 1 Å is used." : "."));
             header = 1;
         }
         return new Relion5Particles.Grid(size, header);

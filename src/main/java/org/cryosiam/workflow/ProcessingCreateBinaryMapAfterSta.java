@@ -24,7 +24,7 @@ public final class ProcessingCreateBinaryMapAfterSta {
 
     /** The flags of the step, as given. */
     public record Settings(Path starFile, Path mapFile, Path outputDir, String mapThresholdText, Path exampleTomogram,
-            String tomoName) {
+            String tomoName, ParticleReading reading) {
         /** The folders the step writes, by the flag that names them, checked for write permission before any work. */
         public java.util.Map<String, Path> outputFolders() {
             return java.util.Map.of("--output_dir", outputDir);
@@ -42,8 +42,9 @@ public final class ProcessingCreateBinaryMapAfterSta {
     public void run() {
         double mapThreshold = Flags.number("--map_threshold", settings.mapThresholdText());
         TomogramTemplate template = TomogramTemplate.of(settings.exampleTomogram(), "--example_tomogram");
+        Double pixelSize = settings.reading().pixelSize();
         Particles particles = Particles.read(settings.starFile(), "--star_file", true, name -> template.grid(name,
-                log));
+                pixelSize, log), settings.reading().units(), log);
         Table t = particles.table();
         Particles.requireColumns(t, settings.starFile(), "--star_file", "STAR", ANGLES);
         double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);
@@ -65,13 +66,21 @@ public final class ProcessingCreateBinaryMapAfterSta {
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
         template.refuseOverwritingInputs(settings.outputDir(), groups.keySet(), settings.starFile(),
                 settings.mapFile());
+        Map<String, int[][]> centresOf = new java.util.HashMap<>();
+        for (Map.Entry<String, int[]> g : groups.entrySet()) { // every tomogram checked before any is written
+            MrcHeader h = headers.get(g.getKey());
+            float[] voxel = pixelSize == null ? h.voxelSize()
+                    : new float[] {pixelSize.floatValue(), pixelSize.floatValue(), pixelSize.floatValue()};
+            int[][] c = centres(particles, g.getValue(), voxel);
+            ParticlesInside.check(log, settings.starFile(), g.getKey(), c, h.nz(), h.ny(), h.nx());
+            centresOf.put(g.getKey(), c);
+        }
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue();
             MrcHeader h = headers.get(name);
-            float[] voxel = h.voxelSize();
             int nz = h.nz(), ny = h.ny(), nx = h.nx();
-            int[][] centre = centres(particles, rows, voxel);
+            int[][] centre = centresOf.get(name);
             byte[] mask = new byte[Math.multiplyExact(Math.multiplyExact(nz, ny), nx)];
             // particles in parallel: each only sets voxels to 1, so the union does not depend on the order
             IntStream.range(0, rows.length).parallel().forEach(i -> {
@@ -82,7 +91,9 @@ public final class ProcessingCreateBinaryMapAfterSta {
             });
             Path out = settings.outputDir().resolve(template.outputName(name));
             MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), NAME);
-            log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
+            int outside = ParticlesInside.outside(centre, nz, ny, nx);
+            log.info("wrote " + out + " (" + Words.count(rows.length, "particle")
+                    + (outside > 0 ? ", " + outside + " outside the tomogram" : "") + ")");
         }
     }
 
@@ -91,13 +102,14 @@ public final class ProcessingCreateBinaryMapAfterSta {
     /**
      * The {@code (z, y, x)} voxel of each given row: {@code int(coordinate − origin)} per axis, the origin being
      * {@code rlnOrigin?Angst / voxel size} (RELION 3.1+) or {@code rlnOrigin?} in pixels (older files), 0 when absent.
+     * RELION 5 rows had their shifts applied when their centred Å were converted to voxels.
      */
     private static int[][] centres(Particles p, int[] rows, float[] voxel) {
         double[][] coords = {p.z(), p.y(), p.x()};
         String[] axes = {"Z", "Y", "X"};
         float[] size = {voxel[2], voxel[1], voxel[0]};
         double[][] shift = new double[3][];
-        for (int a = 0; a < 3; a++) {
+        for (int a = 0; a < 3 && !p.centred(); a++) {
             String angst = "rlnOrigin" + axes[a] + "Angst";
             String pixels = "rlnOrigin" + axes[a];
             if (p.table().hasColumn(angst)) {
@@ -120,7 +132,7 @@ public final class ProcessingCreateBinaryMapAfterSta {
                 double v = coords[a][row] - (shift[a] == null ? 0.0 : shift[a][row]);
                 if (!Double.isFinite(v) || Math.abs(v) > Integer.MAX_VALUE) {
                     throw new CryosiamUserException(p.file() + ": row " + (row + 1) + " has the coordinate " + v
-                            + " along " + axes[a].toLowerCase() + ", not a voxel position.");
+                            + " along " + axes[a].toLowerCase(java.util.Locale.ROOT) + ", not a voxel position.");
                 }
                 c[i][a] = (int) v; // Python's int(): towards zero
             }

@@ -17,7 +17,7 @@ public final class ProcessingCreateSphereMask {
 
     /** The flags of the step, as given. */
     public record Settings(Path coordinatesFile, String sphereRadius, Path outputDir, Path tomogramPath,
-            String tomoName) {
+            String tomoName, ParticleReading reading) {
         /** The folders the step writes, by the flag that names them, checked for write permission before any work. */
         public java.util.Map<String, Path> outputFolders() {
             return java.util.Map.of("--output_dir", outputDir);
@@ -38,8 +38,9 @@ public final class ProcessingCreateSphereMask {
             throw new CryosiamUserException("--sphere_radius " + radius + ": the radius must be 0 or more voxels.");
         }
         TomogramTemplate template = TomogramTemplate.of(settings.tomogramPath(), "--tomogram_path");
+        Double pixelSize = settings.reading().pixelSize();
         Particles particles = Particles.read(settings.coordinatesFile(), "--coordinates_file",
-                name -> template.grid(name, log));
+                name -> template.grid(name, pixelSize, log), settings.reading().units(), template.defaultName(), log);
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
         writeMasks(log, particles, classes, new int[] {radius}, template, settings.outputDir(), settings.tomoName(),
@@ -56,6 +57,18 @@ public final class ProcessingCreateSphereMask {
         Map<String, int[]> groups = particles.byTomogram(tomoName, template.defaultName());
         Map<String, MrcHeader> headers = template.headers(groups.keySet()); // every tomogram found before writing
         template.refuseOverwritingInputs(outputDir, groups.keySet(), particles.file());
+        Map<String, int[][]> centres = new java.util.HashMap<>();
+        for (Map.Entry<String, int[]> g : groups.entrySet()) { // every tomogram checked before any is written
+            int[][] zyx = new int[g.getValue().length][];
+            for (int i = 0; i < zyx.length; i++) {
+                int r = g.getValue()[i];
+                zyx[i] = new int[] {coordinate(particles, r, particles.z()), coordinate(particles, r, particles.y()),
+                        coordinate(particles, r, particles.x())};
+            }
+            MrcHeader h = headers.get(g.getKey());
+            ParticlesInside.check(log, particles.file(), g.getKey(), zyx, h.nz(), h.ny(), h.nx());
+            centres.put(g.getKey(), zyx);
+        }
         for (Map.Entry<String, int[]> g : groups.entrySet()) {
             String name = g.getKey();
             int[] rows = g.getValue().clone();
@@ -76,7 +89,9 @@ public final class ProcessingCreateSphereMask {
             }
             Path out = outputDir.resolve(template.outputName(name));
             MrcWriter.write(out, NdData.uint8(mask, nz, ny, nx), h.geometry(), command);
-            log.info("wrote " + out + " (" + rows.length + " particle" + (rows.length == 1 ? "" : "s") + ")");
+            int outside = ParticlesInside.outside(centres.get(name), nz, ny, nx);
+            log.info("wrote " + out + " (" + Words.count(rows.length, "particle")
+                    + (outside > 0 ? ", " + outside + " outside the tomogram" : "") + ")");
         }
     }
 

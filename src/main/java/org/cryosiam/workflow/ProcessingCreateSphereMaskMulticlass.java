@@ -21,8 +21,9 @@ public final class ProcessingCreateSphereMaskMulticlass {
     public void run() {
         int[] radii = parseRadii(settings.sphereRadius());
         TomogramTemplate template = TomogramTemplate.of(settings.tomogramPath(), "--tomogram_path");
+        Double pixelSize = settings.reading().pixelSize();
         Particles particles = Particles.read(settings.coordinatesFile(), "--coordinates_file",
-                name -> template.grid(name, log));
+                name -> template.grid(name, pixelSize, log), settings.reading().units(), template.defaultName(), log);
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];

@@ -12,33 +12,43 @@ import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.MrcHeader;
 import org.cryosiam.io.MrcReader;
 import org.cryosiam.io.OutputGuard;
+import org.cryosiam.io.Relion5Tomograms;
 import org.cryosiam.log.Log;
 
 /**
  * Where the processing commands take an output volume's size and voxel size from: one tomogram (used for every
- * tomogram name), or a folder holding {@code <name>.mrc} per tomogram (also {@code <name>.rec}, or {@code <name>}
- * itself when the name already ends with its extension). Only headers are read.
+ * tomogram name), a folder holding {@code <name>.mrc} per tomogram (also {@code <name>.rec}, RELION 5's
+ * {@code rec_<name>.mrc}, or {@code <name>} itself when the name already ends with its extension), or a RELION 5
+ * {@code tomograms.star} (given, or in the folder given: a reconstruction job's folder) naming each tomogram's file.
+ * Only headers are read.
  */
 public final class TomogramTemplate {
     private final Path path;
     private final String flag;
     private final boolean folder;
+    private final Map<String, Path> listed; // a RELION 5 tomograms.star's files by name, or empty
     private final Map<String, String> outputNames = new HashMap<>();
 
-    private TomogramTemplate(Path path, String flag, boolean folder) {
+    private TomogramTemplate(Path path, String flag, boolean folder, Map<String, Path> listed) {
         this.path = path;
         this.flag = flag;
         this.folder = folder;
+        this.listed = listed;
     }
 
     public static TomogramTemplate of(Path path, String flag) {
         if (Files.isDirectory(path)) {
-            return new TomogramTemplate(path, flag, true);
+            Path star = path.resolve(Relion5Tomograms.FILE_NAME);
+            return new TomogramTemplate(path, flag, true,
+                    Files.isRegularFile(star) ? Relion5Tomograms.read(star) : Map.of());
         }
         if (!Files.isRegularFile(path)) {
             throw new CryosiamUserException(path + " (" + flag + "): no such tomogram or folder.");
         }
-        return new TomogramTemplate(path, flag, false);
+        if (Relion5Tomograms.isStar(path)) {
+            return new TomogramTemplate(path.toAbsolutePath().getParent(), flag, true, Relion5Tomograms.read(path));
+        }
+        return new TomogramTemplate(path, flag, false, Map.of());
     }
 
     /** The name rows without a tomogram name belong to: the single tomogram's stem, or null for a folder. */
@@ -52,7 +62,15 @@ public final class TomogramTemplate {
             return path;
         }
         String base = baseName(name);
-        for (String candidate : new String[] {base + ".mrc", base + ".rec", base}) {
+        if (base.endsWith(org.cryosiam.io.Particles.WARP_SUFFIX)) {
+            base = stem(base);
+        }
+        Path fromStar = listed.get(stem(base));
+        if (fromStar != null) {
+            return fromStar;
+        }
+        for (String candidate : new String[] {base + ".mrc", base + ".rec",
+                Relion5Tomograms.RECONSTRUCTION_PREFIX + base + ".mrc", base}) {
             Path p = path.resolve(candidate);
             if (!candidate.isEmpty() && Files.isRegularFile(p)) {
                 return p;
@@ -66,9 +84,12 @@ public final class TomogramTemplate {
         return MrcReader.readHeader(fileFor(name));
     }
 
-    /** The grid RELION 5 coordinates of {@code name} are measured on: its size and voxel size. */
-    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Log log) {
-        return ParticleGrids.grid(fileFor(name), null, log);
+    /**
+     * The grid coordinates in Å of {@code name} are measured on: its size and voxel size ({@code pixelSize} winning
+     * when not null).
+     */
+    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Double pixelSize, Log log) {
+        return ParticleGrids.grid(fileFor(name), pixelSize, log);
     }
 
     /**
@@ -121,6 +142,9 @@ public final class TomogramTemplate {
         String lower = fileName.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".mrc") || lower.endsWith(".rec")) {
             return fileName.substring(0, fileName.length() - 4);
+        }
+        if (fileName.endsWith(org.cryosiam.io.Particles.WARP_SUFFIX)) { // Warp's tilt-series name
+            return fileName.substring(0, fileName.length() - org.cryosiam.io.Particles.WARP_SUFFIX.length());
         }
         return fileName;
     }

@@ -56,6 +56,7 @@ class ConvertCommandTest {
         assertEquals(0, CliRun.run("convert", mrc.toString(), dir.resolve("p.zarr").toString(), "--levels", "3")
                 .code());
         assertEquals(3, countLevels(dir.resolve("p.zarr")));
+        org.cryosiam.io.zarr.NgffSchema.assertValid(zarr, dir.resolve("p.zarr"));
         assertArrayEquals(new int[] {3, 18, 17}, OmeZarr.open(dir.resolve("p.zarr"), 2).shape());
         CliRun info = CliRun.run("info", dir.resolve("p.zarr").toString());
         assertEquals(0, info.code(), info.err());
@@ -88,6 +89,7 @@ class ConvertCommandTest {
         assertEquals(ElementType.UINT8, img.type());
         assertArrayEquals(labels, img.readAll().bytes());
         assertArrayEquals(new float[] {7.5f, 7.5f, 7.5f}, img.voxelSize());
+        org.cryosiam.io.zarr.NgffSchema.assertValid(zarr);
         byte[] level1 = OmeZarr.open(zarr, 1).readAll().bytes();
         for (byte b : level1) {
             assertTrue(b == 1 || b == 3, "mode keeps labels: " + b);
@@ -173,6 +175,7 @@ class ConvertCommandTest {
         assertEquals(0, step.run("denoise_predict", "configs/denoise.yaml"));
         Path out = step.actual("denoised/TS_01.zarr");
         assertTrue(Files.isDirectory(out), "the output has the input's format");
+        org.cryosiam.io.zarr.NgffSchema.assertValid(out);
         Volume got = OmeZarr.read(out);
         Volume want = MrcReader.read(step.expected("denoised/TS_01.mrc"));
         assertArrayEquals(want.voxelSize(), got.voxelSize(), 1e-4f);

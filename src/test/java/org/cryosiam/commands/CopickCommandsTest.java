@@ -68,6 +68,7 @@ class CopickCommandsTest {
             assertArrayEquals(Hdf5.read(step.actual("lamella/" + run + "_preds.h5"), "labels").bytes(),
                     img.readAll().bytes(), run);
             assertEquals(13.48f, img.voxelSize()[0], 1e-4f);
+            org.cryosiam.io.zarr.NgffSchema.assertValid(seg);
         }
     }
 

@@ -58,7 +58,7 @@ class InfoCommandTest {
                 Hdf5.Options.of(Geometry.of(new float[] {2.5f, 2.5f, 3f})));
         CliRun r = run("info", mrc.toString(), h5.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("origin (x, y, z): -10.0, 0.5, 7.0 Å  start: 3, 0, -1"), r.out());
+        assertTrue(r.out().contains("origin (x, y, z): -10.0, 0.5, 7.0 Å  start (x, y, z): 3, 0, -1"), r.out());
         assertTrue(r.out().contains("HDF5, 1 dataset(s)\n  voxel size (x, y, z): 2.5, 2.5, 3.0 Å"), r.out());
     }
 

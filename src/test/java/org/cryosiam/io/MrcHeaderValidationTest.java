@@ -52,8 +52,9 @@ class MrcHeaderValidationTest {
     void theValidFileReads() throws IOException {
         Path p = withInts("ok.mrc", valid());
         assertArrayEquals(new int[] {2, 3, 4}, MrcReader.read(p).shape());
-        // any permutation of the axes is a valid map order (read as mrcfile reads it)
-        assertArrayEquals(new int[] {2, 3, 4}, MrcReader.read(withInts("perm.mrc", valid(), 64, 3, 72, 1)).shape());
+        // any permutation of the axes is a valid map order, read into (z, y, x) as ChimeraX reads it: here the 4
+        // columns run along z and the 2 sections along x (MrcAxisOrderTest checks the values)
+        assertArrayEquals(new int[] {4, 3, 2}, MrcReader.read(withInts("perm.mrc", valid(), 64, 3, 72, 1)).shape());
     }
 
     @Test

@@ -238,6 +238,50 @@ public final class CopickProject {
         return file;
     }
 
+    /**
+     * The points of a copick picks file ({@code CopickPicksFile}).
+     *
+     * @param run    {@code run_name}, or null when the file has none
+     * @param xyz    each point's location in Å, {x, y, z}
+     * @param scores each point's {@code score} (NaN where it has none)
+     */
+    public record Picks(String run, String object, double[][] xyz, double[] scores) {
+    }
+
+    /** Whether parsed JSON looks like a copick picks file: an object with a {@code points} list. */
+    public static boolean isPicks(Object json) {
+        return json instanceof Map<?, ?> m && m.get("points") instanceof List<?>;
+    }
+
+    /** Reads parsed picks JSON of {@code file}; a point without a numeric x, y, z location is an error. */
+    public static Picks picks(Path file, Object json) {
+        Map<?, ?> m = (Map<?, ?>) json;
+        Object unit = m.get("unit");
+        if (unit != null && !"angstrom".equals(unit)) {
+            throw new CryosiamUserException(file + ": copick picks in '" + unit + "'; copick writes angstrom.");
+        }
+        List<?> points = (List<?>) m.get("points");
+        double[][] xyz = new double[points.size()][3];
+        double[] scores = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            Object loc = points.get(i) instanceof Map<?, ?> p ? p.get("location") : null;
+            for (int a = 0; a < 3; a++) {
+                Object v = loc instanceof Map<?, ?> l ? l.get(String.valueOf("xyz".charAt(a))) : null;
+                if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    throw new CryosiamUserException(file + ": point " + (i + 1) + " of the copick picks has no "
+                            + "numeric location " + "xyz".charAt(a) + ".");
+                }
+                xyz[i][a] = n.doubleValue();
+            }
+            Object score = ((Map<?, ?>) points.get(i)).get("score");
+            scores[i] = score instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+        Object run = m.get("run_name");
+        Object object = m.get("pickable_object_name");
+        return new Picks(run == null ? null : String.valueOf(run), object == null ? null : String.valueOf(object), xyz,
+                scores);
+    }
+
     /** Writes a picks file atomically, creating the run's {@code Picks} folder. */
     public static void writePicks(Path file, Map<String, Object> picks) {
         writePicks(file, picks, OutputSink.NONE);

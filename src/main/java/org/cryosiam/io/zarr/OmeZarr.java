@@ -12,6 +12,7 @@ import java.util.Map;
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.ElementType;
+import org.cryosiam.io.Geometry;
 import org.cryosiam.io.NdData;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.volume.Volume;
@@ -52,15 +53,25 @@ public final class OmeZarr {
         private final ZarrArray array;
         private final int[] spatial; // array axis of z, y, x
         private final float[] voxelSize; // x, y, z in Å
+        private final float[] translation; // x, y, z in Å: where the centre of voxel (0, 0, 0) lies
         private final String version;
         private final int levels;
+        private final List<String> axes;
 
-        private Image(ZarrArray array, int[] spatial, float[] voxelSize, String version, int levels) {
+        private Image(ZarrArray array, int[] spatial, float[] voxelSize, float[] translation, String version,
+                      int levels, List<String> axes) {
+            this.axes = List.copyOf(axes);
             this.array = array;
             this.spatial = spatial;
             this.voxelSize = voxelSize;
+            this.translation = translation;
             this.version = version;
             this.levels = levels;
+        }
+
+        /** The array's axes in its order, each as the metadata gives it: {@code "x (space, angstrom)"}. */
+        public List<String> axes() {
+            return axes;
         }
 
         /** How many levels the image has (1 for a bare array). */
@@ -77,6 +88,19 @@ public final class OmeZarr {
         /** Å per voxel, {x, y, z} as MRC headers give it. */
         public float[] voxelSize() {
             return voxelSize.clone();
+        }
+
+        /** Where the centre of voxel (0, 0, 0) lies, Å {x, y, z}: the level's translation (0 without one). */
+        public float[] translation() {
+            return translation.clone();
+        }
+
+        /**
+         * Voxel size and position as an MRC header gives them: the translation becomes the origin (start 0), so an
+         * MRC written from this image lies where the image lies.
+         */
+        public Geometry geometry() {
+            return new Geometry(voxelSize, translation, new int[3]);
         }
 
         public ElementType type() {
@@ -103,7 +127,17 @@ public final class OmeZarr {
                 s[spatial[a]] = size[a];
             }
             NdData d = array.read(o, s);
-            return new NdData(d.type(), size.clone(), d.data()); // the other axes have size 1: same order
+            // the other axes have size 1, so the box is 3-D with the spatial axes in the array's order
+            int[] inArrayOrder = spatial.clone();
+            Arrays.sort(inArrayOrder);
+            int[] from = new int[3];
+            int[] boxShape = new int[3];
+            for (int a = 0; a < 3; a++) {
+                from[a] = Arrays.binarySearch(inArrayOrder, spatial[a]);
+                boxShape[from[a]] = size[a];
+            }
+            NdData box = new NdData(d.type(), boxShape, d.data());
+            return from[0] == 0 && from[1] == 1 ? box : box.transpose3(from); // x, y, z (CryoET Data Portal) too
         }
 
         public NdData readAll() {
@@ -166,7 +200,8 @@ public final class OmeZarr {
                 throw new CryosiamUserException(root + ": a Zarr array of rank " + a.rank() + " "
                         + Arrays.toString(a.shape()) + " without OME metadata; a tomogram needs (z, y, x).");
             }
-            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, null, 1);
+            return new Image(a, new int[] {0, 1, 2}, new float[] {1f, 1f, 1f}, new float[3], null, 1,
+                    List.of("z (no metadata)", "y (no metadata)", "x (no metadata)"));
         }
         Path attrsFile;
         Map<String, Object> attrs;
@@ -187,12 +222,19 @@ public final class OmeZarr {
             throw new CryosiamUserException(root + ": not an OME-Zarr image (no .zattrs, zarr.json or .zarray).");
         }
         ZarrArray.Meta meta = new ZarrArray.Meta(attrsFile, attrs);
+        if (attrs.get("multiscales") == null && attrs.get(BIOFORMATS2RAW) != null) {
+            return open(root.resolve(firstSeries(root)), level);
+        }
         if (!(attrs.get("multiscales") instanceof List<?> ms) || ms.isEmpty()) {
             throw meta.bad("no 'multiscales' metadata, so this is not an OME-Zarr image");
         }
         Map<String, Object> m = meta.object(ms.get(0), "multiscales[0]");
         if (version == null && m.get("version") != null) {
             version = String.valueOf(m.get("version"));
+        }
+        if (version != null && !VERSIONS.contains(version)) {
+            throw meta.bad("OME-NGFF version " + version + " is not one we read (" + String.join(", ", VERSIONS)
+                    + ")");
         }
         if (!(m.get("datasets") instanceof List<?> datasets) || datasets.isEmpty()) {
             throw meta.bad("multiscales[0] has no datasets");
@@ -208,27 +250,43 @@ public final class OmeZarr {
         int rank = array.rank();
         List<String> names = new ArrayList<>();
         List<String> units = new ArrayList<>();
+        List<String> described = new ArrayList<>();
         if (m.get("axes") instanceof List<?> axes) {
             for (Object ax : axes) {
                 if (ax instanceof Map<?, ?> am) {
                     names.add(String.valueOf(am.get("name")));
                     units.add(am.get("unit") == null ? null : String.valueOf(am.get("unit")));
+                    String kind = am.get("type") == null ? "no type" : String.valueOf(am.get("type"));
+                    described.add(am.get("name") + " (" + kind + (am.get("unit") == null ? ", no unit"
+                            : ", " + am.get("unit")) + ")");
                 } else {
                     names.add(String.valueOf(ax)); // v0.3 listed names only
                     units.add(null);
+                    described.add(ax + " (name only)");
                 }
             }
         } else if (rank == 3) {
             names.addAll(List.of("z", "y", "x"));
             units.addAll(Arrays.asList(null, null, null));
+        } else if (rank == 5 && ("0.1".equals(version) || "0.2".equals(version))) {
+            names.addAll(List.of("t", "c", "z", "y", "x")); // before 0.3 every image was 5-D in this order
+            units.addAll(Arrays.asList(null, null, null, null, null));
+        }
+        if (described.isEmpty()) {
+            for (String n : names) {
+                described.add(n + " (implied by the version)");
+            }
         }
         if (names.size() != rank) {
             throw meta.bad("the axes " + names + " do not match the rank " + rank + " of " + array.path());
         }
+        // the axes are found by name, in any order (x, y, z is valid OME-NGFF too)
         int[] spatial = {names.indexOf("z"), names.indexOf("y"), names.indexOf("x")};
-        if (spatial[0] < 0 || spatial[1] < 0 || spatial[2] < 0 || spatial[0] > spatial[1]
-                || spatial[1] > spatial[2]) {
-            throw meta.bad("the axes " + names + " are not z, y, x in that order");
+        if (spatial[0] < 0 || spatial[1] < 0 || spatial[2] < 0) {
+            throw meta.bad("the axes " + names + " do not include z, y and x");
+        }
+        if (new java.util.HashSet<>(names).size() != names.size()) {
+            throw meta.bad("the axes " + names + " name an axis twice");
         }
         int[] shape = array.shape();
         for (int a = 0; a < rank; a++) {
@@ -239,12 +297,48 @@ public final class OmeZarr {
         }
         double[] scale = scale(meta, ds.get("coordinateTransformations"), rank);
         double[] outer = scale(meta, m.get("coordinateTransformations"), rank);
+        double[] shift = translation(meta, ds.get("coordinateTransformations"), rank);
+        double[] outerShift = translation(meta, m.get("coordinateTransformations"), rank);
         float[] voxel = new float[3];
+        float[] position = new float[3];
         for (int a = 0; a < 3; a++) {
             int ax = spatial[2 - a]; // x, y, z
-            voxel[a] = (float) (scale[ax] * outer[ax] * angstromsPer(meta, units.get(ax)));
+            double toAngstrom = angstromsPer(meta, units.get(ax));
+            voxel[a] = (float) (scale[ax] * outer[ax] * toAngstrom);
+            // the dataset's transformations come first, then the multiscale's: outer(scale·i + shift)
+            position[a] = (float) ((outer[ax] * shift[ax] + outerShift[ax]) * toAngstrom);
         }
-        return new Image(array, spatial, voxel, version, datasets.size());
+        return new Image(array, spatial, voxel, position, version, datasets.size(), described);
+    }
+
+    /**
+     * The OME-NGFF versions we read: 0.1 and 0.2 (5-D t, c, z, y, x without axes metadata), 0.3 (axes as names),
+     * 0.4 and 0.5 (axes with types and units, scale and translation). Before 0.4 there is no scale: 1 per voxel.
+     */
+    private static final List<String> VERSIONS = List.of("0.1", "0.2", "0.3", "0.4", "0.5");
+
+    /** The root attribute of bioformats2raw's layout: one image per series, in sub-groups 0, 1, …. */
+    private static final String BIOFORMATS2RAW = "bioformats2raw.layout";
+
+    /**
+     * The first series of a bioformats2raw store: the first entry of {@code OME/.zattrs} {@code series} when the
+     * store lists them (OME-NGFF 0.4 "bioformats2raw.layout"), else {@code 0}. Another series is opened by its own
+     * path, {@code FILE.zarr/N}.
+     */
+    private static String firstSeries(Path root) {
+        Path listing = root.resolve("OME").resolve(".zattrs");
+        if (Files.isRegularFile(listing)) {
+            Object series = ZarrArray.jsonObject(listing).get("series");
+            if (series instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof String s && !s.isEmpty()
+                    && !s.contains("..")) {
+                return s;
+            }
+        }
+        if (!Files.isDirectory(root.resolve("0"))) {
+            throw new CryosiamUserException(root + ": a bioformats2raw store without series 0 (no folder 0 and no "
+                    + "series listed in OME/.zattrs).");
+        }
+        return "0";
     }
 
     /** The product of the {@code scale} transformations in a list (ones when there are none). */
@@ -266,6 +360,30 @@ public final class OmeZarr {
             }
         }
         return s;
+    }
+
+    /** The sum of the {@code translation} transformations in a list (zeros when there are none). */
+    private static double[] translation(ZarrArray.Meta meta, Object transforms, int rank) {
+        double[] t = new double[rank];
+        if (!(transforms instanceof List<?> list)) {
+            return t;
+        }
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> tm && "translation".equals(tm.get("type"))) {
+                if (!(tm.get("translation") instanceof List<?> v) || v.size() != rank) {
+                    throw meta.bad("a translation transformation " + tm.get("translation") + " that does not have "
+                            + rank + " values");
+                }
+                for (int a = 0; a < rank; a++) {
+                    Object x = v.get(a);
+                    if (!(x instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        throw meta.bad("the translation value " + x + " is not a finite number");
+                    }
+                    t[a] += n.doubleValue();
+                }
+            }
+        }
+        return t;
     }
 
     private static double number(ZarrArray.Meta meta, Object v) {
@@ -331,11 +449,15 @@ public final class OmeZarr {
      * @param name      the image's name in the metadata
      */
     public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name) {
-        write(root, data, voxelSize, levels, mode, name, OutputSink.NONE);
+        write(root, data, Geometry.of(voxelSize), levels, mode, name, OutputSink.NONE);
     }
 
-    /** {@link #write(Path, NdData, float[], int, boolean, String)}, an output of the run of {@code outputs}. */
-    public static void write(Path root, NdData data, float[] voxelSize, int levels, boolean mode, String name,
+    /**
+     * {@link #write(Path, NdData, float[], int, boolean, String)} placed as {@code geometry} says (its
+     * {@link Geometry#firstVoxelPosition()} becomes the level-0 translation), an output of the run of
+     * {@code outputs}.
+     */
+    public static void write(Path root, NdData data, Geometry geometry, int levels, boolean mode, String name,
                              OutputSink outputs) {
         int[] shape = data.shape();
         if (shape.length != 3) {
@@ -343,7 +465,7 @@ public final class OmeZarr {
         }
         int n = levels > 0 ? levels : autoLevels(shape);
         AtomicFile.writeDirectory(root, tmp -> {
-            ZarrWriter.group(tmp, Map.of("multiscales", List.of(multiscale(n, voxelSize, mode, name))));
+            ZarrWriter.group(tmp, Map.of("multiscales", List.of(multiscale(n, geometry, mode, name))));
             NdData level = data;
             for (int l = 0; l < n; l++) {
                 if (l > 0) {
@@ -358,14 +480,43 @@ public final class OmeZarr {
         }, outputs);
     }
 
-    /** The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation. */
-    static Map<String, Object> multiscale(int levels, float[] voxelSize, boolean mode, String name) {
+    /**
+     * Whether a voxel size is one OME-Zarr can carry: positive and finite along every axis. Real headers often hold 0
+     * (mrcfile's default, some cameras, 2-D files), which means "not known", not a size.
+     */
+    public static boolean knownVoxelSize(float[] voxelSize) {
+        for (float v : voxelSize) {
+            if (!(v > 0 && Float.isFinite(v))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The {@code multiscales[0]} object: axes in Å, one dataset per level with its scale and translation, and the
+     * downsampling in {@code type} and {@code metadata}. A voxel size that is not known ({@link #knownVoxelSize}) is
+     * written as scale 1 per voxel on axes without a unit, and then without a position (an origin in Å means
+     * nothing on such a grid): never a 0, negative or non-finite scale, which the OME-NGFF schema and readers refuse.
+     */
+    static Map<String, Object> multiscale(int levels, Geometry geometry, boolean mode, String name) {
+        boolean known = knownVoxelSize(geometry.voxelSize());
+        float[] voxelSize = known ? geometry.voxelSize() : new float[] {1f, 1f, 1f};
+        double[] p = geometry.firstVoxelPosition();
+        double[] position = {p[2], p[1], p[0]};
+        boolean placed = known && (position[0] != 0 || position[1] != 0 || position[2] != 0)
+                && Double.isFinite(position[0]) && Double.isFinite(position[1]) && Double.isFinite(position[2]);
+        if (!placed) {
+            position = new double[3];
+        }
         List<Object> axes = new ArrayList<>();
         for (String a : new String[] {"z", "y", "x"}) {
             Map<String, Object> ax = new LinkedHashMap<>();
             ax.put("name", a);
             ax.put("type", "space");
-            ax.put("unit", "angstrom");
+            if (known) {
+                ax.put("unit", "angstrom");
+            }
             axes.add(ax);
         }
         double[] zyx = {voxelSize[2], voxelSize[1], voxelSize[0]};
@@ -374,13 +525,13 @@ public final class OmeZarr {
             double f = Math.pow(2, l);
             List<Object> scale = new ArrayList<>();
             List<Object> shift = new ArrayList<>();
-            for (double v : zyx) {
-                scale.add(exact(v * f));
-                shift.add(exact(v * (f - 1) / 2));
+            for (int a = 0; a < 3; a++) {
+                scale.add(exact(zyx[a] * f));
+                shift.add(exact(position[a] + zyx[a] * (f - 1) / 2));
             }
             List<Object> transforms = new ArrayList<>();
             transforms.add(transform("scale", scale));
-            if (l > 0) {
+            if (l > 0 || placed) {
                 transforms.add(transform("translation", shift));
             }
             Map<String, Object> ds = new LinkedHashMap<>();
@@ -394,6 +545,17 @@ public final class OmeZarr {
         m.put("axes", axes);
         m.put("datasets", datasets);
         m.put("type", mode ? "mode" : "mean");
+        // the recommended description of how the levels were made (OME-NGFF 0.4, "multiscales" metadata)
+        Map<String, Object> method = new LinkedHashMap<>();
+        method.put("description", mode ? "each voxel of a level is the most frequent value of a 2x2x2 block of the "
+                + "level above (ties to the smaller value; blocks cut by the border use the voxels they hold)"
+                : "each voxel of a level is the mean of a 2x2x2 block of the level above (blocks cut by the border "
+                + "use the voxels they hold)");
+        method.put("method", Downsample.class.getName() + ".halve");
+        method.put("version", org.cryosiam.ProductVersion.get());
+        method.put("args", List.of());
+        method.put("kwargs", Map.of("mode", mode));
+        m.put("metadata", method);
         return m;
     }
 
