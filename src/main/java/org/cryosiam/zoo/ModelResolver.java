@@ -3,6 +3,7 @@ package org.cryosiam.zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.cryosiam.CryosiamUserException;
@@ -41,6 +42,10 @@ public final class ModelResolver {
         }
         Optional<ZooModel> named = value.contains("/") || value.contains("\\") ? Optional.empty() : Zoo.find(value);
         Resolved r;
+        if (asPath != null && Files.isDirectory(asPath)) {
+            throw new CryosiamUserException(source + ": " + key + " " + value + " is a folder, not a checkpoint; "
+                    + "name the .ckpt file itself" + checkpointsIn(asPath) + ".");
+        }
         if (asPath != null && Files.exists(asPath)) {
             r = new Resolved(key, asPath, identify(asPath, cache), cache);
         } else if (named.isPresent()) {
@@ -56,6 +61,17 @@ public final class ModelResolver {
             return register(new Resolved(key, asPath != null ? asPath : Path.of(value), null, cache), run);
         }
         return register(r, run);
+    }
+
+    /** ", e.g. DIR/x.ckpt" naming up to three checkpoints in {@code dir}, or nothing when it holds none. */
+    private static String checkpointsIn(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            List<String> found = files.filter(f -> f.getFileName().toString().endsWith(".ckpt"))
+                    .map(Path::toString).sorted().limit(3).toList();
+            return found.isEmpty() ? "" : " (there: " + String.join(", ", found) + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Notes a model file that came from no config value (e.g. {@code log_dir/model/last.ckpt}). */

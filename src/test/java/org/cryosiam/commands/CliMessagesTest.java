@@ -51,6 +51,28 @@ class CliMessagesTest {
         assertEquals(0, CliRun.run("--device", "cpu", "--quiet", "models", "--help").code());
     }
 
+    /** Issue 28 item 12: a folder as the model (e.g. {@code trained_model: /}) was a NullPointerException, exit 1. */
+    @Test
+    void aFolderAsTheModelIsOneSentence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("model"));
+        java.nio.file.Files.writeString(dir.resolve("model/last.ckpt"), "");
+        for (String model : new String[] {"/", dir.resolve("model").toString()}) {
+            java.nio.file.Path cfg = dir.resolve("c.yaml");
+            java.nio.file.Files.writeString(cfg, String.join("\n",
+                    "data_folder: '" + org.cryosiam.Fixtures.pipelineSmall().resolve("tomograms") + "'",
+                    "prediction_folder: '" + dir.resolve("pred") + "'",
+                    "trained_model: '" + model + "'",
+                    "file_extension: .mrc",
+                    "parameters:",
+                    "  data: {patch_size: [32, 32, 32], min: 0, max: 1, mean: 0, std: 1}",
+                    "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.5}",
+                    "hyper_parameters: {batch_size: 2}", ""));
+            ProcessingSupport.run("semantic_predict", "--config_file", cfg.toString()).assertUserError(
+                    "trained_model " + model + " is a folder, not a checkpoint; name the .ckpt file itself");
+        }
+    }
+
     @Test
     void everyUserErrorEndsWithAFullStop() {
         // worded without one in nn/Devices

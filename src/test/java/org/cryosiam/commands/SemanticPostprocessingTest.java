@@ -2,6 +2,7 @@ package org.cryosiam.commands;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,26 @@ class SemanticPostprocessingTest {
             java.util.Collections.sort(want);
             java.util.Collections.sort(got);
             assertEquals(want, got, f);
+        }
+    }
+
+    /**
+     * Issue 28 item 13: semantic_to_centers needs no model (the reference never reads it); a trained_model that is
+     * not there only skips the class-count cross-check, with a warning, and the centres are the reference's.
+     */
+    @Test
+    void centersNeedNoModel() throws IOException {
+        String name = "semantic_to_centers configs/particles.yaml";
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(name);
+        Path cfg = step.work.resolve("configs/particles.yaml");
+        String text = Files.readString(cfg);
+        assertTrue(text.contains("trained_model: "), text);
+        Files.writeString(cfg, text.replaceAll("trained_model: .*", "trained_model: " + dir.resolve("gone.ckpt")));
+        ProcessingSupport.Result r = ProcessingSupport.run("semantic_to_centers", "--config_file", cfg.toString());
+        r.assertOk();
+        assertTrue(r.err().contains("the class count is not checked against trained_model"), r.err());
+        for (String f : step.writes(name)) {
+            step.assertTableClose(f);
         }
     }
 
