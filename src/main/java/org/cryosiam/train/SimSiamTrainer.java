@@ -74,7 +74,7 @@ public final class SimSiamTrainer {
                             : "a loss of " + loss;
                     if (bad != null) { // before the step: the weights stay finite
                         throw new TrainingDiverged(String.format(Locale.ROOT, "embedding training stopped at epoch "
-                                + "%d, step %d (batch %d of %d): %s; lower the learning rate", epoch + 1, step + 1,
+                                + "%d, step %d (batch %d of %d): %s; lower the learning rate.", epoch + 1, step + 1,
                                 b + 1, perEpoch, bad));
                     }
                     optimizer.step(schedule.lr(step), schedule.momentum(step));

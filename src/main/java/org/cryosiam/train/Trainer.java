@@ -225,7 +225,7 @@ public final class Trainer {
                         EpochMetrics partial = new EpochMetrics(epoch, step + 1, lr, sums[0] / (b + 1),
                                 sums[1] / (b + 1), sums[2] / (b + 1), Double.NaN, Double.NaN, Double.NaN,
                                 (System.nanoTime() - t0) / 1e9);
-                        stop(partial, false, String.format(Locale.ROOT, "training stopped at epoch %d, step %d "
+                        throw stop(partial, false, String.format(Locale.ROOT, "training stopped at epoch %d, step %d "
                                 + "(batch %d of %d): %s", epoch + 1, step + 1, b + 1, perEpoch, r.failure()));
                     }
                     optimizer.step(lr, mom);
@@ -245,7 +245,7 @@ public final class Trainer {
                         sums[0] / perEpoch, sums[1] / perEpoch, sums[2] / perEpoch, v[0], v[1], v[2], secs);
                 String badValidation = validated ? nonFinite(v) : null;
                 if (badValidation != null) {
-                    stop(m, true, String.format(Locale.ROOT, "training stopped after epoch %d (step %d): its "
+                    throw stop(m, true, String.format(Locale.ROOT, "training stopped after epoch %d (step %d): its "
                             + "validation gave %s", epoch + 1, step, badValidation));
                 }
                 out.add(m);
@@ -317,14 +317,14 @@ public final class Trainer {
 
     /**
      * Ends training on a non-finite loss or gradient: the listeners record what happened ({@code metrics.csv}),
-     * no checkpoint is written, and the run fails with {@code reason}.
+     * no checkpoint is written; the failure to throw, with {@code reason}.
      */
-    private void stop(EpochMetrics partial, boolean validated, String reason) {
+    private TrainingDiverged stop(EpochMetrics partial, boolean validated, String reason) {
         for (TrainingListener listener : listeners) {
             listener.onStopped(this, partial, validated);
         }
-        throw new TrainingDiverged(reason + "; the checkpoints keep the last finite state (lower hyper_parameters.lr "
-                + "or check the patches)");
+        return new TrainingDiverged(reason + "; the checkpoints keep the last finite state (lower "
+                + "hyper_parameters.lr or check the patches).");
     }
 
     /** Mean losses over the validation batches, inference mode, no augmentation. */

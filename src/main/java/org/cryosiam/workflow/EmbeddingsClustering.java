@@ -247,6 +247,13 @@ public final class EmbeddingsClustering {
             }
         }
         String copickObject = Copick.clusterObject(run.log(), cfg); // checked before any list is written
+        // each table's columns once (Table hands out copies): per tomogram {label} and {z, y, x} centroids
+        List<long[]> labels = new ArrayList<>();
+        List<double[][]> centroids = new ArrayList<>();
+        for (Table t : clustered) {
+            labels.add(t.longs("label"));
+            centroids.add(new double[][] {t.doubles("centroid-0"), t.doubles("centroid-1"), t.doubles("centroid-2")});
+        }
         for (Map.Entry<Integer, List<int[]>> e : rowsOf.entrySet()) {
             List<int[]> rows = e.getValue();
             int n = rows.size();
@@ -254,12 +261,12 @@ public final class EmbeddingsClustering {
             long[] label = new long[n];
             double[][] zyx = new double[3][n];
             for (int i = 0; i < n; i++) {
-                Table t = clustered.get(rows.get(i)[0]);
+                int f = rows.get(i)[0];
                 int r = rows.get(i)[1];
-                tomo[i] = stems.get(rows.get(i)[0]);
-                label[i] = t.longs("label")[r];
+                tomo[i] = stems.get(f);
+                label[i] = labels.get(f)[r];
                 for (int a = 0; a < 3; a++) {
-                    zyx[a][i] = t.doubles("centroid-" + a)[r];
+                    zyx[a][i] = centroids.get(f)[a][r];
                 }
             }
             long[] cluster = new long[n];

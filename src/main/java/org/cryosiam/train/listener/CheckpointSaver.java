@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.cryosiam.checkpoint.CheckpointWriter;
+import org.cryosiam.checkpoint.DType;
 import org.cryosiam.io.OutputSink;
 import org.cryosiam.checkpoint.Tensor;
 import org.cryosiam.train.OneCycle;
 import org.cryosiam.train.Optimizer;
 import org.cryosiam.train.TaskModel;
 import org.cryosiam.train.Trainer;
+import org.cryosiam.train.TrainingDiverged;
 import org.cryosiam.train.TrainingListener;
 
 /**
@@ -76,13 +78,13 @@ public final class CheckpointSaver implements TrainingListener {
     private static void requireFinite(Map<String, Tensor> weights, int epoch) {
         for (Map.Entry<String, Tensor> e : weights.entrySet()) {
             Tensor t = e.getValue();
-            if (t.dtype() != org.cryosiam.checkpoint.DType.FLOAT32) {
+            if (t.dtype() != DType.FLOAT32) {
                 continue;
             }
             for (float v : t.toFloatArray()) {
                 if (!Float.isFinite(v)) {
-                    throw new org.cryosiam.train.TrainingDiverged("training stopped after epoch " + (epoch + 1)
-                            + ": " + e.getKey() + " holds a non-finite value, so no checkpoint of it was written");
+                    throw new TrainingDiverged("training stopped after epoch " + (epoch + 1)
+                            + ": " + e.getKey() + " holds a non-finite value, so no checkpoint of it was written.");
                 }
             }
         }
