@@ -187,6 +187,12 @@ public final class ConvertCommand extends FlagCommand {
             throw new CryosiamUserException(what + ": the dataset has shape " + java.util.Arrays.toString(s)
                     + "; a volume is (z, y, x).");
         }
+        for (int n : s) {
+            if (n == 0) {
+                throw new CryosiamUserException(what + ": the dataset has shape " + java.util.Arrays.toString(s)
+                        + ", a zero-length axis, so no voxels to convert.");
+            }
+        }
         return new NdData(d.type(), java.util.Arrays.copyOfRange(s, first, s.length), d.data());
     }
 

@@ -88,8 +88,8 @@ public final class FileInfo {
         for (String n : names) {
             NdData d = Hdf5.read(file, n);
             double[] mm = d.minMax();
-            out.add("  " + n + "  shape " + shape(d.shape()) + "  " + d.type().numpyName() + "  min " + num(mm[0])
-                    + "  max " + num(mm[1]));
+            out.add("  " + n + "  shape " + shape(d.shape()) + "  " + d.type().numpyName() + (d.size() == 0
+                    ? "  no values (a zero-length axis)" : "  min " + num(mm[0]) + "  max " + num(mm[1])));
         }
         return out;
     }

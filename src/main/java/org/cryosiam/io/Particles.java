@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.log.Log;
@@ -168,7 +168,7 @@ public final class Particles {
      * {@code rlnTomoName} = the file's {@code run_name} (else {@code defaultName}), and the points' scores as
      * {@code rlnAutopickFigureOfMerit} when they have any.
      */
-    public static Table copickTable(Path file, Function<String, Relion5Particles.Grid> grids, String defaultName) {
+    public static Table copickTable(Path file, Relion5Particles.Grids grids, String defaultName) {
         org.cryosiam.io.copick.CopickProject.Picks picks = org.cryosiam.io.copick.CopickProject.picks(file,
                 Json.parse(text(file)));
         String run = picks.run() != null ? picks.run() : defaultName;
@@ -177,12 +177,12 @@ public final class Particles {
                     + "is not known; give a single tomogram instead of a folder.");
         }
         int n = picks.xyz().length;
-        double pixelSize = n == 0 ? 1 : grids.apply(run).pixelSize();
+        double pixelSize = n == 0 ? 1 : grids.of(run, null).pixelSize();
         double[][] v = new double[3][n];
         boolean scored = false;
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < 3; a++) {
-                v[a][i] = Math.rint(picks.xyz()[i][a] / pixelSize * 1e6) / 1e6; // noise must not cross an integer
+                v[a][i] = Relion5Particles.snap(picks.xyz()[i][a] / pixelSize);
             }
             scored |= !Double.isNaN(picks.scores()[i]);
         }
@@ -207,7 +207,7 @@ public final class Particles {
      * Reads a particle list of any {@link Format}, told by its content; copick picks without {@code run_name} belong
      * to {@code defaultName}.
      */
-    public static Particles read(Path file, String flag, Function<String, Relion5Particles.Grid> grids, Units units,
+    public static Particles read(Path file, String flag, Relion5Particles.Grids grids, Units units,
                                  String defaultName, Log log) {
         Format f = format(file, flag);
         if (f == Format.COPICK) {
@@ -224,7 +224,7 @@ public final class Particles {
      * told apart by their columns) converted on the grid of each row's tomogram, Warp's fractions (see {@link Units})
      * scaled by it. Warp's tomogram names lose their {@code .tomostar} suffix.
      */
-    public static Table readStar(Path file, Function<String, Relion5Particles.Grid> grids, Units units, Log log) {
+    public static Table readStar(Path file, Relion5Particles.Grids grids, Units units, Log log) {
         return starWithVoxels(file, grids, units, log).table();
     }
 
@@ -232,9 +232,10 @@ public final class Particles {
     private record StarRead(Table table, boolean centred) {
     }
 
-    private static StarRead starWithVoxels(Path file, Function<String, Relion5Particles.Grid> grids, Units units,
+    private static StarRead starWithVoxels(Path file, Relion5Particles.Grids grids, Units units,
                                            Log log) {
-        Table t = StarFile.readTable(file);
+        Map<String, Table> blocks = StarFile.read(file);
+        Table t = StarFile.particleTable(file, blocks);
         boolean warp = false;
         Table.Builder renamed = null;
         for (String c : NAME_COLUMNS) {
@@ -257,7 +258,7 @@ public final class Particles {
             t = renamed.build();
         }
         if (Relion5Particles.isCentred(t)) {
-            return new StarRead(Relion5Particles.withPixels(file, t, grids), true);
+            return new StarRead(Relion5Particles.withPixels(file, t, blocks.get("optics"), grids), true);
         }
         if (units == Units.VOXELS || !t.columns().containsAll(Relion5Particles.PIXEL)
                 || units == Units.AUTO && !(warp && withinZeroOne(t))) {
@@ -290,7 +291,7 @@ public final class Particles {
     }
 
     /** Reads the file as STAR ({@code star}) or CSV whatever its suffix. */
-    public static Particles read(Path file, String flag, boolean star, Function<String, Relion5Particles.Grid> grids,
+    public static Particles read(Path file, String flag, boolean star, Relion5Particles.Grids grids,
                                  Units units, Log log) {
         StarRead read = star ? starWithVoxels(file, grids, units, log) : new StarRead(Csv.read(file), false);
         Table t = read.table();

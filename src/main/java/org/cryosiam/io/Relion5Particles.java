@@ -37,6 +37,16 @@ public final class Relion5Particles {
     public record Grid(int[] size, double pixelSize) {
     }
 
+    /**
+     * The grids particles read from a file lie on, by tomogram name. {@code filePixelSize} is what the file itself
+     * says of that tomogram's pixel size (RELION 5's {@code rlnTomoTiltSeriesPixelSize} in its optics block), or
+     * null: the fallback for a tomogram whose header has none.
+     */
+    @FunctionalInterface
+    public interface Grids {
+        Grid of(String tomogram, Double filePixelSize);
+    }
+
     /** Microscope values of the optics block, each written only when given (null: not given). */
     public record Optics(Double voltage, Double sphericalAberration, Double amplitudeContrast) {
         public static final Optics NONE = new Optics(null, null, null);
@@ -46,12 +56,23 @@ public final class Relion5Particles {
         return (voxel - size / 2.0) * pixelSize;
     }
 
-    /**
-     * The voxel coordinate back, rounded to 1e-6 voxel: the division leaves noise in the last bits (12 may come back
-     * as 11.999999999999998), and the commands truncate coordinates to voxels, so noise must not cross an integer.
-     */
+    /** The voxel coordinate back ({@link #snap}ped: the commands truncate it as Python's {@code int()} does). */
     public static double voxel(double centredAngst, int size, double pixelSize) {
-        return Math.rint((centredAngst / pixelSize + size / 2.0) * 1e6) / 1e6;
+        return snap(centredAngst / pixelSize + size / 2.0);
+    }
+
+    /** How close to a whole voxel a converted coordinate must be to be taken as that voxel. */
+    public static final double SNAP = 1e-3;
+
+    /**
+     * A voxel coordinate converted from Å or fractions, taken as the whole voxel it lies within {@link #SNAP} of.
+     * Conversions leave noise that truncation must not turn into a voxel off: Å written from float32 values (13.48 Å
+     * × 12 voxels is 161.76 Å, stored as 161.759995) come back 4e-7 voxel low, which {@code int()} would take one
+     * voxel low; a real sub-voxel position is kept as it is.
+     */
+    public static double snap(double voxel) {
+        double whole = Math.rint(voxel);
+        return Math.abs(voxel - whole) <= SNAP ? whole : voxel;
     }
 
     /** Whether a particle table gives RELION 5 centred coordinates and no pixel coordinates. */
@@ -135,7 +156,7 @@ public final class Relion5Particles {
      * {@code rlnOriginX/Y/ZAngst}, where present, are applied first, as RELION 5 places a particle: centred coordinate
      * − origin.
      */
-    public static Table withPixels(Path file, Table t, Function<String, Grid> grids) {
+    public static Table withPixels(Path file, Table t, Table optics, Grids grids) {
         if (!t.hasColumn(TOMO_NAME)) {
             throw new CryosiamUserException(file + ": RELION 5 centred coordinates (rlnCenteredCoordinateX/Y/ZAngst) "
                     + "need rlnTomoName to tell which tomogram's centre they are measured from.");
@@ -152,9 +173,11 @@ public final class Relion5Particles {
             }
         }
         double[][] pixel = new double[3][n];
+        Double[] filePixelSize = opticsPixelSizes(t, optics);
         Map<String, Grid> seen = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            Grid g = seen.computeIfAbsent(names[i], grids);
+            int row = i;
+            Grid g = seen.computeIfAbsent(names[i], name -> grids.of(name, filePixelSize[row]));
             for (int a = 0; a < 3; a++) {
                 pixel[a][i] = voxel(centred[a][i], g.size()[a], g.pixelSize());
             }
@@ -171,15 +194,15 @@ public final class Relion5Particles {
      * matching) with voxel coordinates instead: fraction × size per axis, on the grid of each row's tomogram named
      * in {@code nameColumn}.
      */
-    public static Table fromFractions(Table t, String nameColumn, Function<String, Grid> grids) {
+    public static Table fromFractions(Table t, String nameColumn, Grids grids) {
         int n = t.rowCount();
         String[] names = t.strings(nameColumn);
         double[][] v = {t.doubles(PIXEL.get(0)), t.doubles(PIXEL.get(1)), t.doubles(PIXEL.get(2))};
         Map<String, Grid> seen = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            Grid g = seen.computeIfAbsent(names[i], grids);
+            Grid g = seen.computeIfAbsent(names[i], name -> grids.of(name, null));
             for (int a = 0; a < 3; a++) {
-                v[a][i] = Math.rint(v[a][i] * g.size()[a] * 1e6) / 1e6; // noise must not cross an integer
+                v[a][i] = snap(v[a][i] * g.size()[a]);
             }
         }
         Table.Builder b = t.toBuilder();
@@ -187,6 +210,35 @@ public final class Relion5Particles {
             b.doubles(PIXEL.get(a), v[a]);
         }
         return b.build();
+    }
+
+    /**
+     * Per particle row, the pixel size its optics group gives ({@code rlnTomoTiltSeriesPixelSize}), or null: by the
+     * row's {@code rlnOpticsGroup}, or the only group of an optics block when the particles name none.
+     */
+    static Double[] opticsPixelSizes(Table particles, Table optics) {
+        Double[] out = new Double[particles.rowCount()];
+        String size = "rlnTomoTiltSeriesPixelSize";
+        if (optics == null || !optics.hasColumn(size) || optics.rowCount() == 0) {
+            return out;
+        }
+        Map<Long, Double> byGroup = new java.util.HashMap<>();
+        double[] sizes = optics.doubles(size);
+        long[] ids = optics.hasColumn("rlnOpticsGroup") ? optics.longs("rlnOpticsGroup") : null;
+        for (int g = 0; g < sizes.length; g++) {
+            if (sizes[g] > 0 && Double.isFinite(sizes[g])) {
+                byGroup.put(ids == null ? g + 1L : ids[g], sizes[g]);
+            }
+        }
+        if (particles.hasColumn("rlnOpticsGroup")) {
+            long[] groups = particles.longs("rlnOpticsGroup");
+            for (int i = 0; i < out.length; i++) {
+                out[i] = byGroup.get(groups[i]);
+            }
+        } else if (sizes.length == 1) {
+            java.util.Arrays.fill(out, byGroup.get(ids == null ? 1L : ids[0]));
+        }
+        return out;
     }
 
     private static void copy(Table t, String c, Table.Builder b) {

@@ -49,7 +49,11 @@ public final class StarFile {
 
     /** The table commands use: the only block, or the {@code particles} block of a file with several. */
     public static Table readTable(Path file) {
-        Map<String, Table> blocks = read(file);
+        return particleTable(file, read(file));
+    }
+
+    /** {@link #readTable}'s choice among the {@code blocks} read from {@code file}. */
+    public static Table particleTable(Path file, Map<String, Table> blocks) {
         if (blocks.size() == 1) {
             return blocks.values().iterator().next();
         }

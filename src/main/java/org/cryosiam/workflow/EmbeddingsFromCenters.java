@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
 import org.cryosiam.config.Config;
@@ -69,13 +68,13 @@ public final class EmbeddingsFromCenters {
         int half = settings.half();
         Double pixelSize = settings.pixelSize();
         Path centersFile = settings.centersFile();
-        Table centers = readCenters(centersFile, outFolder, name -> {
+        Table centers = readCenters(centersFile, outFolder, (name, filePixelSize) -> {
             Path tomogram = dataFolder.resolve(name + ext); // RELION 5 centres are measured on this tomogram
             if (!java.nio.file.Files.exists(tomogram)) {
                 throw new CryosiamUserException(tomogram + ": not found, but the RELION 5 centres of " + name + " in "
                         + centersFile + " are measured from its centre and pixel size.");
             }
-            return ParticleGrids.grid(tomogram, pixelSize, run.log());
+            return ParticleGrids.grid(tomogram, pixelSize, filePixelSize, run.log());
         }, run.log(), run.outputs());
         String[] tomo = centers.strings("tomo");
         List<String> files = run.inputFiles(cfg, "data_folder");
@@ -109,7 +108,7 @@ public final class EmbeddingsFromCenters {
      * other columns kept); without labels, numbers the rows 1..N and writes {@code centers_with_labels.star|csv}.
      * RELION 5 centres (centred Å) are converted to voxels on the grid {@code grids} gives for a tomogram name.
      */
-    public static Table readCenters(Path file, Path outFolder, Function<String, Relion5Particles.Grid> grids, Log log,
+    public static Table readCenters(Path file, Path outFolder, Relion5Particles.Grids grids, Log log,
                              OutputSink outputs) {
         Particles.Format format = Particles.format(file, "centers_file"); // by content: STAR, CSV or copick picks
         boolean star = format != Particles.Format.CSV; // copick picks come as a table with RELION's column names

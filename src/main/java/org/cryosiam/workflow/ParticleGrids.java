@@ -71,20 +71,30 @@ public final class ParticleGrids {
 
     /**
      * The grid of a tomogram of {@code size} voxels ({@code x, y, z}): the config's pixel size when given, else the
-     * header's (x axis). A header of 0 Å (not set) or 1 Å (often a placeholder) is warned about, since the
-     * coordinates would not be in Ångström; 0 is taken as 1.
+     * header's (x axis), else (a header of 0 Å, not set, or 1 Å, often a placeholder) the pixel size the particle
+     * file gives for it (RELION 5's optics block), said in a warning since it is right only for an unbinned
+     * tomogram. Without any, the header's 0 or 1 Å is warned about, since the coordinates would not be in Ångström;
+     * 0 is taken as 1.
      *
-     * @param source what the header belongs to, for the warning
-     * @param log    where the warning goes
+     * @param filePixelSize what the particle file says, or null
+     * @param source        what the header belongs to, for the warning
+     * @param log           where the warning goes
      */
-    public static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize, String source,
-                                      Log log) {
+    public static Relion5Particles.Grid grid(int[] size, float headerPixelSize, Double configPixelSize,
+                                             Double filePixelSize, String source, Log log) {
         if (configPixelSize != null) {
             return new Relion5Particles.Grid(size, configPixelSize);
         }
         // cella / mx in float: 13.48 comes back as 13.479999 or 13.480001 depending on the size; 1e-5 Å keeps
         // every meaningful digit and gives one optics group to tomograms of one pixel size
         double header = Math.rint(headerPixelSize * 1e5) / 1e5;
+        if ((header == 0 || header == 1) && filePixelSize != null) {
+            log.warn(source + ": the header's pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
+                    + "placeholder") + "; the particle file's rlnTomoTiltSeriesPixelSize, " + filePixelSize + " Å, is "
+                    + "used, which is right if this tomogram is not binned (give pixel_size in the config, "
+                    + "--pixel_size for the processing commands, if it is).");
+            return new Relion5Particles.Grid(size, filePixelSize);
+        }
         if (header == 0 || header == 1) {
             log.warn(source + ": the pixel size is " + (header == 0 ? "not set (0 Å)" : "1 Å, often a "
                     + "placeholder") + ", so RELION 5 coordinates would not be in Ångström; set pixel_size in the "
@@ -95,10 +105,10 @@ public final class ParticleGrids {
         return new Relion5Particles.Grid(size, header);
     }
 
-    public static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize, Log log) {
+    public static Relion5Particles.Grid grid(Path tomogram, Double configPixelSize, Double filePixelSize, Log log) {
         int[] zyx = Tomograms.shape(tomogram);
         return grid(new int[] {zyx[2], zyx[1], zyx[0]}, Tomograms.geometry(tomogram).voxelSize()[0], configPixelSize,
-                tomogram.toString(), log);
+                filePixelSize, tomogram.toString(), log);
     }
 
     /**
@@ -108,7 +118,7 @@ public final class ParticleGrids {
     public static Relion5Particles.Grid tomogramGrid(Config cfg, String name, Log log) {
         String ext = cfg.string("file_extension");
         Path t = cfg.path("data_folder").resolve(name.endsWith(ext) ? name : name + ext);
-        return grid(t, configPixelSize(cfg), log);
+        return grid(t, configPixelSize(cfg), null, log);
     }
 
     /**

@@ -43,8 +43,7 @@ public final class ProcessingCreateBinaryMapAfterSta {
         double mapThreshold = Flags.number("--map_threshold", settings.mapThresholdText());
         TomogramTemplate template = TomogramTemplate.of(settings.exampleTomogram(), "--example_tomogram");
         Double pixelSize = settings.reading().pixelSize();
-        Particles particles = Particles.read(settings.starFile(), "--star_file", true, name -> template.grid(name,
-                pixelSize, log), settings.reading().units(), log);
+        Particles particles = Particles.read(settings.starFile(), "--star_file", true, template.grids(pixelSize, log), settings.reading().units(), log);
         Table t = particles.table();
         Particles.requireColumns(t, settings.starFile(), "--star_file", "STAR", ANGLES);
         double[] rot = t.doubles(ANGLES[0]), tilt = t.doubles(ANGLES[1]), psi = t.doubles(ANGLES[2]);

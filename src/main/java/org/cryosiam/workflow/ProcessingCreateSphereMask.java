@@ -40,7 +40,7 @@ public final class ProcessingCreateSphereMask {
         TomogramTemplate template = TomogramTemplate.of(settings.tomogramPath(), "--tomogram_path");
         Double pixelSize = settings.reading().pixelSize();
         Particles particles = Particles.read(settings.coordinatesFile(), "--coordinates_file",
-                name -> template.grid(name, pixelSize, log), settings.reading().units(), template.defaultName(), log);
+                template.grids(pixelSize, log), settings.reading().units(), template.defaultName(), log);
         int[] classes = new int[particles.rows()];
         java.util.Arrays.fill(classes, 1);
         writeMasks(log, particles, classes, new int[] {radius}, template, settings.outputDir(), settings.tomoName(),

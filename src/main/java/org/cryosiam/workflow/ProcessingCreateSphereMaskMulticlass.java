@@ -23,7 +23,7 @@ public final class ProcessingCreateSphereMaskMulticlass {
         TomogramTemplate template = TomogramTemplate.of(settings.tomogramPath(), "--tomogram_path");
         Double pixelSize = settings.reading().pixelSize();
         Particles particles = Particles.read(settings.coordinatesFile(), "--coordinates_file",
-                name -> template.grid(name, pixelSize, log), settings.reading().units(), template.defaultName(), log);
+                template.grids(pixelSize, log), settings.reading().units(), template.defaultName(), log);
         int[] classes = classes(particles);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];

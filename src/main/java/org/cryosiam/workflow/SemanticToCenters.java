@@ -142,11 +142,12 @@ public final class SemanticToCenters {
         if (pixelSize == null && cfg.has("data_folder") && cfg.has("file_extension")) {
             Path t = cfg.path("data_folder").resolve(tomo + cfg.string("file_extension"));
             if (Files.exists(t)) { // an MRC file or an OME-Zarr folder
-                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, t.toString(), run.log());
+                return ParticleGrids.grid(size, Tomograms.geometry(t).voxelSize()[0], null, null, t.toString(),
+                        run.log());
             }
         }
         float[] attr = pixelSize == null ? Hdf5.voxelSize(file) : null;
-        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, file.toString(), run.log());
+        return ParticleGrids.grid(size, attr == null ? 0f : attr[0], pixelSize, null, file.toString(), run.log());
     }
 
     /** Every {@code *.h5} of the folder, sorted by name. */

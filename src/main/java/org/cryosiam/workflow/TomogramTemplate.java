@@ -85,11 +85,11 @@ public final class TomogramTemplate {
     }
 
     /**
-     * The grid coordinates in Å of {@code name} are measured on: its size and voxel size ({@code pixelSize} winning
-     * when not null).
+     * The grids coordinates in Å are measured on, by tomogram name: its size and voxel size ({@code pixelSize}
+     * winning when not null; see {@link ParticleGrids#grid(Path, Double, Double, Log)}).
      */
-    public org.cryosiam.io.Relion5Particles.Grid grid(String name, Double pixelSize, Log log) {
-        return ParticleGrids.grid(fileFor(name), pixelSize, log);
+    public org.cryosiam.io.Relion5Particles.Grids grids(Double pixelSize, Log log) {
+        return (name, filePixelSize) -> ParticleGrids.grid(fileFor(name), pixelSize, filePixelSize, log);
     }
 
     /**

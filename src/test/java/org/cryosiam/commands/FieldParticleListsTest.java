@@ -237,12 +237,66 @@ class FieldParticleListsTest {
     void embeddingCentresReadCopickPicks() throws IOException {
         Path picks = Files.writeString(dir.resolve("picks.json"), PICKS);
         org.cryosiam.io.Table t = org.cryosiam.workflow.EmbeddingsFromCenters.readCenters(picks, dir,
-                name -> new org.cryosiam.io.Relion5Particles.Grid(new int[] {12, 10, 8}, 10.0),
+                (name, file) -> new org.cryosiam.io.Relion5Particles.Grid(new int[] {12, 10, 8}, 10.0),
                 org.cryosiam.log.Log.silent(), org.cryosiam.io.OutputSink.NONE);
         assertEquals(java.util.List.of("TS_1", "TS_1"), java.util.List.of(t.strings("tomo")));
         assertEquals(3.0, t.doubles("centroid-0")[0]);
         assertEquals(7.0, t.doubles("centroid-1")[1]);
         assertEquals(5.0, t.doubles("centroid-2")[0]);
         assertTrue(Files.exists(dir.resolve("centers_with_labels.star")));
+    }
+
+    /**
+     * RELION 5 particles on a tomogram whose header has no voxel size (issue 28, item 2): the optics block's
+     * rlnTomoTiltSeriesPixelSize is used, with a warning; and the Å values, written in float32 as RELION and
+     * NumPy pipelines do (item 3), land on the whole voxels they were computed from, not one voxel low.
+     */
+    @Test
+    void relion5OpticsPixelSizeStandsInForAnUnsetHeaderAndFloat32AngstromLandOnWholeVoxels() throws IOException {
+        Path tomos = Files.createDirectories(dir.resolve("tomos"));
+        python("import sys, numpy as np, mrcfile\n"
+                + "with mrcfile.new(sys.argv[1]) as m:\n"
+                + "  m.set_data(np.zeros((20, 30, 40), np.float32))\n", tomos.resolve("TS_1.mrc")); // voxel size 0
+        // five whole voxels (x, y, z), centred Å = (voxel - size / 2) * 13.48 computed and stored in float32
+        Path list = dir.resolve("r5.star");
+        python("import sys, numpy as np\n"
+                + "px = np.float32(13.48)\n"
+                + "size = np.array([40, 30, 20], np.float32)\n"
+                + "vox = np.array([[3, 7, 11], [39, 29, 19], [13, 17, 5], [27, 2, 9], [21, 23, 1]], np.float32)\n"
+                + "a = ((vox - size / np.float32(2)) * px).astype(np.float32)\n"
+                + "rows = '\\n'.join('TS_1 %r %r %r 1' % tuple(float(v) for v in r) for r in a)\n"
+                + "open(sys.argv[1], 'w').write('data_optics\\n\\nloop_\\n_rlnOpticsGroup #1\\n"
+                + "_rlnTomoTiltSeriesPixelSize #2\\n1 13.48\\n\\ndata_particles\\n\\nloop_\\n_rlnTomoName #1\\n"
+                + "_rlnCenteredCoordinateXAngst #2\\n_rlnCenteredCoordinateYAngst #3\\n"
+                + "_rlnCenteredCoordinateZAngst #4\\n_rlnOpticsGroup #5\\n' + rows + '\\n')\n", list);
+        ProcessingSupport.Result r = run("processing_create_sphere_mask", "--coordinates_file", list.toString(),
+                "--sphere_radius", "0", "--output_dir", dir.resolve("masks").toString(), "--tomogram_path",
+                tomos.toString());
+        r.assertOk();
+        assertTrue(r.err().contains("the header's pixel size is not set (0 Å); the particle file's "
+                + "rlnTomoTiltSeriesPixelSize, 13.48 Å, is used"), r.err());
+        assertTrue(r.err().contains("(5 particles)"), r.err());
+        int[] m = mask(dir.resolve("masks/TS_1.mrc"));
+        assertEquals(5, count(m, 1));
+        int[][] xyz = {{3, 7, 11}, {39, 29, 19}, {13, 17, 5}, {27, 2, 9}, {21, 23, 1}};
+        for (int[] v : xyz) {
+            assertEquals(1, m[(v[2] * 30 + v[1]) * 40 + v[0]], java.util.Arrays.toString(v));
+        }
+        // the config's (here the flag's) pixel size still wins over the file's
+        ProcessingSupport.Result half = run("processing_create_sphere_mask", "--coordinates_file", list.toString(),
+                "--sphere_radius", "0", "--output_dir", dir.resolve("m2").toString(), "--tomogram_path",
+                tomos.toString(), "--pixel_size", "6.74");
+        half.assertOk();
+        assertFalse(half.err().contains("rlnTomoTiltSeriesPixelSize"), half.err());
+        assertTrue(half.err().contains("(5 particles, 4 outside the tomogram)"), half.err());
+    }
+
+    @Test
+    void convertedCoordinatesSnapToAWholeVoxelOnlyWhenWithinAThousandth() {
+        assertEquals(12.0, org.cryosiam.io.Relion5Particles.snap(11.9999996));
+        assertEquals(12.0, org.cryosiam.io.Relion5Particles.snap(12.0009));
+        assertEquals(11.998, org.cryosiam.io.Relion5Particles.snap(11.998));
+        assertEquals(12.5, org.cryosiam.io.Relion5Particles.snap(12.5));
+        assertEquals(-3.0, org.cryosiam.io.Relion5Particles.snap(-3.0000002));
     }
 }

@@ -92,7 +92,8 @@ class Relion5StarTest {
 
         // and the embedding command's centre reader gives the reference's voxel centroids
         Table centres = EmbeddingsFromCenters.readCenters(star, dir.resolve("centres"),
-                name -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, Log.silent()), Log.silent(),
+                (name, file) -> ParticleGrids.grid(tomograms.resolve(name + ".mrc"), null, file, Log.silent()),
+                Log.silent(),
                 OutputSink.NONE);
         Table reference = EmbeddingsFromCenters.readCenters(step.expected("particles/labels_2_particles.star"),
                 dir.resolve("centres4"), null, Log.silent(), OutputSink.NONE);
@@ -110,7 +111,7 @@ class Relion5StarTest {
         Path star = step.actual("particles/labels_2_particles.star");
         Path tomograms = step.work.resolve("out/denoised");
         StarFile.writeBlocks(star, Relion5Particles.fromPixels(StarFile.readTable(star), "rlnMicrographName",
-                t -> ParticleGrids.grid(tomograms.resolve(t + ".mrc"), null, Log.silent()),
+                t -> ParticleGrids.grid(tomograms.resolve(t + ".mrc"), null, null, Log.silent()),
                 Relion5Particles.Optics.NONE));
         assertTrue(Relion5Particles.isCentred(StarFile.readTable(star)));
         assertEquals(0, step.run("simsiam_embeddings_from_centers_predict", "configs/embeddings_centers.yaml"));

@@ -57,7 +57,7 @@ class Relion5ParticlesTest {
         assertEquals(java.util.List.of("optics", "particles"), java.util.List.copyOf(blocks.keySet()));
         Table t = StarFile.readTable(f);
         assertTrue(Relion5Particles.isCentred(t));
-        Table back = Relion5Particles.withPixels(f, t, GRIDS::get);
+        Table back = Relion5Particles.withPixels(f, t, null, (name, file) -> GRIDS.get(name));
         for (String c : Relion5Particles.PIXEL) {
             assertArrayEquals(reference().doubles(c), back.doubles(c), c);
         }

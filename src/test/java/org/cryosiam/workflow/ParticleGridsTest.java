@@ -26,11 +26,11 @@ class ParticleGridsTest {
         Volume v = MrcReader.read(mrc);
         Path zarr = dir.resolve("TS_01.zarr");
         OmeZarr.write(zarr, NdData.float32(v.data(), v.shape()), v.voxelSize(), 1, false, "TS_01");
-        Relion5Particles.Grid fromMrc = ParticleGrids.grid(mrc, null, Log.silent());
-        Relion5Particles.Grid fromZarr = ParticleGrids.grid(zarr, null, Log.silent());
+        Relion5Particles.Grid fromMrc = ParticleGrids.grid(mrc, null, null, Log.silent());
+        Relion5Particles.Grid fromZarr = ParticleGrids.grid(zarr, null, null, Log.silent());
         assertArrayEquals(new int[] {v.nx(), v.ny(), v.nz()}, fromZarr.size());
         assertArrayEquals(fromMrc.size(), fromZarr.size());
         assertEquals(fromMrc.pixelSize(), fromZarr.pixelSize(), 1e-5);
-        assertEquals(2.5, ParticleGrids.grid(zarr, 2.5, Log.silent()).pixelSize(), 0); // the config's pixel_size wins
+        assertEquals(2.5, ParticleGrids.grid(zarr, 2.5, null, Log.silent()).pixelSize(), 0); // the config's pixel_size wins
     }
 }

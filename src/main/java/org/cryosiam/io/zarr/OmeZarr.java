@@ -295,6 +295,11 @@ public final class OmeZarr {
                         + "y, x (other axes must have size 1)");
             }
         }
+        for (int k = 0; k < 3; k++) {
+            if (shape[spatial[k]] == 0) {
+                throw meta.bad("the axis '" + names.get(spatial[k]) + "' has length 0, so the image has no voxels");
+            }
+        }
         double[] scale = scale(meta, ds.get("coordinateTransformations"), rank);
         double[] outer = scale(meta, m.get("coordinateTransformations"), rank);
         double[] shift = translation(meta, ds.get("coordinateTransformations"), rank);
@@ -307,6 +312,14 @@ public final class OmeZarr {
             voxel[a] = (float) (scale[ax] * outer[ax] * toAngstrom);
             // the dataset's transformations come first, then the multiscale's: outer(scale·i + shift)
             position[a] = (float) ((outer[ax] * shift[ax] + outerShift[ax]) * toAngstrom);
+            // an MRC header and every tool after us hold these in float32: a value that overflows it is no geometry
+            if (!Float.isFinite(voxel[a]) || voxel[a] <= 0 || !Float.isFinite(position[a])
+                    || !Float.isFinite(voxel[a] * shape[ax])) {
+                throw meta.bad("the axis '" + names.get(ax) + "' has a voxel size of " + (scale[ax] * outer[ax])
+                        + (units.get(ax) == null ? "" : " " + units.get(ax)) + " and a translation of "
+                        + (outer[ax] * shift[ax] + outerShift[ax]) + ", which do not fit in a float32 voxel size "
+                        + "and position in Å (above 0 and below 3.4e38)");
+            }
         }
         return new Image(array, spatial, voxel, position, version, datasets.size(), described);
     }
