@@ -69,6 +69,15 @@ public final class LamellaMask {
         }
     }
 
+    /** How many voxels the mask keeps (not 0). */
+    public static long inside(byte[] mask) {
+        long n = 0;
+        for (byte b : mask) {
+            n += b != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Multiplies a map by the mask in place. */
     public static void apply(float[] map, byte[] mask) {
         if (map.length != mask.length) {

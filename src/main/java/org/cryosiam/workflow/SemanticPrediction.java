@@ -98,6 +98,14 @@ public final class SemanticPrediction {
                         model.checkpointFile.getFileName().toString(),
                         "the model's number is used");
             }
+            if (settings.post() && classes > 1) {
+                run.log().warn(cfg.source() + ": parameters.network.postprocessing: true is the lamella model's "
+                        + "post-processing: the labels become the convex hulls of the largest component of class 0's "
+                        + "probability (for this " + classes + "-class model, the background), so every voxel inside "
+                        + "them is 1 and the classes are lost. The Python tool does the same with this config; for a "
+                        + "multi-class model set postprocessing: false and run semantic_postprocessing, which removes "
+                        + "small components per class (postprocessing_sizes).");
+            }
             boolean hasDistance = model.network.outputNames().contains("distance");
             Layout layout = new Layout(classes, settings.internal(), settings.post() && !settings.internal(),
                     settings.internal() && hasDistance);
@@ -150,6 +158,12 @@ public final class SemanticPrediction {
                     }
                 }
                 out.finish(labels);
+                // the lamella post-processing replaces the labels over the whole volume, mask or not
+                String collapsed = collapse(stem, out.labelCounts, layout.classes, mask == null || settings.post()
+                        ? -1 : LamellaMask.inside(mask), settings.post(), settings.threshold());
+                if (collapsed != null) {
+                    run.log().warn(collapsed);
+                }
                 if (copick) {
                     Copick.writeSegmentation(run.log(), settings.config(), stem, NdData.uint8(labels, shape),
                             geometry.voxelSize(), run.outputs());
@@ -167,6 +181,8 @@ public final class SemanticPrediction {
         final long voxels;
         /** The whole label map, when it is kept (else null). */
         final byte[] wholeLabels;
+        /** Voxels per label value written so far. */
+        final long[] labelCounts = new long[256];
         private final Layout layout;
         private final Path target;
         private final Hdf5.Stream h5; // the _preds.h5 file, or null
@@ -223,6 +239,9 @@ public final class SemanticPrediction {
         }
 
         private void writeLabels(long at, byte[] labels) {
+            for (byte b : labels) {
+                labelCounts[b & 0xff]++;
+            }
             if (h5 != null) {
                 h5.write("labels", at, NdData.uint8(labels, labels.length));
             } else {
@@ -307,6 +326,44 @@ public final class SemanticPrediction {
             parts.add(d);
         }
         return parts.size() == 1 ? labels : NDArrays.concat(parts, 1);
+    }
+
+    /**
+     * A warning when the labels of a tomogram collapse to one class: every voxel the same value, or, for a model of
+     * two classes or more, a single non-zero class that covers at least half of the region predicted (the lamella
+     * mask's {@code maskVoxels} voxels, -1: no mask, the whole volume). A segmentation that says so little is almost
+     * always a wrong setting, not the sample; null when the labels are varied.
+     *
+     * @param counts voxels per label value
+     */
+    static String collapse(String stem, long[] counts, int classes, long maskVoxels, boolean post, double threshold) {
+        long all = 0;
+        int values = 0, nonzero = 0, only = -1, onlyNonzero = -1;
+        for (int v = 0; v < counts.length; v++) {
+            all += counts[v];
+            if (counts[v] > 0) {
+                values++;
+                only = v;
+                if (v > 0) {
+                    nonzero++;
+                    onlyNonzero = v;
+                }
+            }
+        }
+        long region = maskVoxels >= 0 ? maskVoxels : all;
+        String what;
+        if (values == 1) {
+            what = "every voxel of the labels is class " + only;
+        } else if (classes >= 2 && nonzero == 1 && region > 0 && 2 * counts[onlyNonzero] >= region) {
+            what = String.format(java.util.Locale.ROOT, "the labels hold class %d only, over %.1f %% of the %s",
+                    onlyNonzero, 100.0 * counts[onlyNonzero] / region, maskVoxels >= 0 ? "lamella mask" : "volume");
+        } else {
+            return null;
+        }
+        String why = post && classes > 1 ? "postprocessing: true made it so (see the warning above)"
+                : "check threshold (" + threshold + ") and the intensity settings (parameters.data min, max, mean, "
+                        + "std) against those the model was trained with";
+        return stem + ": " + what + " (the model has " + Words.count(classes, "class") + "); " + why + ".";
     }
 
     /** C: {@code hyper_parameters.config.parameters.network.out_channels} of the checkpoint, as the reference reads it. */

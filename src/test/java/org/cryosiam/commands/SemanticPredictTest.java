@@ -102,4 +102,24 @@ class SemanticPredictTest {
         }
         assertTrue(FixtureStep.equalFraction(w, labels.toLongArray()) >= 0.999);
     }
+
+    /**
+     * The Python docs' semantic config (postprocessing: true) on a 4-class model (issue 28, item 1): the reference
+     * replaces the labels by the hulls of class 0's largest component, and so do we, but loudly: a warning before the
+     * work, and one per tomogram whose labels collapsed to one class.
+     */
+    @Test
+    void lamellaPostprocessingOnAMultiClassModelIsWarnedAbout() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before("semantic_predict configs/semantic.yaml");
+        Path cfg = step.work.resolve("configs/semantic.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("    threshold: 0.3\n",
+                "    threshold: 0.3\n    postprocessing: true\n"));
+        ProcessingSupport.Result r = ProcessingSupport.run(step, "semantic_predict", "semantic.yaml", "--filename",
+                "TS_01.mrc");
+        r.assertOk();
+        assertTrue(r.err().contains("postprocessing: true is the lamella model's post-processing"), r.err());
+        assertTrue(r.err().contains("The Python tool does the same with this config"), r.err());
+        assertTrue(r.err().matches("(?s).*TS_01: the labels hold class 1 only, over [5-9]\\d\\.\\d % of the volume "
+                + "\\(the model has 4 classes\\); postprocessing: true made it so.*"), r.err());
+    }
 }
