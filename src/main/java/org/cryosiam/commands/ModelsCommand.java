@@ -52,8 +52,7 @@ public final class ModelsCommand implements Runnable {
     }
 
     static ZooModel model(String name) {
-        return Zoo.find(name).orElseThrow(() -> new CryosiamUserException("no published model called '" + name
-                + "'; the models are: " + Zoo.names() + "."));
+        return Zoo.find(name).orElseThrow(() -> new CryosiamUserException(Zoo.unknownName(name) + "."));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -206,8 +205,8 @@ public final class ModelsCommand implements Runnable {
                 return 0;
             }
             if (!Files.isRegularFile(asFile)) {
-                throw new CryosiamUserException("'" + what + "' is neither a file nor a published model ("
-                        + Zoo.names() + ").");
+                throw new CryosiamUserException("'" + what + "' is not a file, and " + Zoo.unknownName(what)
+                        + ".");
             }
             Checkpoint ckpt = Checkpoint.load(asFile);
             CheckpointInfoCommand.print(ckpt, listTensors, out);

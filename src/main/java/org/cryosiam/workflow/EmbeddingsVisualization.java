@@ -91,6 +91,9 @@ public final class EmbeddingsVisualization {
                 throw new CryosiamUserException(folder + ": cannot list the prediction folder (" + e.getMessage() + ").");
             }
         }
+        for (String stem : stems) { // every table is there before hours of projections
+            requireMetadata(folder, stem, suffix);
+        }
         String method = pca != null ? "pca" : "umap";
         for (String stem : stems) {
             Path embedsFile = folder.resolve(stem + "_embeds.h5");
@@ -126,6 +129,27 @@ public final class EmbeddingsVisualization {
             String name = stem + "_embeds_" + method;
             write(data, y, dims, outFolder, name, stem);
         }
+    }
+
+    /**
+     * Refuses a missing {@code <stem>_<visualization_suffix>} table of a tomogram with embeddings, naming the
+     * suffixes its CSV tables have in the folder (a suffix from the Python docs may not be what was written).
+     */
+    private static void requireMetadata(Path folder, String stem, String suffix) {
+        Path metaFile = folder.resolve(stem + "_" + suffix);
+        if (Files.exists(metaFile) || !Files.exists(folder.resolve(stem + "_embeds.h5"))) {
+            return;
+        }
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(folder)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(stem + "_") && n.endsWith(".csv"))
+                    .sorted().forEach(n -> found.add(n.substring(stem.length() + 1)));
+        } catch (IOException e) {
+            found.clear();
+        }
+        throw new CryosiamUserException(metaFile + ": not found (visualization.visualization_suffix: '" + suffix
+                + "'); " + (found.isEmpty() ? "the folder has no CSV table of " + stem
+                : "the suffixes there are " + String.join(", ", found)) + ".");
     }
 
     /** umap-learn's {@code random_state} in the reference; ours seeds our own UMAP. */

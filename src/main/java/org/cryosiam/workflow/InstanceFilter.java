@@ -1,5 +1,6 @@
 package org.cryosiam.workflow;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -72,8 +73,7 @@ public final class InstanceFilter {
                 throw new CryosiamUserException(instFile + ": 'instances' has shape " + Arrays.toString(shape)
                         + ", expected a 3-D volume.");
             }
-            Path maskFile = settings.mrcMask() ? settings.maskFolder().resolve(stem + settings.maskExt())
-                    : settings.maskFolder().resolve(stem + "_preds.h5");
+            Path maskFile = maskFile(stem);
             NdData m = settings.mrcMask() ? MrcReader.readData(maskFile).data() : Hdf5.read(maskFile, "labels");
             if (!Arrays.equals(m.shape(), shape)) {
                 throw new CryosiamUserException(maskFile + ": mask of shape " + Arrays.toString(m.shape())
@@ -87,6 +87,35 @@ public final class InstanceFilter {
             Hdf5.write(out, "instances", like(kept, inst, shape), Hdf5.Options.from(instFile), run.outputs());
             run.log().info(String.format("%s: kept %d of %d instances; wrote %s", name, after, before, out));
         }
+    }
+
+    /**
+     * The mask of {@code stem}: {@code <stem><filtering_mask_extension>} for an MRC extension, else
+     * {@code <stem>_preds.h5}. When it is missing but the other kind is there, the message says which setting reads
+     * it (the Python docs set {@code filtering_mask_extension: '.mrc'} while {@code semantic_predict} writes .h5).
+     */
+    private Path maskFile(String stem) {
+        Path mrc = settings.maskFolder().resolve(stem + settings.maskExt());
+        Path h5 = settings.maskFolder().resolve(stem + "_preds.h5");
+        Path file = settings.mrcMask() ? mrc : h5;
+        if (!Files.exists(file)) {
+            String hint = "";
+            if (settings.mrcMask() && Files.exists(h5)) {
+                hint = "; the folder holds " + h5.getFileName() + " (semantic_predict writes its labels as .h5): "
+                        + "remove filtering_mask_extension to read it";
+            } else if (!settings.mrcMask()) {
+                for (String ext : new String[] {".mrc", ".rec"}) {
+                    if (Files.exists(settings.maskFolder().resolve(stem + ext))) {
+                        hint = "; the folder holds " + stem + ext + ": set filtering_mask_extension: '" + ext
+                                + "' to read it";
+                        break;
+                    }
+                }
+            }
+            throw new CryosiamUserException(file + ": mask not found (filtering_mask_folder" + (settings.mrcMask()
+                    ? ", filtering_mask_extension" : "") + ")" + hint + ".");
+        }
+        return file;
     }
 
     private static int distinct(int[] labels) {

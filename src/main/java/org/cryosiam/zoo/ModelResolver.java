@@ -57,6 +57,10 @@ public final class ModelResolver {
                         + m.name() + "` first.");
             }
             r = new Resolved(key, cached, m, cache);
+        } else if (asPath != null && asPath.getParent() == null && !value.contains(".")) {
+            // a bare word that is no file: meant as a model name
+            throw new CryosiamUserException(source + ": " + key + " " + value + " is not a file, and "
+                    + Zoo.unknownName(value) + ".");
         } else {
             return register(new Resolved(key, asPath != null ? asPath : Path.of(value), null, cache), run);
         }

@@ -61,6 +61,33 @@ public final class Zoo {
         return MODELS.stream().filter(m -> m.name().equals(n)).findFirst();
     }
 
+    /**
+     * What to say of a name that is no published model: the closest name (by edit distance, or one that contains
+     * it), and where the list is.
+     */
+    public static String unknownName(String name) {
+        String n = name.endsWith(".ckpt") ? name.substring(0, name.length() - 5) : name;
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String lower = n.toLowerCase(java.util.Locale.ROOT);
+        for (ZooModel m : MODELS) {
+            // the whole name, or its start as long as what was typed (a name cut short or mistyped on the way)
+            String start = m.name().substring(0, Math.min(m.name().length(), lower.length()));
+            int d = Math.min(org.cryosiam.config.ConfigKeys.editDistance(lower, m.name()),
+                    org.cryosiam.config.ConfigKeys.editDistance(lower, start) + 1);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = m.name();
+            }
+        }
+        if (bestDistance > Math.max(2, n.length() / 6)) { // names share long prefixes: few edits only
+            best = lower.length() < 4 ? null : MODELS.stream().map(ZooModel::name).filter(m -> m.contains(lower))
+                    .findFirst().orElse(null);
+        }
+        return "no published model is called '" + name + "'" + (best == null ? "" : "; did you mean " + best + "?")
+                + " (`cryosiam models list` shows them all)";
+    }
+
     /** The names, comma-separated (for messages). */
     public static String names() {
         return MODELS.stream().map(ZooModel::name).collect(Collectors.joining(", "));

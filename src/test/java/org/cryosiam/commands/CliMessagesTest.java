@@ -73,6 +73,25 @@ class CliMessagesTest {
         }
     }
 
+    /** A mistyped published model name in a config (issue 28, item 14) suggests the closest one. */
+    @Test
+    void aMistypedModelNameSuggestsTheClosest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path cfg = dir.resolve("c.yaml");
+        java.nio.file.Files.writeString(cfg, String.join("\n",
+                "data_folder: '" + org.cryosiam.Fixtures.pipelineSmall().resolve("tomograms") + "'",
+                "prediction_folder: '" + dir.resolve("pred") + "'",
+                "trained_model: cryosiam_lamela",
+                "file_extension: .mrc",
+                "parameters:",
+                "  data: {patch_size: [32, 32, 32], min: 0, max: 1, mean: 0, std: 1}",
+                "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.5}",
+                "hyper_parameters: {batch_size: 2}", ""));
+        ProcessingSupport.run("semantic_predict", "--config_file", cfg.toString()).assertUserError(
+                "trained_model cryosiam_lamela is not a file, and no published model is called 'cryosiam_lamela'; "
+                        + "did you mean cryosiam_lamella? (`cryosiam models list` shows them all).");
+    }
+
     @Test
     void everyUserErrorEndsWithAFullStop() {
         // worded without one in nn/Devices

@@ -216,4 +216,15 @@ class InstancePredictTest {
             assertEquals(Hdf5.read(step.expected(f), "instances").type(), Hdf5.read(step.actual(f), "instances").type());
         }
     }
+
+    /** The Python docs' filtering_mask_extension: '.mrc' over .h5 predictions (issue 28, item 14) says what to do. */
+    @Test
+    void filterNamesTheMaskFileTheFolderHolds() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(FILTER);
+        Path cfg = step.work.resolve("configs/instance.yaml");
+        Files.writeString(cfg, Files.readString(cfg) + "filtering_mask_extension: '.mrc'\n");
+        ProcessingSupport.run(step, "instance_filter", "instance.yaml").assertUserError("TS_01.mrc: mask not found "
+                + "(filtering_mask_folder, filtering_mask_extension); the folder holds TS_01_preds.h5 (semantic_predict "
+                + "writes its labels as .h5): remove filtering_mask_extension to read it.");
+    }
 }

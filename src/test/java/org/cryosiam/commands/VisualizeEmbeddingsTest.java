@@ -62,4 +62,17 @@ class VisualizeEmbeddingsTest {
         assertTrue(Files.exists(step.actual("embeds/vis/TS_02_embeds_pca.png")));
         assertTrue(Files.exists(step.actual("embeds/vis/TS_02_embeds_pca_data.csv")));
     }
+
+    /** A suffix that matches no table (issue 28, item 14) lists the suffixes the folder has, before any work. */
+    @Test
+    void aSuffixThatMatchesNothingListsThoseThatExist() throws IOException {
+        FixtureStep step = step();
+        Path cfg = step.work.resolve("configs/embeddings.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("visualization_suffix: instance_regions.csv",
+                "visualization_suffix: regions.csv"));
+        ProcessingSupport.Result r = ProcessingSupport.run(step, "simsiam_visualize_embeddings", "embeddings.yaml");
+        r.assertUserError("TS_01_regions.csv: not found (visualization.visualization_suffix: 'regions.csv'); the "
+                + "suffixes there are instance_regions.csv");
+        assertFalse(Files.exists(step.actual("embeds/vis/TS_01_embeds_umap.html")));
+    }
 }

@@ -223,7 +223,11 @@ class ModelsDownloadTest {
         assertTrue(none.err().contains("give model names or --all"), none.err());
         CliRun unknown = models("download", "cryosiam_nothing");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("no published model called 'cryosiam_nothing'"), unknown.err());
+        assertTrue(unknown.err().contains("no published model is called 'cryosiam_nothing' (`cryosiam models list` "
+                + "shows them all)."), unknown.err());
+        CliRun typo = models("download", "cryosiam_denoisng");
+        assertTrue(typo.err().contains("did you mean cryosiam_denoising?"), typo.err());
+        assertTrue(models("info", "semantic").err().contains("did you mean cryosiam_semantic_segmentation?"));
         assertEquals(2, models("info", "nothing_here").code());
     }
 
