@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.cryosiam.io.FileInfo;
+import org.cryosiam.run.Failures;
+import org.cryosiam.run.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
                 + "cell, space group, extended header type); for OME-Zarr the version, axes with types and units, "
                 + "and each level's scale and translation; columns and row count. Reads each file completely, so it "
                 + "also checks that the file is readable.")
-public final class InfoCommand implements Callable<Integer> {
+public final class InfoCommand implements Callable<Integer>, RunContext.Receiver {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to describe.")
     List<Path> files;
 
@@ -30,15 +32,31 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private RunContext context;
+
+    @Override
+    public void use(RunContext context) {
+        this.context = context;
+    }
+
+    /** Describes every file it can; one that cannot be read is reported and the others still are (exit 2 then). */
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        int exit = 0;
         for (Path f : files) {
-            for (String line : FileInfo.describe(f, dataset)) {
-                out.println(line);
+            if (files.size() == 1) { // one file: its error is the command's, reported as any other
+                FileInfo.describe(f, dataset).forEach(out::println);
+                break;
+            }
+            try {
+                FileInfo.describe(f, dataset).forEach(out::println);
+            } catch (RuntimeException e) {
+                out.flush();
+                exit = Math.max(exit, Failures.report(e, spec.qualifiedName(), context.err(), context.debug()));
             }
             out.flush();
         }
-        return 0;
+        return exit;
     }
 }

@@ -16,6 +16,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Typed, read-only access to a YAML config (the reference's config files, read unchanged). Keys are dotted paths
@@ -29,10 +33,16 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class Config {
     private final Map<String, Object> root;
     private final String source;
+    private final List<DuplicateKey> duplicateKeys;
 
-    private Config(Map<String, Object> root, String source) {
+    /** A key given twice in one mapping of the YAML text, at 1-based lines {@code first} and {@code last}. */
+    public record DuplicateKey(String key, int first, int last) {
+    }
+
+    private Config(Map<String, Object> root, String source, List<DuplicateKey> duplicateKeys) {
         this.root = root;
         this.source = source;
+        this.duplicateKeys = duplicateKeys;
     }
 
     /** Reads a YAML file whose top level is a mapping. */
@@ -51,8 +61,13 @@ public final class Config {
     /** Parses YAML text; {@code source} names it in errors. */
     public static Config parse(String text, String source) {
         Object doc;
+        List<DuplicateKey> duplicates = new ArrayList<>();
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            if (doc != null) {
+                duplicates(new Yaml(new SafeConstructor(new LoaderOptions())).compose(new java.io.StringReader(text)),
+                        "", duplicates);
+            }
         } catch (MarkedYAMLException e) {
             String where = e.getProblemMark() == null ? ""
                     : " at line " + (e.getProblemMark().getLine() + 1) + ", column " + (e.getProblemMark().getColumn() + 1);
@@ -68,7 +83,35 @@ public final class Config {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) doc;
-        return new Config(map, source);
+        return new Config(map, source, List.copyOf(duplicates));
+    }
+
+    /**
+     * Keys given twice in one mapping, which PyYAML and SnakeYAML both accept silently, keeping the last: a config
+     * edited by hand may hold an old value above the new one. Found on the node tree, which keeps line numbers.
+     */
+    private static void duplicates(Node node, String prefix, List<DuplicateKey> out) {
+        if (!(node instanceof MappingNode m)) {
+            return;
+        }
+        Map<String, Integer> firstLine = new java.util.HashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                continue;
+            }
+            String path = prefix + k.getValue();
+            int line = k.getStartMark().getLine() + 1;
+            Integer first = firstLine.putIfAbsent(path, line);
+            if (first != null) {
+                out.add(new DuplicateKey(path, first, line));
+            }
+            duplicates(t.getValueNode(), path + ".", out);
+        }
+    }
+
+    /** Keys given twice in one mapping of the YAML text (the last value counts); none for a config not from text. */
+    public List<DuplicateKey> duplicateKeys() {
+        return duplicateKeys;
     }
 
     /** SnakeYAML's text on one line (it quotes the offending character, a line break included), without a final stop. */
@@ -79,7 +122,14 @@ public final class Config {
 
     /** Wraps an already-parsed map (e.g. the configs stored inside a checkpoint). */
     public static Config of(Map<String, Object> map, String source) {
-        return new Config(map == null ? Collections.emptyMap() : map, source);
+        return new Config(map == null ? Collections.emptyMap() : map, source, List.of());
+    }
+
+    /** This config with the top-level {@code key} set to {@code value} (same source, same duplicate keys). */
+    public Config with(String key, Object value) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>(root);
+        map.put(key, value);
+        return new Config(map, source, duplicateKeys);
     }
 
     public String source() {
@@ -284,13 +334,13 @@ public final class Config {
     public Config section(String key) {
         Object v = get(key);
         if (v == null) {
-            return new Config(Collections.emptyMap(), source);
+            return new Config(Collections.emptyMap(), source, List.of());
         }
         if (!(v instanceof Map)) {
             throw wrongType(key, v, "a mapping");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) v;
-        return new Config(m, source);
+        return new Config(m, source, List.of());
     }
 }

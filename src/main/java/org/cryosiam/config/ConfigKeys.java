@@ -74,7 +74,7 @@ public final class ConfigKeys {
     }
 
     /** What {@link #check} found. */
-    public record Report(List<String> unknownWarnings, List<String> ignored) {
+    public record Report(List<String> warnings, List<String> ignored) {
     }
 
     /**
@@ -83,6 +83,10 @@ public final class ConfigKeys {
      */
     public static Report check(Config cfg) {
         List<String> warnings = new ArrayList<>();
+        for (Config.DuplicateKey d : cfg.duplicateKeys()) {
+            warnings.add(cfg.source() + ": " + d.key() + " is given twice, at lines " + d.first() + " and " + d.last()
+                    + "; the value at line " + d.last() + " is used (as the Python tool does).");
+        }
         Set<String> ignored = new TreeSet<>();
         walk(cfg.asMap(), "", cfg.source(), warnings, ignored);
         return new Report(warnings, new ArrayList<>(ignored));

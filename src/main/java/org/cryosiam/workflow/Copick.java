@@ -104,10 +104,7 @@ public final class Copick {
             Path link = Files.createSymbolicLink(links.resolve(e.getKey() + ".zarr"), e.getValue().toAbsolutePath());
             link.toFile().deleteOnExit();
         }
-        Map<String, Object> map = new LinkedHashMap<>(cfg.asMap());
-        map.put("data_folder", links.toString());
-        map.put("file_extension", ".zarr");
-        return Config.of(map, cfg.source());
+        return cfg.with("data_folder", links.toString()).with("file_extension", ".zarr");
     }
 
     /**

@@ -106,7 +106,7 @@ public final class StepRun {
     /** One warning per unknown key (with the nearest known one) and one line for the keys ignored on purpose. */
     private static void warnAboutKeys(Config cfg, Log log) {
         ConfigKeys.Report report = ConfigKeys.check(cfg);
-        report.unknownWarnings().forEach(log::warn);
+        report.warnings().forEach(log::warn);
         if (!report.ignored().isEmpty()) {
             log.info("not used here (the Python tool's GPU, cluster and evaluation settings): "
                     + String.join(", ", report.ignored()));

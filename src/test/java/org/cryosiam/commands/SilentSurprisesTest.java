@@ -87,7 +87,7 @@ class SilentSurprisesTest {
         try (Stream<Path> s = Files.list(Fixtures.pipelineSmall().resolve("configs"))) {
             for (Path c : (Iterable<Path>) s::iterator) {
                 ConfigKeys.Report r = ConfigKeys.check(Config.load(c));
-                assertEquals(List.of(), r.unknownWarnings(), c.toString());
+                assertEquals(List.of(), r.warnings(), c.toString());
                 assertEquals(List.of(), r.ignored(), c.toString());
             }
         }

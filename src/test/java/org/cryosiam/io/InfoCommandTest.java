@@ -89,4 +89,21 @@ class InfoCommandTest {
         Path p = dir.resolve("absent.star");
         assertOneSentence(run("info", p.toString()), p, "file not found");
     }
+
+    /** Several files with bad ones among them (issue 28, item 15): each is reported, the good ones described, exit 2. */
+    @Test
+    void everyFileIsReportedAndTheBadOnesMakeExitTwo() throws IOException {
+        Path good = dir.resolve("v.mrc");
+        MrcWriter.write(good, new Volume(new float[] {1, 2, 3, 6}, 1, 2, 2, new float[] {10f, 10f, 10f}));
+        Path bad1 = Files.writeString(dir.resolve("a.mrc"), "not an MRC");
+        Path bad2 = Files.writeString(dir.resolve("b.txt"), "nothing we read");
+        CliRun r = run("info", bad1.toString(), good.toString(), bad2.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.out().contains(good + ": MRC"), r.out());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(2, lines.length, r.err());
+        assertTrue(lines[0].startsWith("cryosiam info: " + bad1), lines[0]);
+        assertTrue(lines[1].startsWith("cryosiam info: " + bad2), lines[1]);
+        assertEquals(0, run("info", good.toString(), good.toString()).code());
+    }
 }
