@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Removes the options a command would offer but ignore, so that its {@code --help} tells the truth: {@code --device}
- * (an inherited global option) on commands that run no network, {@code --filename}/{@code --array-task} on
+ * and {@code --precision} (inherited global options) on commands that run no network, {@code --max_memory} on those
+ * that plan no dense prediction, {@code --filename}/{@code --array-task} on
  * config commands that do not process one input at a time, and {@code --overwrite} on those that skip nothing.
  */
 public final class CliShape {
@@ -16,6 +17,9 @@ public final class CliShape {
     private static final Set<String> USE_DEVICE = Set.of("demo", "train_demo_models", "denoise_predict",
             "semantic_predict", "instance_predict", "simsiam_embeddings_predict",
             "simsiam_embeddings_from_centers_predict", "semantic_train", "benchmark");
+    /** The commands whose dense predictions fit their batch to the memory budget ({@code --max_memory}). */
+    private static final Set<String> PLAN_MEMORY = Set.of("demo", "denoise_predict", "semantic_predict",
+            "instance_predict", "benchmark");
 
     private CliShape() {
     }
@@ -26,6 +30,9 @@ public final class CliShape {
             if (!USE_DEVICE.contains(spec.name())) {
                 remove(spec, "--device");
                 remove(spec, "--precision");
+            }
+            if (!PLAN_MEMORY.contains(spec.name())) {
+                remove(spec, "--max_memory");
             }
             if (sub.getCommand() instanceof ConfigCommand c && !c.takesFilename()) {
                 remove(spec, "--filename");

@@ -56,6 +56,11 @@ public final class EmbeddingModel implements AutoCloseable {
                     ? TrainingConfig.first(ckpt, TrainingConfig.BACKBONE, TrainingConfig.CONFIG)
                     : TrainingConfig.of(ckpt, TrainingConfig.CONFIG)).config(ckpt.file() + " (hyper_parameters)"));
             ModelLoader.requirePositivePatch(cfg, patch);
+            if (contrastive) {
+                ModelChecks.warnPatchSize(log, cfg, ckpt, patch, TrainingConfig.BACKBONE, TrainingConfig.CONFIG);
+            } else {
+                ModelChecks.warnPatchSize(log, cfg, ckpt, patch, TrainingConfig.CONFIG);
+            }
             ModelLoader.prepare(ctx, net, patch);
             int batch = ModelLoader.batchSize(cfg);
             Preprocessing.Intensity intensity = ModelLoader.intensity(cfg);

@@ -42,7 +42,11 @@ class CliMessagesTest {
         assertTrue(help("denoise_predict", "--help").contains("--filename"));
         for (String cmd : new String[] {"info", "models", "semantic_to_centers", "processing_invert_scale"}) {
             assertFalse(help(cmd, "--help").contains("--device"), cmd);
+            assertFalse(help(cmd, "--help").contains("--max_memory"), cmd);
         }
+        // the memory budget only where a dense prediction plans its batch by it (issue 28, item 15)
+        assertTrue(help("instance_predict", "--help").contains("--max_memory"));
+        assertFalse(help("simsiam_embeddings_kmeans_clustering", "--help").contains("--max_memory"));
         String train = help("semantic_train", "--help");
         assertFalse(train.contains("--filename") || train.contains("--array-task"), train);
         assertTrue(train.contains("--device"), train);

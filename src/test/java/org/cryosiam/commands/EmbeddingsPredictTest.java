@@ -86,4 +86,31 @@ class EmbeddingsPredictTest {
         }
         assertTrue(Files.notExists(step.actual("embeds/TS_02_embeds.h5")));
     }
+
+    /**
+     * The fixture's config embeds 16-voxel patches with a model trained on 32: warned about as the dense commands do
+     * (issue 28, item 15); without the key the model's size is used and nothing is said.
+     */
+    @Test
+    void aPatchSizeOtherThanTheModelsIsWarnedAbout() throws IOException {
+        FixtureStep step = new FixtureStep(Fixtures.pipelineSmall(), dir).before(STEP);
+        ProcessingSupport.Result r = ProcessingSupport.run(step, "simsiam_embeddings_predict", "embeddings.yaml",
+                "--filename", "1");
+        r.assertOk();
+        assertTrue(r.err().contains("parameters.data.patch_size [16, 16, 16] differs from the patch size [32, 32, 32] "
+                + "the model embeddings.ckpt was trained with"), r.err());
+        Path cfg = step.work.resolve("configs/embeddings.yaml");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> yaml = (java.util.Map<String, Object>) new org.yaml.snakeyaml.Yaml()
+                .load(Files.readString(cfg));
+        ((java.util.Map<String, Object>) ((java.util.Map<String, Object>) yaml.get("parameters")).get("data"))
+                .remove("patch_size");
+        yaml.put("prediction_folder", step.work.resolve("out/embeds_model_patch").toString());
+        Files.writeString(cfg, new org.yaml.snakeyaml.Yaml().dump(yaml));
+        ProcessingSupport.Result own = ProcessingSupport.run(step, "simsiam_embeddings_predict", "embeddings.yaml",
+                "--filename", "1");
+        own.assertOk();
+        assertTrue(own.err().contains("patch 32x32x32") && !own.err().contains("differs from the patch size"),
+                own.err());
+    }
 }
