@@ -64,6 +64,7 @@ public final class Main {
     private String device;
     private org.cryosiam.nn.Precision precision = org.cryosiam.nn.Precision.FP32;
     private Long maxMemory;
+    private org.cryosiam.nn.FlopCounter flops;
 
     @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Print only errors.")
     void setQuiet(boolean quiet) {
@@ -109,7 +110,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        String report = System.getenv(org.cryosiam.workflow.WholeCommandReport.ENV);
+        if (report == null) {
+            System.exit(run(args));
+        }
+        // a process the benchmark times: its FLOPs, the command's time and the process's peak RSS, for the parent
+        org.cryosiam.nn.FlopCounter flops = new org.cryosiam.nn.FlopCounter();
+        long start = System.nanoTime();
+        int code = run(null, null, flops, args);
+        org.cryosiam.workflow.WholeCommandReport.write(java.nio.file.Path.of(report), flops.total(),
+                (System.nanoTime() - start) / 1e9);
+        System.exit(code);
     }
 
     /** Runs the CLI in this JVM on standard output and error and returns the exit code. */
@@ -117,15 +128,20 @@ public final class Main {
         return run(null, null, args);
     }
 
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, null, args);
+    }
+
     /**
      * Runs the CLI in this JVM with its output and error on the given writers (null: standard output, standard
      * error) and returns the exit code (tests call this directly). Each call parses its own options into its own
-     * {@link RunContext}: calls share nothing.
+     * {@link RunContext}: calls share nothing. {@code flops} (or null) counts the convolutions of the networks run.
      */
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, org.cryosiam.nn.FlopCounter flops, String... args) {
         System.setProperty("ai.djl.offline", "true");
         org.cryosiam.nn.Threads.configure();
         Main main = new Main();
+        main.flops = flops;
         CommandLine cli = new CommandLine(main);
         if (out != null) {
             cli.setOut(out);
@@ -172,6 +188,9 @@ public final class Main {
         PrintWriter out = command.getOut();
         PrintWriter err = command.getErr();
         RunContext context = RunContext.of(out, err, quiet, debug, device, precision, maxMemory);
+        if (flops != null) {
+            context = context.withFlops(flops);
+        }
         for (CommandLine c : chain) {
             if (c.getCommand() instanceof RunContext.Receiver r) {
                 r.use(context);

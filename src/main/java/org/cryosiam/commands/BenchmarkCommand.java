@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.cryosiam.CryosiamUserException;
-import org.cryosiam.config.Config;
 import org.cryosiam.inference.GridTiler;
 import org.cryosiam.nn.Bf16;
 import org.cryosiam.nn.Devices;
@@ -20,9 +19,8 @@ import org.cryosiam.nn.Networks;
 import org.cryosiam.nn.Precision;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.workflow.BenchmarkCase;
-import org.cryosiam.workflow.DenoisePrediction;
 import org.cryosiam.workflow.PeakRss;
-import org.cryosiam.workflow.StepRun;
+import org.cryosiam.workflow.WholeCommandReport;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -120,24 +118,49 @@ public final class BenchmarkCommand implements Callable<Integer>, RunContext.Rec
                 double roofline = convolutionGflops(device, precision);
                 out.printf("roofline: plain 64->64 3^3 %s convolution on a 64^3 volume: %.1f GFLOP/s%n",
                         precision.description(), roofline);
-                PeakRss.reset();
-                long start = System.nanoTime();
-                FlopCounter counter = new FlopCounter();
-                // each number type predicts again (a bare run recomputes up-to-date outputs)
-                DenoisePrediction denoise = new DenoisePrediction(DenoisePrediction.Settings.from(Config.load(config)),
-                        StepRun.bare(DenoisePrediction.STEP, ctx.withPrecision(precision).withFlops(counter)));
-                long flops = counter.count(denoise::run);
-                double secs = (System.nanoTime() - start) / 1e9;
-                double gflops = flops / secs / 1e9;
-                out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d: %.1f s, "
-                        + "%.3f patches/s, %.1f GFLOP/s = %.2f x roofline, peak RSS %s%n", precision.description(),
-                        size.get(0), size.get(1), size.get(2), patches, batch, secs, patches / secs, gflops,
-                        gflops / roofline, PeakRss.describe());
+                WholeCommandReport r = inOwnProcess(config, device, precision);
+                double gflops = r.flops() / r.seconds() / 1e9;
+                out.printf("%s: denoise_predict of a %dx%dx%d tomogram, %d patches, batch %d, in a process of its own: "
+                        + "%.1f s, %.3f patches/s, %.1f GFLOP/s = %.2f x roofline, peak RSS %s (the process's, as "
+                        + "/usr/bin/time -v gives it)%n", precision.description(), size.get(0), size.get(1),
+                        size.get(2), patches, batch, r.seconds(), patches / r.seconds(), gflops, gflops / roofline,
+                        PeakRss.describe(r.peakKb()));
             }
         } finally {
             if (keep == null) {
                 deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * Runs {@code cryosiam denoise_predict} on the case in a new JVM with this one's options, as a user runs it, so
+     * that its peak memory is the command's alone (this process holds the roofline's buffers and the case's
+     * generator). Its time is the command's, from the parsing of its arguments to its end: the JVM's start is left
+     * out, as it is from any tool's own timing.
+     */
+    private WholeCommandReport inOwnProcess(Path config, Device device, Precision precision) throws Exception {
+        Path report = Files.createTempFile("cryosiam-benchmark", ".txt");
+        try {
+            List<String> cmd = new java.util.ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), org.cryosiam.Main.class.getName(),
+                    "--quiet", "--device", Devices.name(device), "--precision", precision.name().toLowerCase(
+                            java.util.Locale.ROOT), "denoise_predict", "--config_file", config.toString(),
+                    "--overwrite"));
+            if (ctx.maxMemory() != null) {
+                cmd.addAll(List.of("--max_memory", Long.toString(ctx.maxMemory())));
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            pb.environment().put(WholeCommandReport.ENV, report.toString());
+            int code = pb.start().waitFor();
+            if (code != 0) {
+                throw new IllegalStateException("the timed denoise_predict exited with " + code);
+            }
+            return WholeCommandReport.read(report);
+        } finally {
+            Files.deleteIfExists(report);
         }
     }
 
