@@ -245,8 +245,9 @@ public final class Report {
         h.append("<h2>Subtomogram embeddings</h2>\n");
         Path png = out(dir, "embeds/vis/" + s + "_embeds_umap.png");
         if (Files.exists(png)) {
-            h.append("<figure style=\"margin:0\"><img alt=\"UMAP of the embeddings\" style=\"max-width:520px;"
-                    + "border:1px solid #c3cbd3\" src=\"data:image/png;base64,").append(base64(png)).append("\">")
+            // shown at (nearly) its own size: scaled down, its axis ticks could not be read
+            h.append("<figure style=\"margin:0\"><img alt=\"UMAP of the embeddings\" style=\"width:100%;"
+                    + "max-width:1000px;border:1px solid #c3cbd3\" src=\"data:image/png;base64,").append(base64(png)).append("\">")
                     .append("<figcaption>UMAP of the SimSiam embeddings of the filtered instances, coloured by k-means "
                             + "cluster (simsiam_visualize_embeddings). Interactive version: <a href=\"")
                     .append(OUT).append("embeds/vis/").append(s).append("_embeds_umap.html\">").append(s)

@@ -37,13 +37,13 @@ public final class LineChart {
         return this;
     }
 
-    /** Adds a series; {@code colourIndex} picks from the scatter plot's palette. */
+    /** Adds a series; {@code colourIndex} picks from the scatter plot's colour-blind-safe palette. */
     public LineChart series(String name, double[] y, int colourIndex, boolean dashed) {
         if (y.length != x.length) {
             throw new IllegalArgumentException(name + ": " + y.length + " values for " + x.length + " x");
         }
-        series.add(new Series(name, y.clone(), Color.decode(ScatterPlot.PALETTE[colourIndex
-                % ScatterPlot.PALETTE.length]), dashed));
+        series.add(new Series(name, y.clone(), Color.decode(ScatterPlot.OKABE_ITO[colourIndex
+                % ScatterPlot.OKABE_ITO.length]), dashed));
         return this;
     }
 

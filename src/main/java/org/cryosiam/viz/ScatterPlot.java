@@ -25,10 +25,12 @@ import org.cryosiam.io.OutputSink;
  * toggles categories, 3-D plots rotate by dragging) and a static PNG of the same scatter for reports (Java2D).
  */
 public final class ScatterPlot {
-    /** Plotly's Light24 (the reference's discrete palette). */
-    static final String[] PALETTE = {"#FD3216", "#00FE35", "#6A76FC", "#FED4C4", "#FE00CE", "#0DF9FF", "#F6F926",
-        "#FF9616", "#479B55", "#EEA6FB", "#DC587D", "#D626FF", "#6E899C", "#00B5F7", "#B68E00", "#C9FBE5", "#FF0092",
-        "#22FFA7", "#E3EE9E", "#86CE00", "#BC7196", "#7E7DCD", "#FC6955", "#E48F72"};
+    /**
+     * Okabe and Ito's eight colours, told apart by readers with any common colour-vision deficiency (the reference's
+     * Plotly Light24 puts red next to green). More categories than these take {@link #palette}'s viridis steps.
+     */
+    static final String[] OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+        "#000000"};
     /** Viridis stops for continuous colours. */
     static final int[][] VIRIDIS = {{68, 1, 84}, {72, 40, 120}, {62, 74, 137}, {49, 104, 142}, {38, 130, 142},
         {31, 158, 137}, {53, 183, 121}, {109, 205, 89}, {180, 222, 44}, {253, 231, 37}};
@@ -138,8 +140,9 @@ public final class ScatterPlot {
                 j.append(i > 0 ? "," : "").append(index.get(categories[i]));
             }
             j.append("],\"palette\":[");
-            for (int c = 0; c < PALETTE.length; c++) {
-                j.append(c > 0 ? "," : "").append(str(PALETTE[c]));
+            String[] palette = palette(order.size());
+            for (int c = 0; c < palette.length; c++) {
+                j.append(c > 0 ? "," : "").append(str(palette[c]));
             }
             j.append(']');
         } else if (values != null) {
@@ -225,7 +228,7 @@ public final class ScatterPlot {
             g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 140));
             g.fillOval(px - r, py - r, 2 * r, 2 * r);
         }
-        legend(g, f.right + 20, f.top);
+        legend(g, f.right + 20, f.top, height - 10);
         g.dispose();
         return img;
     }
@@ -266,8 +269,13 @@ public final class ScatterPlot {
         Color[] out = new Color[xyz.length];
         if (categories != null) {
             List<String> order = categoryOrder();
+            String[] palette = palette(order.size());
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int c = 0; c < order.size(); c++) {
+                index.put(order.get(c), c);
+            }
             for (int i = 0; i < out.length; i++) {
-                out[i] = Color.decode(PALETTE[order.indexOf(categories[i]) % PALETTE.length]);
+                out[i] = Color.decode(palette[index.get(categories[i])]);
             }
         } else if (values != null) {
             double[] mm = finiteRange(values);
@@ -275,12 +283,22 @@ public final class ScatterPlot {
                 out[i] = viridis(mm[1] > mm[0] ? (values[i] - mm[0]) / (mm[1] - mm[0]) : 0.5);
             }
         } else {
-            java.util.Arrays.fill(out, Color.decode(PALETTE[2]));
+            java.util.Arrays.fill(out, Color.decode(OKABE_ITO[4]));
         }
         return out;
     }
 
-    private void legend(Graphics2D g, int x, int y) {
+    /**
+     * How many of {@code n} categories a legend from {@code top} down to {@code bottom} lists (18 px a line, below a
+     * title), keeping the last line for "… and N more" when they do not all fit.
+     */
+    static int legendEntries(int n, int top, int bottom) {
+        int lines = Math.max(1, (bottom - top - 32) / 18 + 1);
+        return n <= lines ? n : lines - 1;
+    }
+
+    /** The legend from {@code (x, y)} down to {@code bottom}: as many categories as fit, then how many more. */
+    private void legend(Graphics2D g, int x, int y, int bottom) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         if (colourName != null) {
@@ -289,11 +307,16 @@ public final class ScatterPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         if (categories != null) {
             List<String> order = categoryOrder();
-            for (int c = 0; c < order.size() && c < 40; c++) {
-                g.setColor(Color.decode(PALETTE[c % PALETTE.length]));
+            String[] palette = palette(order.size());
+            int shown = legendEntries(order.size(), y, bottom);
+            for (int c = 0; c < shown; c++) {
+                g.setColor(Color.decode(palette[c]));
                 g.fillOval(x, y + 22 + 18 * c, 10, 10);
                 g.setColor(Color.BLACK);
                 g.drawString(order.get(c), x + 16, y + 32 + 18 * c);
+            }
+            if (shown < order.size()) {
+                g.drawString("… and " + (order.size() - shown) + " more", x, y + 32 + 18 * shown);
             }
         } else if (values != null) {
             double[] mm = finiteRange(values);
@@ -318,6 +341,22 @@ public final class ScatterPlot {
             }
         }
         return new double[] {lo, hi};
+    }
+
+    /**
+     * {@code n} colours for {@code n} categories, each its own: Okabe and Ito's up to eight, else {@code n} evenly
+     * spaced steps of viridis (colour-blind safe and ordered by lightness; never a colour used twice).
+     */
+    static String[] palette(int n) {
+        if (n <= OKABE_ITO.length) {
+            return java.util.Arrays.copyOf(OKABE_ITO, Math.max(n, 0));
+        }
+        String[] out = new String[n];
+        for (int c = 0; c < n; c++) {
+            Color v = viridis((double) c / (n - 1));
+            out[c] = String.format(Locale.ROOT, "#%02X%02X%02X", v.getRed(), v.getGreen(), v.getBlue());
+        }
+        return out;
     }
 
     static Color viridis(double t) {
