@@ -137,8 +137,25 @@ public final class Json {
         try {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("not valid JSON" + (e.getLocation() == null ? "" : " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": "
+                    + problem(e.getOriginalMessage()), e);
         }
+    }
+
+    /** Jackson's description of a syntax error, without its notes on Java types and parser features. */
+    static String problem(String jackson) {
+        String m = String.valueOf(jackson);
+        if (m.startsWith("Trailing token")) {
+            return "more text after the JSON value";
+        }
+        for (String cut : new String[] {" (bound as", ": not allowed", "\n", " at [Source", " (for "}) {
+            int i = m.indexOf(cut);
+            if (i > 0) {
+                m = m.substring(0, i);
+            }
+        }
+        return m.replaceAll("`[^`]*`", "").replace("java.", "").replaceAll("\\s+", " ").strip();
     }
 
     /**

@@ -212,6 +212,7 @@ public final class Particles {
         Format f = format(file, flag);
         if (f == Format.COPICK) {
             Table t = copickTable(file, grids, defaultName);
+            checkCoordinates(file, t, Relion5Particles.PIXEL.toArray(String[]::new));
             return new Particles(file, true, false, t, t.strings(Relion5Particles.TOMO_NAME),
                     t.doubles(Relion5Particles.PIXEL.get(0)), t.doubles(Relion5Particles.PIXEL.get(1)),
                     t.doubles(Relion5Particles.PIXEL.get(2)));
