@@ -55,6 +55,19 @@ class CliMessagesTest {
         assertEquals(0, CliRun.run("--device", "cpu", "--quiet", "models", "--help").code());
     }
 
+    /** A semantic_predict config on the fixture tomograms with {@code trained_model: <model>} (YAML text as given). */
+    private static java.nio.file.Path semanticConfig(java.nio.file.Path dir, String model) throws java.io.IOException {
+        return java.nio.file.Files.writeString(dir.resolve("c.yaml"), String.join("\n",
+                "data_folder: '" + org.cryosiam.Fixtures.pipelineSmall().resolve("tomograms") + "'",
+                "prediction_folder: '" + dir.resolve("pred") + "'",
+                "trained_model: " + model,
+                "file_extension: .mrc",
+                "parameters:",
+                "  data: {patch_size: [32, 32, 32], min: 0, max: 1, mean: 0, std: 1}",
+                "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.5}",
+                "hyper_parameters: {batch_size: 2}", ""));
+    }
+
     /** Issue 28 item 12: a folder as the model (e.g. {@code trained_model: /}) was a NullPointerException, exit 1. */
     @Test
     void aFolderAsTheModelIsOneSentence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
@@ -62,16 +75,7 @@ class CliMessagesTest {
         java.nio.file.Files.createDirectories(dir.resolve("model"));
         java.nio.file.Files.writeString(dir.resolve("model/last.ckpt"), "");
         for (String model : new String[] {"/", dir.resolve("model").toString()}) {
-            java.nio.file.Path cfg = dir.resolve("c.yaml");
-            java.nio.file.Files.writeString(cfg, String.join("\n",
-                    "data_folder: '" + org.cryosiam.Fixtures.pipelineSmall().resolve("tomograms") + "'",
-                    "prediction_folder: '" + dir.resolve("pred") + "'",
-                    "trained_model: '" + model + "'",
-                    "file_extension: .mrc",
-                    "parameters:",
-                    "  data: {patch_size: [32, 32, 32], min: 0, max: 1, mean: 0, std: 1}",
-                    "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.5}",
-                    "hyper_parameters: {batch_size: 2}", ""));
+            java.nio.file.Path cfg = semanticConfig(dir, "'" + model + "'");
             ProcessingSupport.run("semantic_predict", "--config_file", cfg.toString()).assertUserError(
                     "trained_model " + model + " is a folder, not a checkpoint; name the .ckpt file itself");
         }
@@ -81,16 +85,7 @@ class CliMessagesTest {
     @Test
     void aMistypedModelNameSuggestsTheClosest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        java.nio.file.Path cfg = dir.resolve("c.yaml");
-        java.nio.file.Files.writeString(cfg, String.join("\n",
-                "data_folder: '" + org.cryosiam.Fixtures.pipelineSmall().resolve("tomograms") + "'",
-                "prediction_folder: '" + dir.resolve("pred") + "'",
-                "trained_model: cryosiam_lamela",
-                "file_extension: .mrc",
-                "parameters:",
-                "  data: {patch_size: [32, 32, 32], min: 0, max: 1, mean: 0, std: 1}",
-                "  network: {in_channels: 1, spatial_dims: 3, threshold: 0.5}",
-                "hyper_parameters: {batch_size: 2}", ""));
+        java.nio.file.Path cfg = semanticConfig(dir, "cryosiam_lamela");
         ProcessingSupport.run("semantic_predict", "--config_file", cfg.toString()).assertUserError(
                 "trained_model cryosiam_lamela is not a file, and no published model is called 'cryosiam_lamela'; "
                         + "did you mean cryosiam_lamella? (`cryosiam models list` shows them all).");
