@@ -109,6 +109,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
+        // an interrupted run returns here only once unwound, so no native call is in flight during the exit
         System.exit(run(args));
     }
 
