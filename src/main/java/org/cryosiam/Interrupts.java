@@ -25,15 +25,21 @@ import sun.misc.SignalHandler;
  * {@code Progress} is told of work done), between tomograms, between clustering iterations ({@link #check}) — and
  * throws {@link RunInterrupted}, which unwinds through its try-with-resources: temporaries are deleted, native memory
  * is freed, locks released, the run record says "interrupted"; {@code main} then exits with 130 (INT) or 143 (TERM),
- * with no native call in flight. A second signal does not wait: it deletes the temporaries noted here
- * ({@link #track}) and ends the process at once.
+ * with no native call in flight. A second signal (a second later or more) does not wait: it deletes the
+ * temporaries and releases the locks noted here ({@link #track}) and ends the process at once.
  *
  * <p>Runs in a JVM that did not call {@link #install} (tests, library callers) never see the flag set.
  */
 public final class Interrupts {
-    /** A signal received: its name (e.g. SIGTERM) and the exit code it means. */
-    private record Received(String name, int exitCode) {
+    /** A signal received: its name (e.g. SIGTERM), the exit code it means and when it came (System.nanoTime). */
+    private record Received(String name, int exitCode, long at) {
     }
+
+    /**
+     * A second signal within this time of the first is the same request delivered twice (coreutils {@code timeout}
+     * signals the process and then its whole group), not a user asking to stop at once.
+     */
+    private static final long REPEAT_NANOS = 1_000_000_000L;
 
     private static volatile Received received;
     private static boolean installed;
@@ -70,7 +76,9 @@ public final class Interrupts {
         synchronized (Interrupts.class) {
             first = received == null;
             if (first) {
-                received = new Received(name, 128 + signal.getNumber());
+                received = new Received(name, 128 + signal.getNumber(), System.nanoTime());
+            } else if (System.nanoTime() - received.at() < REPEAT_NANOS) {
+                return;
             }
         }
         PrintStream err = System.err;
