@@ -110,6 +110,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
+        // an interrupted run returns here only once unwound, so no native call is in flight during the exit
         String report = System.getenv(org.cryosiam.workflow.WholeCommandReport.ENV);
         if (report == null) {
             System.exit(run(args));

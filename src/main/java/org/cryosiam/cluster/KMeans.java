@@ -2,6 +2,8 @@ package org.cryosiam.cluster;
 
 import java.util.SplittableRandom;
 
+import org.cryosiam.Interrupts;
+
 /**
  * k-means as scikit-learn's {@code KMeans(init='k-means++', algorithm='lloyd')}: greedy k-means++ seeding
  * ({@code 2 + ⌊ln k⌋} candidates per centre), Lloyd iterations until the assignment is stable or the total squared
@@ -130,6 +132,8 @@ public final class KMeans {
         double[] dist = new double[n];
         assign(x, centers, labels, dist);
         for (int it = 0; it < maxIter; it++) {
+            int iterations = it;
+            Interrupts.check(() -> iterations + " k-means iterations"); // pure Java: any point is safe
             double[][] next = new double[k][d];
             int[] count = new int[k];
             for (int i = 0; i < n; i++) {

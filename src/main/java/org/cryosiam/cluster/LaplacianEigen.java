@@ -3,6 +3,7 @@ package org.cryosiam.cluster;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.cryosiam.Interrupts;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -123,6 +124,8 @@ public final class LaplacianEigen {
         double[] w = new double[n];
         int m = 0;
         while (m < maxM) {
+            int steps = m;
+            Interrupts.check(() -> steps + " Lanczos steps of the spectral embedding");
             apply(g, dd, q[m], w);
             double a = dot(w, q[m]);
             alpha[m] = a;

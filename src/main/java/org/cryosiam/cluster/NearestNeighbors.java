@@ -2,6 +2,8 @@ package org.cryosiam.cluster;
 
 import java.util.stream.IntStream;
 
+import org.cryosiam.Interrupts;
+
 /**
  * Exact k nearest neighbours by brute force (each point's own row included, at distance 0, first): what
  * scikit-learn's {@code kneighbors_graph(include_self=True)} and umap-learn's small-data path compute. Ties are
@@ -21,6 +23,7 @@ public final class NearestNeighbors {
         int[][] idx = new int[n][];
         double[][] dst = new double[n][];
         IntStream.range(0, n).parallel().forEach(i -> {
+            Interrupts.check(() -> "part of the nearest-neighbour search over " + n + " points");
             double[] d = new double[n];
             for (int j = 0; j < n; j++) {
                 d[j] = j == i ? -1 : metric.distance(x[i], x[j]); // self first, as in both references

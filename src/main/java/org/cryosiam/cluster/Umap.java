@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
+import org.cryosiam.Interrupts;
+
 /**
  * UMAP (McInnes, Healy &amp; Melville 2018), following umap-learn 0.5's algorithm and defaults: exact k nearest
  * neighbours (self included), the fuzzy simplicial set (per-point {@code rho} and {@code sigma} by binary search to
@@ -285,6 +287,8 @@ public final class Umap {
             nextNegative[e] = perNegative[e];
         }
         for (int epoch = 0; epoch < nEpochs; epoch++) {
+            int epochs = epoch;
+            Interrupts.check(() -> epochs + "/" + nEpochs + " UMAP epochs");
             double alpha = 1.0 * (1.0 - (double) epoch / nEpochs);
             for (int e = 0; e < m; e++) {
                 if (perSample[e] < 0 || nextSample[e] > epoch) {

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
                 + "for MRC every header field other tools may read differently (origin, start, axis order, sampling, "
                 + "cell, space group, extended header type); for OME-Zarr the version, axes with types and units, "
                 + "and each level's scale and translation; columns and row count. Reads each file completely, so it "
-                + "also checks that the file is readable.")
+                + "also checks that the file is readable. For an output folder: the temporary files interrupted runs "
+                + "left (with sizes), the per-tomogram locks and the status of the last run.")
 public final class InfoCommand implements Callable<Integer>, RunContext.Receiver {
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to describe.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files or output folders to describe.")
     List<Path> files;
 
     @Option(names = "--dataset", paramLabel = "NAME",

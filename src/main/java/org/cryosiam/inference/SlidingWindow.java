@@ -47,7 +47,8 @@ public final class SlidingWindow {
      * @param batchSize    patches per predictor call (the last call may have fewer); does not change results
      * @param predictor    the network
      * @param keepChannels the predictor channels to stitch, in the order wanted; {@code null} = all
-     * @param progress     told about every batch, and finished at the end
+     * @param progress     told about every batch (where a stop request ends the run between batches), and
+     *                     finished at the end (closed if the run fails)
      * @return one map per kept channel, the volume's shape and voxel size; voxels no patch writes are 0
      */
     public static Volume[] run(Volume volume, int[] patchSize, int batchSize, PatchPredictor predictor,
@@ -117,14 +118,15 @@ public final class SlidingWindow {
                 for (int j = 0; j < count; j++) {
                     slabs.stitch(output, j, channels, keep, first + j);
                 }
-                progress.advance(count);
+                progress.advance(count); // also where SIGINT/SIGTERM stop the run, between batches
                 trim = trim.maybe();
             }
             slabs.finish();
+            progress.finish();
         } finally {
             reader.shutdownNow();
+            progress.close();
         }
-        progress.finish();
         MachineMemory.trimNativeHeap(); // the batches' tensors are freed: their pages need not stay resident
     }
 
@@ -273,9 +275,12 @@ public final class SlidingWindow {
         }
     }
 
-    /** Progress of the run's kind ({@code progress}) for one volume, sized to its patch count. */
+    /**
+     * Progress of the run's kind ({@code progress}) for one volume ("patches of {@code what}"), sized to its patch
+     * count; {@link #run} finishes or closes it.
+     */
     public static Progress progress(Progress.Factory progress, String what, int[] shape, int[] patchSize) {
-        return progress.items(what, new GridTiler(shape, patchSize).patchCount());
+        return progress.items("patches of " + what, new GridTiler(shape, patchSize).patchCount());
     }
 
     private static float[] await(Future<float[]> future) {

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.Interrupts;
 
 /**
  * Writes an output under a temporary name in the target folder, flushes it to the disk and renames it when
@@ -24,7 +25,12 @@ import org.cryosiam.CryosiamUserException;
  * <p>The temporary name is {@code .NAME.tmp-PID@HOST}. A run killed with {@code kill -9} cannot delete it, so every
  * write first removes the temporary files in its folder left by processes of this host that no longer run (or whose
  * PID now belongs to a process started after the file was last written). Files of other hosts are left alone: on a
- * shared file system (SLURM array tasks writing into one folder) their PIDs mean nothing here.
+ * shared file system (SLURM array tasks writing into one folder) their PIDs mean nothing here. A run also removes
+ * them, naming each with its size, before its work ({@link #removeStale(Path)}); {@code cryosiam info FOLDER} lists
+ * those there ({@link #leftovers}).
+ *
+ * <p>Each temporary name handed out is noted with {@link Interrupts#track} until renamed or deleted, so that a second
+ * Ctrl-C, which does not wait for the run to unwind, still removes the files.
  */
 public final class AtomicFile {
     /** Writes the content of one file at the given (temporary) path. */
@@ -92,6 +98,7 @@ public final class AtomicFile {
                 throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
             }
             committed = true;
+            Interrupts.untrack(tmp);
             outputs.written(target);
         }
 
@@ -101,6 +108,7 @@ public final class AtomicFile {
             if (!committed) {
                 try {
                     Files.deleteIfExists(tmp);
+                    Interrupts.untrack(tmp);
                 } catch (IOException ignored) {
                     // best effort: the temporary name is hidden and never mistaken for an output
                 }
@@ -150,6 +158,7 @@ public final class AtomicFile {
             try {
                 deleteTree(tmp);
                 deleteTree(old);
+                Interrupts.untrack(tmp);
             } catch (IOException ignored) {
                 // best effort, as for files
             }
@@ -196,26 +205,98 @@ public final class AtomicFile {
             throw new CryosiamUserException(target + ": cannot write (" + e.getMessage() + ").", e);
         }
         removeStale(dir);
-        return dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "@" + host());
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "@" + host());
+        Interrupts.track(tmp);
+        return tmp;
     }
 
-    /** Removes the temporary files in {@code dir} whose writer (a process of this host) is gone. Best effort. */
-    static void removeStale(Path dir) {
+    /** A temporary file (or folder) found in a folder, its size in bytes, and what became of its writer (owner). */
+    public record Leftover(Path file, long bytes, Owner owner) {
+        /** What became of the process that wrote a temporary. */
+        public enum Owner {
+            /** A process of this host that no longer runs: the file is stale. */
+            GONE,
+            /** A process of this host that still runs (this one, or another run). */
+            RUNNING,
+            /** A process of another host: unknown here. */
+            OTHER_HOST
+        }
+
+        /** "name (268.4 MB)". */
+        public String describe() {
+            return file.getFileName() + " (" + size(bytes) + ")";
+        }
+    }
+
+    /**
+     * The temporary files in {@code dir}, with their sizes and writers (empty when it cannot be listed), for
+     * {@code cryosiam info FOLDER}.
+     */
+    public static java.util.List<Leftover> leftovers(Path dir) {
+        java.util.List<Leftover> out = new java.util.ArrayList<>();
         String host = host();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
             for (Path f : files) {
                 Matcher m = TEMPORARY.matcher(f.getFileName().toString());
-                if (!m.matches() || (m.group(2) != null && !m.group(2).equals(host))) {
+                if (!m.matches()) {
                     continue;
                 }
                 long pid = Long.parseLong(m.group(1));
-                if (pid != ProcessHandle.current().pid() && !writerAlive(pid, f)) {
-                    deleteTree(f); // a folder output (Zarr) leaves a folder
-                }
+                Leftover.Owner w = m.group(2) != null && !m.group(2).equals(host) ? Leftover.Owner.OTHER_HOST
+                        : pid == ProcessHandle.current().pid() || writerAlive(pid, f) ? Leftover.Owner.RUNNING
+                        : Leftover.Owner.GONE;
+                out.add(new Leftover(f, sizeOf(f), w));
             }
         } catch (IOException | RuntimeException ignored) {
-            // a folder we cannot list or a file we cannot delete: the write itself reports real problems
+            // a folder we cannot list has none we could name
         }
+        out.sort(java.util.Comparator.comparing(l -> l.file().getFileName().toString()));
+        return out;
+    }
+
+    /**
+     * Removes the temporary files in {@code dir} whose writer (a process of this host) is gone, and returns those
+     * removed (with their sizes, for a log line). Best effort.
+     */
+    public static java.util.List<Leftover> removeStale(Path dir) {
+        java.util.List<Leftover> removed = new java.util.ArrayList<>();
+        for (Leftover l : leftovers(dir)) {
+            if (l.owner() == Leftover.Owner.GONE) {
+                try {
+                    deleteTree(l.file()); // a folder output (Zarr) leaves a folder
+                    removed.add(l);
+                } catch (IOException | RuntimeException ignored) {
+                    // a file we cannot delete: the write itself reports real problems
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** A file's size, or a folder's total (a Zarr store being written); 0 where unreadable. */
+    private static long sizeOf(Path p) {
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            return s.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Bytes as "268.4 MB", "12 kB", "800 B". */
+    public static String size(long bytes) {
+        if (bytes >= 1_000_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9);
+        }
+        if (bytes >= 1_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+        }
+        return bytes >= 1000 ? (bytes / 1000) + " kB" : bytes + " B";
     }
 
     /** Whether process {@code pid} is alive and could have written {@code f} (it started before f's last change). */
@@ -230,8 +311,8 @@ public final class AtomicFile {
         return started.isEmpty() || !started.get().isAfter(written.plusSeconds(1));
     }
 
-    /** This machine's name, as the temporary names carry it ({@code /proc} first: no DNS lookup). */
-    static String host() {
+    /** This machine's name, as temporary names and locks carry it ({@code /proc} first: no DNS lookup). */
+    public static String host() {
         String h = null;
         try {
             h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();

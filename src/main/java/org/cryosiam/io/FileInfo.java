@@ -23,6 +23,9 @@ public final class FileInfo {
      * @return lines to print
      */
     public static List<String> describe(Path file, String requiredDataset) {
+        if (java.nio.file.Files.isDirectory(file) && !OmeZarr.isZarr(file)) {
+            return folder(file);
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".mrc") || name.endsWith(".rec") || name.endsWith(".map") || name.endsWith(".mrcs")
                 || name.endsWith(".st") || name.endsWith(".ali")) {
@@ -102,6 +105,53 @@ public final class FileInfo {
             out.add("  " + c + (t.rowCount() == 0 ? "" : "  " + t.type(c).name().toLowerCase(Locale.ROOT)));
         }
         return out;
+    }
+
+    /**
+     * An output folder: what its runs left that is not an output, namely temporary files of interrupted runs (with
+     * sizes and whether their writer still runs) and per-tomogram locks, and the status of its last recorded run.
+     */
+    private static List<String> folder(Path dir) {
+        List<String> out = new ArrayList<>();
+        List<AtomicFile.Leftover> temporaries = AtomicFile.leftovers(dir);
+        List<Path> locks = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            s.filter(p -> WorkLock.isLockName(p.getFileName().toString())).sorted().forEach(locks::add);
+        } catch (java.io.IOException e) {
+            throw new CryosiamUserException(dir + ": cannot list the folder (" + e.getMessage() + ").", e);
+        }
+        out.add(dir + ": folder" + lastRun(dir));
+        if (temporaries.isEmpty() && locks.isEmpty()) {
+            out.add("  no temporary files and no locks");
+        }
+        for (AtomicFile.Leftover t : temporaries) {
+            out.add("  temporary " + t.describe() + ": " + switch (t.owner()) {
+                case GONE -> "left by an interrupted run; the next run in this folder removes it";
+                case RUNNING -> "being written by a running process";
+                case OTHER_HOST -> "written on another host";
+            });
+        }
+        for (Path l : locks) {
+            out.add("  lock " + l.getFileName() + ": " + WorkLock.describe(l));
+        }
+        return out;
+    }
+
+    /** ", last run: denoise_predict interrupted (...)" from the folder's run record, or "". */
+    private static String lastRun(Path dir) {
+        Path record = dir.resolve("cryosiam_run.json");
+        try {
+            if (java.nio.file.Files.isRegularFile(record)
+                    && Json.parse(java.nio.file.Files.readString(record)) instanceof List<?> runs && !runs.isEmpty()
+                    && runs.get(runs.size() - 1) instanceof java.util.Map<?, ?> last) {
+                Object error = last.get("error");
+                return ", last run: " + last.get("command") + " " + last.get("status") + " at " + last.get("end")
+                        + (error == null ? "" : " (" + error + ")");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return ", run record unreadable";
+        }
+        return "";
     }
 
     /** Every level of an OME-Zarr image; the values of the full-resolution one. */

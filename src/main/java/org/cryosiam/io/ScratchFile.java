@@ -86,6 +86,7 @@ public final class ScratchFile implements AutoCloseable {
         try {
             ch.close();
             Files.deleteIfExists(file);
+            org.cryosiam.Interrupts.untrack(file);
         } catch (IOException ignored) {
             // hidden and removed with the stale temporary files of the folder
         }

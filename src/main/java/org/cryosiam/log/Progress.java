@@ -4,16 +4,24 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import org.cryosiam.Interrupts;
 
 /**
  * Progress of long work on the error stream, for a count of items ("patches of TS_01: 4/10 (40%), 2.00/s, 3s left")
  * or for bytes ("semantic: 12.3/45.6 MB (27%), 5.1 MB/s"), redrawn in place at most a few times a second on a
  * console. Silent with {@code --quiet}. Without a console (output redirected, as in Slurm logs and pipes) items print
- * a plain line each time another 10 % is done, but at most one every 30 s (so a log is neither silent for the whole
- * run nor flooded), and a summary line when the work is done; bytes print a line per 25 % and one at the end.
- * Instances come from a {@link Factory}, which holds the run's mode, stream and clock.
+ * a plain line each time another 10 % is done, but at most one every 30 s, bytes a line per 25 %; and whatever the
+ * pace, a line whenever the display has been silent for {@value #SILENCE_SECONDS} s, also while one slow unit of work
+ * (a huge batch) is under way, so that a log never looks dead; then a summary line when the work is done. Instances
+ * come from a {@link Factory}, which holds the run's mode, stream and clock.
+ *
+ * <p>Each time a Progress is told of work done is also a safe point to stop the run: it asks its {@link Stops}
+ * (by default {@link Interrupts#check}), which throws when SIGINT or SIGTERM asked the process to stop. Close a
+ * Progress that may not reach {@link #finish} (try-with-resources), so that its silence timer ends.
  */
-public final class Progress {
+public final class Progress implements AutoCloseable {
     /** How progress is shown. */
     public enum Mode {
         /** Nothing. */
@@ -24,6 +32,17 @@ public final class Progress {
         SUMMARY
     }
 
+    /** Where long work asks whether to stop: throws (a {@link org.cryosiam.RunInterrupted}) when it must. */
+    @FunctionalInterface
+    public interface Stops {
+        /** @param where how far the work has come ("12/40 patches of TS_01.mrc"), for the message */
+        void check(Supplier<String> where);
+
+        /** Never stops (tests, displays outside a run). */
+        Stops NEVER = where -> {
+        };
+    }
+
     /** What is counted. */
     private enum Unit {
         ITEMS, BYTES
@@ -31,8 +50,15 @@ public final class Progress {
 
     private static final long ITEM_REDRAW_NANOS = 250_000_000L;
     private static final long BYTE_REDRAW_NANOS = 200_000_000L;
-    /** The shortest gap between two plain progress lines of items. */
+    /** The shortest gap between two plain progress lines of items for another 10 %. */
     static final long LOG_NANOS = 30_000_000_000L;
+    static final int SILENCE_SECONDS = 55;
+    /**
+     * The longest gap without a plain line: under a minute, with the timer's tick, so that a Slurm log shows a line
+     * at least every minute.
+     */
+    static final long SILENCE_NANOS = SILENCE_SECONDS * 1_000_000_000L;
+    private static final long TICK_MILLIS = 1000;
 
     private final Unit unit;
     private final String what;
@@ -42,6 +68,7 @@ public final class Progress {
     private final Mode mode;
     private final PrintWriter out;
     private final LongSupplier clock;
+    private final Stops stops;
     private final long startNanos;
     private long done;
     private long lastDraw;
@@ -50,9 +77,11 @@ public final class Progress {
     private long loggedStep;
     private boolean drawn;
     private boolean finished;
+    /** Prints a line when the display has been silent too long (plain lines on the real clock only), or null. */
+    private Thread timer;
 
     private Progress(Unit unit, String what, long total, long startCount, Mode mode, PrintWriter out,
-                     LongSupplier nanoClock) {
+                     LongSupplier nanoClock, Stops stops) {
         this.unit = unit;
         this.what = what;
         this.total = total;
@@ -60,6 +89,7 @@ public final class Progress {
         this.mode = mode;
         this.out = out;
         this.clock = nanoClock;
+        this.stops = stops;
         this.startNanos = nanoClock.getAsLong();
         this.lastDraw = startNanos - (unit == Unit.ITEMS ? ITEM_REDRAW_NANOS : BYTE_REDRAW_NANOS) - 1;
         this.lastLogged = startNanos;
@@ -67,18 +97,24 @@ public final class Progress {
         this.loggedStep = unit == Unit.BYTES && total > 0 ? startCount * 4 / total : 0;
     }
 
-    /** Progress of {@code total} items of {@code what} (e.g. "patches of tomo1.mrc"). */
+    /**
+     * Progress of {@code total} items of {@code what} (e.g. "patches of tomo1.mrc"), never stopping the run and with
+     * no timer: plain lines are printed when told of work done or when {@link #tick} is called.
+     */
     public static Progress items(String what, long total, Mode mode, PrintWriter out, LongSupplier nanoClock) {
-        return new Progress(Unit.ITEMS, what, total, 0, mode, out, nanoClock);
+        return new Progress(Unit.ITEMS, what, total, 0, mode, out, nanoClock, Stops.NEVER);
     }
 
-    /** Progress of a transfer of {@code total} bytes (-1: unknown) of {@code what}, {@code startBytes} there already. */
+    /**
+     * Progress of a transfer of {@code total} bytes (-1: unknown) of {@code what}, {@code startBytes} there already;
+     * as {@link #items(String, long, Mode, PrintWriter, LongSupplier)}, no stops and no timer.
+     */
     public static Progress bytes(String what, long total, long startBytes, Mode mode, PrintWriter out,
                                  LongSupplier nanoClock) {
-        return new Progress(Unit.BYTES, what, total, startBytes, mode, out, nanoClock);
+        return new Progress(Unit.BYTES, what, total, startBytes, mode, out, nanoClock, Stops.NEVER);
     }
 
-    /** Progress that shows nothing. */
+    /** Progress that shows nothing and never stops the run. */
     public static Progress silent() {
         return items("", 0, Mode.SILENT, new PrintWriter(Writer.nullWriter()), System::nanoTime);
     }
@@ -87,18 +123,19 @@ public final class Progress {
         return mode;
     }
 
-    /** Records {@code n} more items (or bytes) done. */
+    /** Records {@code n} more items (or bytes) done; then stops the run if it must ({@link Stops}). */
     public synchronized void advance(long n) {
         moveTo(done + n);
     }
 
-    /** Records that {@code count} items (or bytes, counting those there before) are done. */
+    /** Records that {@code count} items (or bytes, counting those there before) are done; then may stop the run. */
     public synchronized void update(long count) {
         moveTo(count);
     }
 
     private void moveTo(long count) {
         done = count;
+        stops.check(this::where);
         if (mode == Mode.SILENT) {
             return;
         }
@@ -112,19 +149,56 @@ public final class Progress {
             }
             return;
         }
+        boolean unfinished = total < 0 || done < total;
+        boolean step;
         if (unit == Unit.ITEMS) {
             long tenth = total > 0 ? done * 10 / total : 0;
-            if (tenth > loggedStep && done < total && now - lastLogged >= LOG_NANOS) {
-                loggedStep = tenth;
-                lastLogged = now;
-                out.println(line(now));
-                out.flush();
-            }
-        } else if (total > 0 && done * 4 / total > loggedStep && done < total) {
-            loggedStep = done * 4 / total;
-            out.println(line(now));
-            out.flush();
+            step = tenth > loggedStep && now - lastLogged >= LOG_NANOS;
+            loggedStep = step ? tenth : loggedStep;
+        } else {
+            long quarter = total > 0 ? done * 4 / total : 0;
+            step = quarter > loggedStep;
+            loggedStep = Math.max(loggedStep, quarter);
         }
+        if (unfinished && (step || now - lastLogged >= SILENCE_NANOS)) {
+            printLine(now);
+        }
+    }
+
+    private void printLine(long now) {
+        lastLogged = now;
+        out.println(line(now));
+        out.flush();
+    }
+
+    /**
+     * Prints a plain line when the display has been silent for {@value #SILENCE_SECONDS} s (the timer of a
+     * {@link Factory}'s displays calls it every second); returns false once the display is finished or closed.
+     */
+    synchronized boolean tick() {
+        if (finished) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        if (mode == Mode.SUMMARY && now - lastLogged >= SILENCE_NANOS) {
+            printLine(now);
+        }
+        return true;
+    }
+
+    private void startTimer() {
+        Thread t = new Thread(() -> {
+            try {
+                do {
+                    Thread.sleep(TICK_MILLIS);
+                } while (tick());
+            } catch (InterruptedException e) {
+                // closed
+            }
+        }, "cryosiam-progress");
+        t.setDaemon(true);
+        timer = t;
+        t.start();
     }
 
     /**
@@ -135,7 +209,7 @@ public final class Progress {
         if (finished) {
             return;
         }
-        finished = true;
+        end();
         long now = clock.getAsLong();
         if (unit == Unit.BYTES) {
             if (mode != Mode.SILENT && (drawn || mode != Mode.LIVE)) {
@@ -157,6 +231,36 @@ public final class Progress {
         out.flush();
     }
 
+    /** Ends the display without a final line unless {@link #finish} ended it (work that failed or was stopped). */
+    @Override
+    public synchronized void close() {
+        if (finished) {
+            return;
+        }
+        end();
+        if (mode == Mode.LIVE && drawn) {
+            out.println(); // leave the last drawn line, and what follows on its own line
+            out.flush();
+        }
+    }
+
+    private void end() {
+        finished = true;
+        if (timer != null) {
+            timer.interrupt();
+            timer = null;
+        }
+    }
+
+    /** How far the work has come: "12/40 patches of TS_01.mrc", "12.3/45.6 MB of cryosiam_denoising". */
+    String where() {
+        if (unit == Unit.BYTES) {
+            return (total > 0 ? String.format(Locale.ROOT, "%.1f/%.1f MB", done / 1e6, total / 1e6)
+                    : String.format(Locale.ROOT, "%.1f MB", done / 1e6)) + " of " + what;
+        }
+        return done + "/" + total + " " + what;
+    }
+
     /** The progress line: "what: done/total (pct%), rate/s, time left", or for bytes "what: d/t MB (pct%), r MB/s". */
     String line(long now) {
         if (unit == Unit.BYTES) {
@@ -169,9 +273,13 @@ public final class Progress {
             return String.format(Locale.ROOT, "%s: %.1f MB, %s", what, done / 1e6, rate);
         }
         double seconds = (now - startNanos) / 1e9;
+        long pct = total > 0 ? done * 100 / total : 100;
+        if (done == 0) { // one slow first unit: no rate yet, but the log shows the work is alive
+            return String.format(Locale.ROOT, "%s: 0/%d (0%%), started %s ago, time left unknown", what, total,
+                    duration(seconds));
+        }
         double rate = seconds > 0 ? done / seconds : 0;
         String left = rate > 0 ? duration((total - done) / rate) + " left" : "time left unknown";
-        long pct = total > 0 ? done * 100 / total : 100;
         return String.format("%s: %d/%d (%d%%), %.2f/s, %s", what, done, total, pct, rate, left);
     }
 
@@ -186,39 +294,70 @@ public final class Progress {
         return (s / 3600) + "h " + (s % 3600 / 60) + "m";
     }
 
-    /** Makes the progress displays of one run: its mode (from {@code --quiet} and the console), stream and clock. */
+    /**
+     * Makes the progress displays of one run: its mode (from {@code --quiet} and the console), stream, clock and
+     * {@link Stops}.
+     */
     public static final class Factory {
         private final Mode mode;
         private final PrintWriter out;
         private final LongSupplier clock;
+        private final Stops stops;
+        private final boolean timed;
 
+        /**
+         * Displays on a given clock that never stop the run and have no timer (see {@link Progress#items}).
+         */
         public Factory(Mode mode, PrintWriter out, LongSupplier nanoClock) {
+            this(mode, out, nanoClock, Stops.NEVER, false);
+        }
+
+        /**
+         * @param stops where the displays ask whether the run must stop
+         * @param timed whether plain displays have a timer that prints a line when they have been silent too long
+         *              (only meaningful on the real clock)
+         */
+        public Factory(Mode mode, PrintWriter out, LongSupplier nanoClock, Stops stops, boolean timed) {
             this.mode = mode;
             this.out = out;
             this.clock = nanoClock;
+            this.stops = stops;
+            this.timed = timed;
         }
 
         /**
          * The usual factory: silent when {@code quiet}, plain lines without a console (output redirected), lines
-         * redrawn in place on one.
+         * redrawn in place on one; the real clock, with the silence timer; stopping on SIGINT and SIGTERM.
          */
         public static Factory of(boolean quiet, PrintWriter out) {
             return new Factory(quiet ? Mode.SILENT : System.console() == null ? Mode.SUMMARY : Mode.LIVE, out,
-                    System::nanoTime);
+                    System::nanoTime, Interrupts::check, true);
         }
 
         public Mode mode() {
             return mode;
         }
 
+        /** These displays, asking {@code s} whether to stop. */
+        public Factory withStops(Stops s) {
+            return new Factory(mode, out, clock, s, timed);
+        }
+
         /** Progress of {@code total} items of {@code what}. */
         public Progress items(String what, long total) {
-            return Progress.items(what, total, mode, out, clock);
+            return started(new Progress(Unit.ITEMS, what, total, 0, mode, out, clock, stops));
         }
 
         /** Progress of a transfer of {@code total} bytes (-1: unknown), {@code startBytes} there already. */
         public Progress bytes(String what, long total, long startBytes) {
-            return Progress.bytes(what, total, startBytes, mode, out, clock);
+            return started(new Progress(Unit.BYTES, what, total, startBytes, mode, out, clock, stops));
+        }
+
+        private Progress started(Progress p) {
+            if (timed && mode == Mode.SUMMARY) {
+                p.startTimer();
+            }
+            return p;
         }
     }
 }

@@ -137,4 +137,9 @@ public final class RunContext {
     public RunContext withFlops(FlopCounter counter) {
         return new RunContext(out, err, quiet, debug, device, precision, maxMemory, record, counter, progress);
     }
+
+    /** This context with other progress displays (a test's clock, or a test's stop request). */
+    public RunContext withProgress(Progress.Factory p) {
+        return new RunContext(out, err, quiet, debug, device, precision, maxMemory, record, flops, p);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 
+import org.cryosiam.Interrupts;
 import org.cryosiam.nn.Network;
 
 import ai.djl.engine.Engine;
@@ -65,6 +66,10 @@ public final class SimSiamTrainer {
                 Collections.shuffle(order, new Random(s.seed() * 1_000_003L + epoch));
                 double sum = 0;
                 for (int b = 0; b < perEpoch; b++) {
+                    int ep = epoch;
+                    int batches = b;
+                    Interrupts.check(() -> String.format(Locale.ROOT, "%d/%d batches of embedding epoch %d/%d",
+                            batches, perEpoch, ep + 1, s.epochs()));
                     Random r = new Random(s.seed() * 31 + epoch * 1_000_003L + b);
                     float[] v1 = views(cubes, order, b, patch, r);
                     float[] v2 = views(cubes, order, b, patch, r);

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.Interrupts;
 import org.cryosiam.nn.Module;
 import org.cryosiam.nn.Network;
 import org.cryosiam.nn.Param;
@@ -210,6 +211,10 @@ public final class Trainer {
                 double[] sums = new double[3];
                 Future<TrainingBatch> next = loader.submit(() -> batch(train, order, 0, ep, true));
                 for (int b = 0; b < perEpoch; b++) {
+                    int batches = b;
+                    // a safe point for SIGINT/SIGTERM: between optimiser steps (the checkpoints keep the last epoch)
+                    Interrupts.check(() -> String.format(Locale.ROOT, "%d/%d batches of epoch %d/%d", batches,
+                            perEpoch, ep + 1, sched.maxEpochs()));
                     TrainingBatch batch = get(next);
                     if (b + 1 < perEpoch) {
                         final int nb = b + 1;
@@ -264,6 +269,9 @@ public final class Trainer {
         } finally {
             loader.shutdownNow();
             net.setTraining(false);
+            for (TrainingListener listener : listeners) {
+                listener.onRunEnd(this);
+            }
         }
         return out;
     }
@@ -338,6 +346,8 @@ public final class Trainer {
         int n = 0;
         int batchSize = s.schedule().batchSize();
         for (int start = 0; start < val.size(); start += batchSize) {
+            int done = start;
+            Interrupts.check(() -> done + "/" + val.size() + " validation patches");
             TrainingBatch b = batch(val, order, start / batchSize, -1, false);
             try (NDManager m = net.manager().newSubManager()) {
                 Map<String, NDArray> y = net.forward(input(m, b), m);

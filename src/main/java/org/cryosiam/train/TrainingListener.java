@@ -24,4 +24,8 @@ public interface TrainingListener {
     /** After the last epoch of the run (not when training fails). */
     default void onTrainingEnd(Trainer trainer) {
     }
+
+    /** Once the run ends, however it ends (after {@link #onTrainingEnd}, a failure, an interrupt). */
+    default void onRunEnd(Trainer trainer) {
+    }
 }

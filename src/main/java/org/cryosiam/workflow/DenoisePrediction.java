@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.cryosiam.Interrupts;
 import org.cryosiam.checkpoint.ModelKind;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.NetworkPredictor;
@@ -134,6 +135,8 @@ public final class DenoisePrediction {
             float span = range[1] - range[0];
             float[][] one = {new float[plane]};
             for (int z = 0; z < shape[0]; z++) {
+                int planes = z;
+                Interrupts.check(() -> planes + "/" + shape[0] + " scaled planes of " + near.getFileName());
                 scratch.read((long) z * plane, one[0]);
                 for (int i = 0; i < plane; i++) {
                     one[0][i] = (one[0][i] - min) / span;

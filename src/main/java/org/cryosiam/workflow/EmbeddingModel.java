@@ -1,6 +1,7 @@
 package org.cryosiam.workflow;
 
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 import org.cryosiam.checkpoint.Checkpoint;
 import org.cryosiam.checkpoint.ModelKind;
@@ -8,6 +9,8 @@ import org.cryosiam.checkpoint.TrainingConfig;
 import org.cryosiam.config.Config;
 import org.cryosiam.inference.Preprocessing;
 import org.cryosiam.inference.SubtomogramEmbedder;
+import org.cryosiam.inference.SubtomogramPatches;
+import org.cryosiam.log.Progress;
 import org.cryosiam.log.Log;
 import org.cryosiam.nn.Devices;
 import org.cryosiam.nn.Network;
@@ -76,6 +79,24 @@ public final class EmbeddingModel implements AutoCloseable {
         } catch (RuntimeException e) {
             net.close();
             throw e;
+        }
+    }
+
+    /**
+     * Embeds {@code n} boxes ({@link SubtomogramEmbedder#embed}) with a progress display of "particles of
+     * {@code what}", told as each box is cut: the display's safe point, where SIGINT or SIGTERM stop the run, falls
+     * between batches (or while a batch is cut), never inside the network.
+     */
+    public double[][] embed(Progress.Factory progress, String what, int n,
+                            IntFunction<SubtomogramPatches.Box> boxes) {
+        try (Progress p = progress.items("particles of " + what, n)) {
+            double[][] out = embedder.embed(n, k -> {
+                p.update(k);
+                return boxes.apply(k);
+            });
+            p.update(n);
+            p.finish();
+            return out;
         }
     }
 

@@ -167,7 +167,7 @@ public final class EmbeddingsFromCenters {
         long[] labels = rows.longs("label");
         double[][] c = {rows.doubles("centroid-0"), rows.doubles("centroid-1"), rows.doubles("centroid-2")};
         int[] size = tomogram.shape();
-        double[][] embeddings = model.embedder.embed(n, k -> {
+        double[][] embeddings = model.embed(run.context().progress(), stem, n, k -> {
             int[] lo = new int[3];
             int[] hi = new int[3];
             for (int a = 0; a < 3; a++) {

@@ -179,7 +179,7 @@ public final class EmbeddingsPrediction {
         for (int k = 0; k < n; k++) {
             keptLabels[k] = label[rows[k]];
         }
-        double[][] embeddings = model.embedder.embed(n, k -> {
+        double[][] embeddings = model.embed(run.context().progress(), stem, n, k -> {
             int i = rows[k];
             int z0 = (int) bbox[0][i], y0 = (int) bbox[1][i], x0 = (int) bbox[2][i];
             int z1 = (int) bbox[3][i], y1 = (int) bbox[4][i], x1 = (int) bbox[5][i];

@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.cryosiam.CryosiamUserException;
+import org.cryosiam.Interrupts;
+import org.cryosiam.RunInterrupted;
 import org.cryosiam.config.Config;
 import org.cryosiam.config.ConfigKeys;
+import org.cryosiam.io.AtomicFile;
 import org.cryosiam.io.InputFiles;
 import org.cryosiam.io.OutputFolders;
 import org.cryosiam.io.OutputGuard;
 import org.cryosiam.io.OutputSink;
+import org.cryosiam.io.WorkLock;
 import org.cryosiam.log.Log;
 import org.cryosiam.run.RunContext;
 import org.cryosiam.zoo.ModelResolver;
@@ -41,11 +45,17 @@ public final class StepRun {
     private final String name;
     private final RunContext ctx;
     private final Selection selection;
+    /** Where the per-tomogram locks go (the run record's folder), or null: no locks. */
+    private final Path lockFolder;
+    /** Set by {@link #unfinished}: the inputs' extension and their outputs, for the locks of {@link #forEachInput}. */
+    private String ext;
+    private Function<String, List<Path>> outputsOf;
 
-    private StepRun(String name, RunContext ctx, Selection selection) {
+    private StepRun(String name, RunContext ctx, Selection selection, Path lockFolder) {
         this.name = name;
         this.ctx = ctx;
         this.selection = selection;
+        this.lockFolder = lockFolder;
     }
 
     /**
@@ -66,12 +76,17 @@ public final class StepRun {
         if (recordFolder != null) {
             OutputFolders.checkWritable(recordFolder, cfg.has("prediction_folder") ? "prediction_folder" : "log_dir");
         }
-        for (Map.Entry<String, Path> out : step.outputFolders().apply(cfg).entrySet()) {
+        Map<String, Path> outputFolders = step.outputFolders().apply(cfg);
+        for (Map.Entry<String, Path> out : outputFolders.entrySet()) {
             OutputFolders.checkWritable(out.getValue(), out.getKey());
         }
+        removeStaleTemporaries(recordFolder, outputFolders.values(), log);
         try (RunRecord record = RunRecord.begin(step.name(), arguments, configFile, recordFolder, log)) {
             try {
-                step.work().run(cfg, new StepRun(step.name(), ctx.withRecord(record), selection));
+                step.work().run(cfg, new StepRun(step.name(), ctx.withRecord(record), selection, recordFolder));
+            } catch (RunInterrupted e) {
+                record.interrupted(e.getMessage());
+                throw e;
             } catch (Exception | Error e) {
                 record.failed(e);
                 throw e;
@@ -86,7 +101,37 @@ public final class StepRun {
      * recomputed (the benchmark times the work alone).
      */
     public static StepRun bare(Step step, RunContext ctx) {
-        return new StepRun(step.name(), ctx, new Selection(null, null, true));
+        return new StepRun(step.name(), ctx, new Selection(null, null, true), null);
+    }
+
+    /**
+     * Removes the temporary files that killed runs of this host left in the run's folders (also done silently before
+     * each write) and names them with their sizes, so that the space they took is accounted for; and their stale
+     * locks.
+     */
+    private static void removeStaleTemporaries(Path recordFolder, java.util.Collection<Path> others, Log log) {
+        java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+        if (recordFolder != null) {
+            folders.add(recordFolder.toAbsolutePath().normalize());
+        }
+        others.forEach(f -> folders.add(f.toAbsolutePath().normalize()));
+        for (Path folder : folders) {
+            if (!java.nio.file.Files.isDirectory(folder)) {
+                continue;
+            }
+            List<AtomicFile.Leftover> removed = AtomicFile.removeStale(folder);
+            if (!removed.isEmpty()) {
+                long bytes = removed.stream().mapToLong(AtomicFile.Leftover::bytes).sum();
+                log.info("removed " + Words.count(removed.size(), "temporary file") + " (" + AtomicFile.size(bytes)
+                        + ") that interrupted runs left in " + folder + ": " + String.join(", ",
+                        removed.stream().map(AtomicFile.Leftover::describe).toList()));
+            }
+            List<String> locks = WorkLock.removeStale(folder);
+            if (!locks.isEmpty()) {
+                log.info("removed " + Words.count(locks.size(), "stale lock") + " in " + folder + ": "
+                        + String.join(", ", locks));
+            }
+        }
     }
 
     /**
@@ -186,6 +231,8 @@ public final class StepRun {
      * @param outputsOf the output files of an input file name
      */
     public List<String> unfinished(List<String> files, String ext, Function<String, List<Path>> outputsOf) {
+        this.ext = ext;
+        this.outputsOf = outputsOf;
         if (selection.overwrite()) {
             return files;
         }
@@ -223,28 +270,79 @@ public final class StepRun {
     /**
      * Runs {@code task} on each input. A user error on one input (a damaged file, a missing mask) is reported and the
      * others still run; the run then ends with one user error that names the inputs that failed. A single input's
-     * error is passed on as it is. Other errors (bugs, memory) end the run at once.
+     * error is passed on as it is. Other errors (bugs, memory) end the run at once; so does SIGINT or SIGTERM,
+     * checked before each input ({@link Interrupts}).
+     *
+     * <p>After {@link #unfinished}, each input is locked while it is computed ({@link WorkLock},
+     * {@code .<stem>.<command>.lock} in the run record's folder): one that another live run is computing is skipped
+     * with a warning, and the run still succeeds (exit code 0), its summary and run record naming what it left to the
+     * other run; one that the other run finished meanwhile is skipped as up to date.
      */
     public void forEachInput(List<String> files, InputTask task) {
-        if (files.size() == 1) {
-            task.run(files.get(0));
-            return;
-        }
         List<String> failed = new ArrayList<>();
-        for (String name : files) {
+        List<String> busy = new ArrayList<>();
+        int done = 0;
+        for (String file : files) {
+            int before = done;
+            Interrupts.check(() -> before + "/" + Words.count(files.size(), "tomogram"));
             try {
-                task.run(name);
+                String holder = runLocked(file, task);
+                if (holder != null) {
+                    busy.add(file + " (" + holder + ")");
+                }
             } catch (CryosiamUserException e) {
-                failed.add(name);
+                if (files.size() == 1) {
+                    throw e;
+                }
+                failed.add(file);
                 String msg = String.valueOf(e.getMessage()).strip();
-                ctx.err().println("error: " + name + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
+                ctx.err().println("error: " + file + ": " + msg + (msg.matches("(?s).*[.?!]") ? "" : "."));
                 ctx.err().flush();
             }
+            done++;
+        }
+        if (!busy.isEmpty()) {
+            log().warn(Words.count(busy.size(), "tomogram") + " of " + files.size() + " skipped: another run is "
+                    + "computing " + (busy.size() == 1 ? "it" : "them") + " (" + String.join(", ", busy) + ")");
         }
         if (!failed.isEmpty()) {
             throw new CryosiamUserException(failed.size() + " of " + Words.count(files.size(), "tomogram")
                     + " failed (" + String.join(", ", failed) + "; the reasons are above), the others were done");
         }
+    }
+
+    /**
+     * Runs {@code task} on {@code file} under its lock, when this run locks; returns null, or the holder of the lock
+     * when another run is computing the file (then skipped).
+     */
+    private String runLocked(String file, InputTask task) {
+        if (lockFolder == null || ext == null) {
+            task.run(file);
+            return null;
+        }
+        String stem = InputFiles.stem(file, ext);
+        Path lockFile = lockFolder.resolve("." + stem + "." + name + ".lock");
+        WorkLock.Attempt attempt = WorkLock.tryAcquire(lockFile);
+        if (!attempt.acquired()) {
+            log().warn(file + " is being computed by another run (" + attempt.holder() + "), skipped");
+            if (ctx.record() != null) {
+                ctx.record().skippedLocked(file + " (" + attempt.holder() + ")");
+            }
+            return attempt.holder();
+        }
+        try (WorkLock lock = attempt.lock()) {
+            if (attempt.tookOver() != null) {
+                log().info(file + ": took over the stale lock " + lockFile.getFileName() + " (" + attempt.tookOver()
+                        + ")");
+            }
+            // the run that held the lock may have finished this file since unfinished() looked
+            if (!selection.overwrite() && Reruns.upToDate(stem, outputsOf.apply(file), ctx.record(), Log.silent())) {
+                log().info(stem + ": finished by another run meanwhile, skipped");
+                return null;
+            }
+            task.run(file);
+        }
+        return null;
     }
 
     /**

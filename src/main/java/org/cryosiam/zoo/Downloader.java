@@ -207,6 +207,7 @@ public final class Downloader {
                     }
                     shown.update(written);
                 }
+                shown.finish();
             } catch (IOException e) {
                 shown.finish();
                 ch.force(false);
@@ -217,8 +218,9 @@ public final class Downloader {
                             + (attempt < ATTEMPTS ? "; resuming" : ""));
                 }
                 continue;
+            } finally {
+                shown.close(); // a download stopped otherwise (SIGINT): ends the display and its timer
             }
-            shown.finish();
             ch.force(false);
             if (total >= 0 && written != total) {
                 lastProblem = "received " + written + " of " + total + " bytes";

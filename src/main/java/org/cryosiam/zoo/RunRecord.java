@@ -45,6 +45,9 @@ public final class RunRecord implements AutoCloseable, OutputSink {
     private String device;
     private String error;
     private boolean succeeded;
+    private boolean interrupted;
+    /** Tomograms left to another run that held their lock, with the holder (e.g. "TS_01.mrc (PID 1234 on node7)"). */
+    private final List<String> skippedLocked = new ArrayList<>();
     /** The earlier runs recorded in {@code folder}, read once when first asked (this run appends only at close). */
     private List<?> earlierRuns;
 
@@ -104,6 +107,20 @@ public final class RunRecord implements AutoCloseable, OutputSink {
 
     public synchronized void failed(Throwable e) {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /**
+     * The run was stopped by SIGINT or SIGTERM ({@code why}: where it stopped); recorded with status
+     * {@code interrupted} even when it wrote nothing, so that the folder tells why its outputs are missing.
+     */
+    public synchronized void interrupted(String why) {
+        interrupted = true;
+        error = why;
+    }
+
+    /** A tomogram that another run was computing (its lock was held) and this run skipped. */
+    public synchronized void skippedLocked(String what) {
+        skippedLocked.add(what);
     }
 
     /** What every HDF5 output of this run carries in its root group. */
@@ -188,12 +205,12 @@ public final class RunRecord implements AutoCloseable, OutputSink {
     }
 
     /**
-     * Closes the run: appends its record when it succeeded or wrote something (a failed run that
+     * Closes the run: appends its record when it succeeded, was interrupted or wrote something (a failed run that
      * wrote nothing leaves the folder alone).
      */
     @Override
     public void close() {
-        if (folder == null || (!succeeded && written.isEmpty())) {
+        if (folder == null || (!succeeded && !interrupted && written.isEmpty())) {
             return;
         }
         append(folder.resolve(FILE), toMap(), log);
@@ -211,9 +228,12 @@ public final class RunRecord implements AutoCloseable, OutputSink {
         r.put("device", device != null ? device : "cpu");
         r.put("start", start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         r.put("end", now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        r.put("status", succeeded ? "ok" : "failed");
+        r.put("status", succeeded ? "ok" : interrupted ? "interrupted" : "failed");
         if (!succeeded && error != null) {
             r.put("error", error);
+        }
+        if (!skippedLocked.isEmpty()) {
+            r.put("skipped_locked", List.copyOf(skippedLocked));
         }
         Path base = base();
         List<String> files = new ArrayList<>();

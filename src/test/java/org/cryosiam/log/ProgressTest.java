@@ -1,11 +1,16 @@
 package org.cryosiam.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.cryosiam.RunInterrupted;
 import org.cryosiam.run.RunContext;
 import org.junit.jupiter.api.Test;
 
@@ -144,5 +149,120 @@ class ProgressTest {
         q.update(3_000_000);
         q.finish();
         assertEquals("cryosiam_denoising: 3.0 MB, 3.0 MB/s" + System.lineSeparator(), printed());
+    }
+
+    /**
+     * Issue 28 item 10: a 256x512x512 run printed nothing for 6 min 44 s, as lines came only per 10 % and at least
+     * 30 s apart. Now, without a console, the display is never silent for a minute: a line whenever 55 s have
+     * passed, with the patches done, the rate and the time left, even when a tenth takes far longer.
+     */
+    @Test
+    void withoutConsoleALineAtLeastEveryMinuteWhateverThePace() {
+        Progress p = Progress.items("patches of L.mrc", 40_000, Progress.Mode.SUMMARY, new PrintWriter(text),
+                () -> now);
+        List<Long> printedAt = new ArrayList<>();
+        int length = 0;
+        // 27 patches a second (3 every 100 ms, the timer's tick every second instead) for 10 minutes: a tenth takes
+        // 2m 28s
+        for (long ms = 100; ms <= 600_000; ms += 100) {
+            now = ms * 1_000_000L;
+            if (ms % 1000 == 0) {
+                p.tick();
+            } else {
+                p.advance(3);
+            }
+            if (printed().length() != length) {
+                length = printed().length();
+                printedAt.add(ms);
+            }
+        }
+        long last = 0;
+        for (long at : printedAt) {
+            assertTrue(at - last <= 60_000, "silent from " + last + " ms to " + at + " ms:\n" + printed());
+            last = at;
+        }
+        assertTrue(600_000 - last <= 60_000, printed());
+        String first = printed().lines().findFirst().orElseThrow();
+        assertEquals("patches of L.mrc: 1485/40000 (3%), 27.00/s, 23m 46s left", first);
+    }
+
+    /**
+     * One slow unit of work (a huge batch, a first patch that takes minutes): the timer's tick prints a line after
+     * 55 s of silence that says how long it has been working, then again 55 s later; none once finished.
+     */
+    @Test
+    void oneSlowUnitStillPrintsALineEveryMinute() {
+        Progress p = Progress.items("patches of TS_01", 1, Progress.Mode.SUMMARY, new PrintWriter(text), () -> now);
+        now = 54_000_000_000L;
+        assertTrue(p.tick());
+        assertEquals("", printed(), "not silent for 55 s yet");
+        now = 55_000_000_000L;
+        p.tick();
+        assertEquals("patches of TS_01: 0/1 (0%), started 55s ago, time left unknown" + System.lineSeparator(),
+                printed());
+        now = 100_000_000_000L;
+        p.tick();
+        assertEquals(1, printed().lines().count(), "one line per 55 s of silence");
+        now = 110_000_000_000L;
+        p.tick();
+        assertEquals(2, printed().lines().count(), printed());
+        assertTrue(printed().lines().toList().get(1).contains("started 1m 50s ago"), printed());
+        p.finish();
+        assertFalse(p.tick(), "the timer ends with the display");
+        // LIVE redraws on work done only; SILENT never prints
+        text = new StringWriter();
+        now = 0;
+        Progress live = progress(Progress.Mode.LIVE);
+        now = 120_000_000_000L;
+        live.tick();
+        assertEquals("", printed());
+    }
+
+    /** A Factory's displays have a real timer: a display silent for 55 s prints without being told of any work. */
+    @Test
+    void theFactorysTimerPrintsWhileWorkIsSilentAndStopsWhenClosed() throws InterruptedException {
+        Progress.Factory f = new Progress.Factory(Progress.Mode.SUMMARY, new PrintWriter(text), () -> now,
+                Progress.Stops.NEVER, true);
+        try (Progress p = f.items("particles of TS_01", 200_000)) {
+            now = 56_000_000_000L; // the fake clock jumps; the timer thread ticks within a second
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (printed().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(printed().startsWith("particles of TS_01: 0/200000 (0%), started 56s ago"), printed());
+            p.close();
+            assertFalse(p.tick(), "closed: the timer ends");
+            String before = printed();
+            now = 300_000_000_000L;
+            Thread.sleep(1500);
+            assertEquals(before, printed(), "no line after close");
+        }
+    }
+
+    /**
+     * Issue 28 item 8: each time a display is told of work done is a safe point where a stop request (SIGINT,
+     * SIGTERM) ends the run, and the exception says how far the work came.
+     */
+    @Test
+    void workDoneIsWhereAStopRequestEndsTheRun() {
+        boolean[] stop = {false};
+        Progress.Factory f = new Progress.Factory(Progress.Mode.SUMMARY, new PrintWriter(text), () -> now,
+                where -> {
+                    if (stop[0]) {
+                        throw new RunInterrupted("SIGTERM", 143, where.get());
+                    }
+                }, false);
+        Progress p = f.items("patches of TS_01.mrc", 40);
+        p.advance(6);
+        p.advance(6);
+        stop[0] = true;
+        RunInterrupted e = assertThrows(RunInterrupted.class, () -> p.advance(3));
+        assertEquals("interrupted (SIGTERM): stopped after 15/40 patches of TS_01.mrc", e.getMessage());
+        assertEquals(143, e.exitCode());
+        Progress bytes = f.bytes("cryosiam_denoising", 8_000_000, 0);
+        assertEquals("interrupted (SIGTERM): stopped after 2.5/8.0 MB of cryosiam_denoising",
+                assertThrows(RunInterrupted.class, () -> bytes.update(2_500_000)).getMessage());
+        // the plain factory methods never stop (tests, library callers)
+        Progress.items("x", 2, Progress.Mode.SILENT, new PrintWriter(text), () -> now).advance(1);
     }
 }

@@ -38,6 +38,14 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
+    public void onRunEnd(Trainer trainer) {
+        if (epoch != null) { // a failed or interrupted epoch: end its display (and its timer) without a summary
+            epoch.close();
+            epoch = null;
+        }
+    }
+
+    @Override
     public void onEpoch(Trainer trainer, Trainer.EpochEnd e) {
         if (epoch != null) {
             epoch.finish();
