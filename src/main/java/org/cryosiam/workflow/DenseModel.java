@@ -72,18 +72,22 @@ public final class DenseModel implements AutoCloseable {
     }
 
     /**
-     * The batch for streaming a tomogram of {@code shape} within {@code --max_memory} (default: the machine's memory);
-     * said in the log when a budget was given or the batch had to be lowered.
+     * The batch for streaming the tomogram {@code file} of {@code shape} within {@code --max_memory} (default: the
+     * job's limit, else half of the machine's memory, see {@link MachineMemory}); said in the log when a budget was
+     * given or the batch had to be lowered. Called before the tomogram is read, so that a tomogram that cannot fit
+     * is refused at once, naming it.
      *
      * @param keptChannels channels the sliding window stitches
      * @param keptBytes    maps the command keeps whole for its post-processing
+     * @param fileBytes    what the tomogram's reader and the output writers hold besides planes and slabs
      */
-    public int batchFor(RunContext ctx, NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
-        Long given = ctx.maxMemory();
-        long budget = given != null ? given : MachineMemory.limit();
-        MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, budget);
-        if (given != null || plan.batchSize() < batchSize) {
-            ctx.log().info(plan.describe(budget, batchSize));
+    public int batchFor(RunContext ctx, NetworkPredictor predictor, Path file, int[] shape, int keptChannels,
+            long keptBytes, long fileBytes) {
+        MachineMemory.Budget budget = MachineMemory.budget(ctx.maxMemory());
+        MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, fileBytes,
+                budget.bytes(), file, budget.origin());
+        if (ctx.maxMemory() != null || plan.batchSize() < batchSize) {
+            ctx.log().info(plan.describe(budget.bytes(), budget.origin(), batchSize));
         }
         return plan.batchSize();
     }

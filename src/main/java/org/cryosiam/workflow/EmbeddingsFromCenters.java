@@ -96,7 +96,10 @@ public final class EmbeddingsFromCenters {
                     run.log().info("no coordinates for " + name + " in " + centersFile);
                     return;
                 }
-                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
+                Path file = dataFolder.resolve(name);
+                Tomograms.requireWhole(file, Tomograms.shape(file), Tomograms.wholeReadBytesPerVoxel(file),
+                        run.context().maxMemory(), "the tomogram's voxels");
+                Volume tomogram = Tomograms.read(file);
                 Preprocessing.standard(tomogram, model.intensity);
                 Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
                 embed(model, tomogram, rows, half, outFolder, stem, cfg);
