@@ -205,6 +205,17 @@ public final class Network implements AutoCloseable {
         return backbone != null && backbone.decoder() instanceof BiFpnDecoder ? 9 : 6;
     }
 
+    /**
+     * How many times smaller than the patch the network's deepest map is along each axis: 8 from the encoder's
+     * three stride-2 stages, twice that with max pooling, and twice again for a BiFPN decoder's extra level. A
+     * patch smaller than this along an axis leaves the deepest levels a single voxel of mostly padding.
+     */
+    public int downsampling() {
+        ResNetEncoder.Spec e = backbone != null ? backbone.spec().encoder() : simsiam.spec().encoder();
+        int f = e.noMaxPool() ? 8 : 16;
+        return backbone != null && backbone.decoder() instanceof BiFpnDecoder ? 2 * f : f;
+    }
+
     /** Bytes of the weights and buffers as float32: the memory the network holds however it is run. */
     public long weightBytes() {
         long n = 0;

@@ -56,7 +56,7 @@ public final class EmbeddingModel implements AutoCloseable {
                     ? TrainingConfig.first(ckpt, TrainingConfig.BACKBONE, TrainingConfig.CONFIG)
                     : TrainingConfig.of(ckpt, TrainingConfig.CONFIG)).config(ckpt.file() + " (hyper_parameters)"));
             ModelLoader.requirePositivePatch(cfg, patch);
-            ModelLoader.prepare(ctx, net, patch);
+            ModelLoader.prepare(ctx, cfg, net, patch);
             int batch = ModelLoader.batchSize(cfg);
             Preprocessing.Intensity intensity = ModelLoader.intensity(cfg);
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);

@@ -184,8 +184,8 @@ class SyntheticNetworkTest {
 
     /**
      * What the memory plan and the patch check read from the architecture: the widest map at full resolution (here
-     * the decoder's 8 channels, wider than the encoder's 4 and the heads' 6) and the live maps per sample in units
-     * of it.
+     * the decoder's 8 channels, wider than the encoder's 4 and the heads' 6), the live maps per sample in units of it,
+     * and the downsampling of the deepest level (three stride-2 stages; BiFPN's extra level).
      */
     @Test
     void theWidestMapAndTheDownsamplingComeFromTheArchitecture() {
@@ -195,6 +195,7 @@ class SyntheticNetworkTest {
                     true)) {
                 assertEquals(16L * 16 * 16 * 8 * 4, n.sampleActivationBytes(new int[] {16, 16, 16}));
                 assertEquals(decoder.equals("bifpn") ? 9 : 6, n.activationFactor());
+                assertEquals(decoder.equals("bifpn") ? 16 : 8, n.downsampling());
             }
         }
     }
