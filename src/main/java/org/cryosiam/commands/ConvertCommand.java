@@ -136,6 +136,10 @@ public final class ConvertCommand extends FlagCommand {
             }
             case ZARR -> {
                 OmeZarr.Image img = OmeZarr.open(src.path(), level == null ? 0 : level);
+                // its declared size, not backed by chunk files, is checked before the volume is allocated; the
+                // values are read whole, then converted or downsampled (about three copies)
+                org.cryosiam.io.Tomograms.requireWhole(src.path(), img.shape(), 3 * Math.max(4, img.type().bytes()),
+                        ctx.maxMemory(), "the values and their converted copies");
                 data = img.readAll();
                 geometry = img.geometry();
             }

@@ -26,10 +26,11 @@ public record MemoryPlan(int batchSize, long runtimeBytes, long networkBytes, lo
     static final long RUNTIME_BYTES = 350L << 20;
     /**
      * Live activations of one sample, in units of its widest one (encoder and decoder tensors alive together,
-     * oneDNN's scratch): fitted to the default-width denoiser, whose 64³ sample (widest 268 MB) peaks 1.6 GB above the
-     * runtime and weights.
+     * oneDNN's scratch): fitted to the default-width denoiser (FPN decoder), whose 64³ sample (widest 268 MB) peaks
+     * 1.6 GB above the runtime and weights. A BiFPN decoder keeps more maps alive (see
+     * {@code Network.activationFactor}).
      */
-    static final int ACTIVATION_FACTOR = 6;
+    public static final int ACTIVATION_FACTOR = 6;
 
     /**
      * What a dense prediction of one tomogram works on.
@@ -42,9 +43,19 @@ public record MemoryPlan(int batchSize, long runtimeBytes, long networkBytes, lo
      * @param weightBytes           the network's weights
      * @param sampleActivationBytes one sample's widest activation
      * @param samplesAtOnce         true when every sample of a batch goes through the network together
+     * @param activationFactor      live activations of one sample in units of its widest one
+     * @param fileBytes             what the input reader and the output writers hold besides planes and slabs (an
+     *                              OME-Zarr input's row of chunks, an OME-Zarr output's rows of its levels)
      */
     public record Workload(int[] shape, int[] patch, int outputChannels, int keptChannels, long keptBytes,
-            long weightBytes, long sampleActivationBytes, boolean samplesAtOnce) {
+            long weightBytes, long sampleActivationBytes, boolean samplesAtOnce, int activationFactor,
+            long fileBytes) {
+        /** A workload of a network with the default factor, reading and writing files that hold only planes. */
+        public Workload(int[] shape, int[] patch, int outputChannels, int keptChannels, long keptBytes,
+                long weightBytes, long sampleActivationBytes, boolean samplesAtOnce) {
+            this(shape, patch, outputChannels, keptChannels, keptBytes, weightBytes, sampleActivationBytes,
+                    samplesAtOnce, ACTIVATION_FACTOR, 0);
+        }
     }
 
     /** The estimate for {@code batch}. */
@@ -56,9 +67,9 @@ public record MemoryPlan(int batchSize, long runtimeBytes, long networkBytes, lo
         // planes: two rows of patches along z (Pz + Pz/2) plus the first Pz planes for the wrap-around at the end
         long planes = Math.min(w.shape[0], 2L * w.patch[0] + w.patch[0] / 2) * plane;
         long slab = (long) w.keptChannels * Math.min(w.shape[0], w.patch[0]) * plane;
-        long activations = (long) ACTIVATION_FACTOR * w.sampleActivationBytes * (w.samplesAtOnce ? batch : 1);
+        long activations = (long) w.activationFactor * w.sampleActivationBytes * (w.samplesAtOnce ? batch : 1);
         long network = w.weightBytes + activations;
-        long stream = patches + planes + slab;
+        long stream = patches + planes + slab + w.fileBytes;
         long java = stream + w.keptBytes;
         return new MemoryPlan(batch, RUNTIME_BYTES, network, stream, w.keptBytes, java);
     }
@@ -68,22 +79,33 @@ public record MemoryPlan(int batchSize, long runtimeBytes, long networkBytes, lo
      * {@code heapMax}; a user error when one patch does not fit.
      */
     public static MemoryPlan choose(Workload w, int configuredBatch, long budget, long heapMax) {
+        return choose(w, configuredBatch, budget, heapMax, null, null);
+    }
+
+    /**
+     * {@link #choose(Workload, int, long, long)} for the tomogram {@code file} (named by the refusal, with its
+     * declared shape), under a budget that came from {@code origin} ("--max_memory", "half of the machine's 16 GB").
+     */
+    public static MemoryPlan choose(Workload w, int configuredBatch, long budget, long heapMax, Object file,
+            String origin) {
         for (int b = configuredBatch; b >= 1; b--) {
             MemoryPlan p = estimate(w, b);
             if (p.total() <= budget && p.javaBytes <= heapMax) {
                 return p;
             }
         }
+        String what = (file == null ? "a " : file + ": the ") + w.shape[0] + "x" + w.shape[1] + "x" + w.shape[2]
+                + " tomogram";
         MemoryPlan one = estimate(w, 1);
         if (one.total() > budget) {
-            throw new CryosiamUserException("a " + w.shape[0] + "x" + w.shape[1] + "x" + w.shape[2]
-                    + " tomogram with " + w.patch[0] + "x" + w.patch[1] + "x" + w.patch[2] + " patches needs about "
-                    + size(one.total()) + " even one patch at a time (" + one.parts() + "), more than the "
-                    + size(budget) + " allowed; raise --max_memory or use smaller patches.");
+            throw new CryosiamUserException(what + " with " + w.patch[0] + "x" + w.patch[1] + "x" + w.patch[2]
+                    + " patches needs about " + size(one.total()) + " even one patch at a time (" + one.parts()
+                    + "), more than the " + size(budget) + " allowed"
+                    + (origin == null || origin.equals("--max_memory") ? "" : " (" + origin + ")")
+                    + "; raise --max_memory or use smaller patches.");
         }
-        throw new CryosiamUserException("a " + w.shape[0] + "x" + w.shape[1] + "x" + w.shape[2] + " tomogram needs "
-                + "about " + size(one.javaBytes) + " of Java heap even one patch at a time, more than the JVM's "
-                + size(heapMax) + "; raise -Xmx in JAVA_OPTS.");
+        throw new CryosiamUserException(what + " needs about " + size(one.javaBytes) + " of Java heap even one "
+                + "patch at a time, more than the JVM's " + size(heapMax) + "; raise -Xmx in JAVA_OPTS.");
     }
 
     /** The estimated peak. */
@@ -93,14 +115,21 @@ public record MemoryPlan(int batchSize, long runtimeBytes, long networkBytes, lo
 
     /** The estimate by parts, for the log. */
     public String parts() {
-        return "runtime " + size(runtimeBytes) + ", network " + size(networkBytes) + ", patches, planes and slabs "
-                + size(streamBytes) + (keptBytes > 0 ? ", maps kept whole " + size(keptBytes) : "");
+        return "runtime " + size(runtimeBytes) + ", network " + size(networkBytes) + ", patches, planes, slabs and "
+                + "file buffers " + size(streamBytes) + (keptBytes > 0 ? ", maps kept whole " + size(keptBytes) : "");
     }
 
     /** One line saying what was chosen, for the log. */
     public String describe(long budget, int configuredBatch) {
-        return "memory: about " + size(total()) + " of " + size(budget) + " allowed (" + parts() + "); batch "
-                + batchSize + (batchSize < configuredBatch ? " instead of the configured " + configuredBatch : "");
+        return describe(budget, null, configuredBatch);
+    }
+
+    /** {@link #describe(long, int)} with where the budget came from, when not from {@code --max_memory}. */
+    public String describe(long budget, String origin, int configuredBatch) {
+        return "memory: about " + size(total()) + " of " + size(budget) + " allowed ("
+                + (origin == null || origin.equals("--max_memory") ? "" : "budget: " + origin
+                + ", --max_memory sets another; ") + parts() + "); batch " + batchSize
+                + (batchSize < configuredBatch ? " instead of the configured " + configuredBatch : "");
     }
 
     /** Bytes as {@code 1.5 GB} / {@code 300 MB}. */

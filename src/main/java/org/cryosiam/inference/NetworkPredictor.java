@@ -91,12 +91,16 @@ public final class NetworkPredictor implements PatchPredictor, AutoCloseable {
      *
      * @param keptChannels channels stitched into slabs
      * @param keptBytes    maps the caller keeps whole
+     * @param fileBytes    what the tomogram's reader and the output writers hold besides planes and slabs
+     * @param file         the tomogram, named by a refusal
+     * @param origin       where {@code budget} came from, for a refusal
      */
     public MemoryPlan plan(int[] shape, int[] patchSize, int configuredBatch, int keptChannels, long keptBytes,
-            long budget) {
+            long fileBytes, long budget, Object file, String origin) {
         MemoryPlan.Workload w = new MemoryPlan.Workload(shape, patchSize, channels, keptChannels, keptBytes,
-                network.weightBytes(), network.sampleActivationBytes(patchSize), !oneSampleAtATime(patchSize));
-        return MemoryPlan.choose(w, configuredBatch, budget, Runtime.getRuntime().maxMemory());
+                network.weightBytes(), network.sampleActivationBytes(patchSize), !oneSampleAtATime(patchSize),
+                network.activationFactor(), fileBytes);
+        return MemoryPlan.choose(w, configuredBatch, budget, Runtime.getRuntime().maxMemory(), file, origin);
     }
 
     private float[] run(float[] input, int batch, int[] patchSize) {

@@ -169,9 +169,24 @@ public final class FileInfo {
                     + "%s, %s, %s Å  translation (x, y, z): %s, %s, %s Å", l, shape(img.shape()),
                     img.type().numpyName(), shape(img.array().chunks()), vs[0], vs[1], vs[2], t[0], t[1], t[2]));
         }
-        NdData d = full.readAll();
-        double[] mm = d.minMax();
-        out.add("  min " + num(mm[0]) + "  max " + num(mm[1]) + "  mean " + num(mean(d)));
+        // row of chunks by row of chunks: the metadata may declare far more than memory holds (missing chunks are
+        // the fill value), and the values are summed in the same order as over the whole array
+        int[] s = full.shape();
+        int depth = full.zChunkDepth();
+        double min = Double.NaN;
+        double max = Double.NaN;
+        double sum = 0;
+        for (int z = 0; z < s[0]; z += depth) {
+            NdData d = full.read(new int[] {z, 0, 0}, new int[] {Math.min(depth, s[0] - z), s[1], s[2]});
+            double[] mm = d.minMax();
+            min = Double.isNaN(min) || mm[0] < min ? mm[0] : min;
+            max = Double.isNaN(max) || mm[1] > max ? mm[1] : max;
+            for (double v : d.toDoubleArray()) {
+                sum += v;
+            }
+        }
+        long n = (long) s[0] * s[1] * s[2];
+        out.add("  min " + num(min) + "  max " + num(max) + "  mean " + num(n == 0 ? Double.NaN : sum / n));
         return out;
     }
 

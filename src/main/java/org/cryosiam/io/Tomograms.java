@@ -12,6 +12,7 @@ import org.cryosiam.io.OutputSink;
 import org.cryosiam.io.PlaneReader;
 import org.cryosiam.io.zarr.Downsample;
 import org.cryosiam.io.zarr.OmeZarr;
+import org.cryosiam.io.zarr.OmeZarrStream;
 import org.cryosiam.volume.Volume;
 
 /** Reading a tomogram that a network will see: an MRC file, or an OME-Zarr folder ({@code .zarr}). */
@@ -87,8 +88,8 @@ public final class Tomograms {
     }
 
     /**
-     * {@link #write} slab by slab: MRC is written as the planes come; OME-Zarr (whose pyramid needs the whole
-     * volume) gathers them and writes at {@link Output#finish}.
+     * {@link #write} slab by slab: MRC is written as the planes come; OME-Zarr row of chunks by row of chunks, each
+     * pyramid level made as the rows above it are complete ({@link OmeZarrStream}).
      */
     public static Output output(Path target, int[] shape, ElementType type, Geometry geometry, String command,
             boolean float16, OutputSink outputs) {
@@ -112,29 +113,90 @@ public final class Tomograms {
                 }
             };
         }
-        int n = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), shape[2]);
-        Object whole = type == ElementType.FLOAT32 ? new float[n] : type == ElementType.UINT8 ? new byte[n] : null;
-        if (whole == null) {
-            throw new IllegalArgumentException("no streamed OME-Zarr output of " + type.numpyName());
-        }
+        String name = target.getFileName().toString();
+        OmeZarrStream zarr = OmeZarrStream.open(target, shape, type, geometry, 0, Downsample.modeByDefault(type),
+                name.substring(0, name.length() - ".zarr".length()), outputs);
         return new Output() {
-            private int filled;
-
             @Override
             public void append(NdData planes) {
-                System.arraycopy(planes.data(), 0, whole, filled, planes.size());
-                filled += planes.size();
+                zarr.append(planes);
             }
 
             @Override
             public void finish() {
-                write(target, new NdData(type, shape.clone(), whole), geometry, command, float16, outputs);
+                zarr.finish();
             }
 
             @Override
             public void close() {
+                zarr.close();
             }
         };
+    }
+
+    /**
+     * Bytes that {@link #planes} of {@code file} holds besides the planes the caller asks for: for OME-Zarr a row of
+     * chunks along z (chunks are read whole), for MRC nothing more.
+     */
+    public static long readerBytes(Path file) {
+        return OmeZarr.isZarr(file) ? OmeZarr.planeReaderBytes(file) : 0;
+    }
+
+    /** Bytes that {@link #output} to {@code target} holds while it is filled: the rows of an OME-Zarr pyramid. */
+    public static long outputBytes(Path target, int[] shape, ElementType type) {
+        return OmeZarr.isZarr(target) ? OmeZarrStream.bufferBytes(shape, type, 0) : 0;
+    }
+
+    /**
+     * Refuses, before any voxel is read, a tomogram that a command must hold whole when it cannot: {@code bytesPerVoxel}
+     * times its declared size (from the header or metadata alone) against the memory budget ({@code --max_memory},
+     * else {@link MachineMemory#defaultBudget}), the Java heap, and the 2^31 elements of one Java array. One sentence
+     * naming the file, its declared shape and size, and the budget.
+     *
+     * @param what what the command holds, e.g. "the tomogram and its instance labels"
+     */
+    public static void requireWhole(Path file, int[] shape, int bytesPerVoxel, Long maxMemory, String what) {
+        long voxels = (long) shape[0] * shape[1] * shape[2];
+        long bytes = voxels * bytesPerVoxel;
+        String declared = file + ": the tomogram is declared as " + shape[0] + "x" + shape[1] + "x" + shape[2]
+                + " voxels, and " + what + " take about " + org.cryosiam.inference.MemoryPlan.size(bytes) + " held whole";
+        requireOneArray(file, shape, what);
+        MachineMemory.Budget budget = MachineMemory.budget(maxMemory);
+        if (bytes > budget.bytes()) {
+            throw new CryosiamUserException(declared + ", more than the " + org.cryosiam.inference.MemoryPlan.size(
+                    budget.bytes()) + " allowed (" + budget.origin() + "); raise --max_memory, or crop or bin the "
+                    + "tomogram.");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new CryosiamUserException(declared + ", more than the JVM's " + org.cryosiam.inference.MemoryPlan
+                    .size(heap) + " of heap; raise -Xmx in JAVA_OPTS.");
+        }
+    }
+
+    /**
+     * Bytes per voxel that {@link #read} of {@code file} holds at its peak: the float32 volume, and for OME-Zarr of
+     * another type the decoded array it is converted from.
+     */
+    public static int wholeReadBytesPerVoxel(Path file) {
+        if (!OmeZarr.isZarr(file)) {
+            return Float.BYTES;
+        }
+        ElementType t = OmeZarr.open(file).type();
+        return Float.BYTES + (t == ElementType.FLOAT32 ? 0 : t.bytes());
+    }
+
+    /**
+     * Refuses a tomogram of more voxels than one Java array holds (2^31) where {@code what} is held whole, before
+     * anything is read.
+     */
+    public static void requireOneArray(Path file, int[] shape, String what) {
+        long voxels = (long) shape[0] * shape[1] * shape[2];
+        if (voxels > Integer.MAX_VALUE - 8) {
+            throw new CryosiamUserException(file + ": the tomogram is declared as " + shape[0] + "x" + shape[1] + "x"
+                    + shape[2] + " voxels, more than one Java array holds (2^31), and " + what + " must be held "
+                    + "whole; crop or bin the tomogram.");
+        }
     }
 
     /** The tomogram's size {@code (z, y, x)} from its header or metadata alone (MRC or OME-Zarr). */

@@ -82,8 +82,11 @@ public final class DenoisePrediction {
         String stem = InputFiles.stem(name, settings.ext());
         Path h5 = settings.outFolder().resolve(stem + "_preds.h5");
         Path mrc = settings.outFolder().resolve(stem + settings.ext());
+        // planned from the header before any voxel is read: a tomogram that cannot fit is refused at once
+        int[] shape = Tomograms.shape(input);
+        int batch = model.batchFor(run.context(), predictor, input, shape, 1, 0,
+                Tomograms.readerBytes(input) + Tomograms.outputBytes(mrc, shape, ElementType.FLOAT32));
         try (PlaneReader tomogram = Preprocessing.denoise(Tomograms.planes(input), model.intensity)) {
-            int[] shape = tomogram.shape();
             int plane = shape[1] * shape[2];
             try (Hdf5.Stream raw = settings.saveRaw() ? Hdf5.stream(h5, Map.of("preds",
                     new Hdf5.DatasetSpec(ElementType.FLOAT32, 1, shape[0], shape[1], shape[2])),
@@ -98,7 +101,6 @@ public final class DenoisePrediction {
                     denoised.append(slab);
                 };
                 Progress progress = SlidingWindow.progress(run.context().progress(), name, shape, model.patchSize);
-                int batch = model.batchFor(run.context(), predictor, shape, 1, 0);
                 if (settings.scale()) {
                     predictScaled(tomogram, model.patchSize, batch, predictor, progress, mrc, write);
                 } else {

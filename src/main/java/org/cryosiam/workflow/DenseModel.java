@@ -60,7 +60,7 @@ public final class DenseModel implements AutoCloseable {
         // contrastive: true as Networks.fromCheckpoint's default (only an embedding model, refused here, reads it)
         Network net = ModelLoader.open(model, ckpt, device, true, expected, command);
         try {
-            ModelLoader.prepare(ctx, net, patch);
+            ModelLoader.prepare(ctx, cfg, net, patch);
         } catch (RuntimeException e) {
             net.close();
             throw e;
@@ -72,20 +72,55 @@ public final class DenseModel implements AutoCloseable {
     }
 
     /**
-     * The batch for streaming a tomogram of {@code shape} within {@code --max_memory} (default: the machine's memory);
-     * said in the log when a budget was given or the batch had to be lowered.
+     * The batch for streaming the tomogram {@code file} of {@code shape} within {@code --max_memory} (default: the
+     * job's limit, else half of the machine's memory, see {@link MachineMemory}); said in the log when a budget was
+     * given or the batch had to be lowered. Called before the tomogram is read, so that a tomogram that cannot fit
+     * is refused at once, naming it.
      *
      * @param keptChannels channels the sliding window stitches
      * @param keptBytes    maps the command keeps whole for its post-processing
+     * @param fileBytes    what the tomogram's reader and the output writers hold besides planes and slabs
      */
-    public int batchFor(RunContext ctx, NetworkPredictor predictor, int[] shape, int keptChannels, long keptBytes) {
-        Long given = ctx.maxMemory();
-        long budget = given != null ? given : MachineMemory.limit();
-        MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, budget);
-        if (given != null || plan.batchSize() < batchSize) {
-            ctx.log().info(plan.describe(budget, batchSize));
+    public int batchFor(RunContext ctx, NetworkPredictor predictor, Path file, int[] shape, int keptChannels,
+            long keptBytes, long fileBytes) {
+        warnThin(ctx.log(), file, shape, patchSize);
+        MachineMemory.Budget budget = MachineMemory.budget(ctx.maxMemory());
+        MemoryPlan plan = predictor.plan(shape, patchSize, batchSize, keptChannels, keptBytes, fileBytes,
+                budget.bytes(), file, budget.origin());
+        if (ctx.maxMemory() != null || plan.batchSize() < batchSize) {
+            ctx.log().info(plan.describe(budget.bytes(), budget.origin(), batchSize));
         }
         return plan.batchSize();
+    }
+
+    /**
+     * Says when a tomogram thinner than the patch makes the network see mostly padding: the reference's grid
+     * (spec/inference.md, "Tiling") pads each thin axis to a whole patch, so a 1x1x40000 volume with 32³ patches runs
+     * 2500 patches, 2048 times its voxels, where a tomogram larger than the patch runs about 8 times its voxels. The
+     * patch is not shrunk (that would change the output); the line explains the time.
+     */
+    static void warnThin(Log log, Path file, int[] shape, int[] patch) {
+        long voxels = (long) shape[0] * shape[1] * shape[2];
+        org.cryosiam.inference.GridTiler grid = new org.cryosiam.inference.GridTiler(shape, patch);
+        double ratio = (double) grid.patchCount() * grid.patchVoxels() / voxels;
+        if (ratio <= 64) {
+            return;
+        }
+        java.util.List<String> thin = new java.util.ArrayList<>();
+        String[] axes = {"z", "y", "x"};
+        for (int a = 0; a < 3; a++) {
+            if (shape[a] < patch[a]) {
+                thin.add(axes[a]);
+            }
+        }
+        if (thin.isEmpty()) {
+            return;
+        }
+        log.warn(file.getFileName() + ": " + shape[0] + "x" + shape[1] + "x" + shape[2] + " is thinner than the "
+                + patch[0] + "x" + patch[1] + "x" + patch[2] + " patches along " + String.join(" and ", thin)
+                + ", which are padded as in the reference: " + grid.patchCount() + " patches, " + Math.round(ratio)
+                + " times the tomogram's voxels (about 8 for a tomogram larger than a patch); a smaller patch_size "
+                + "along " + String.join(" and ", thin) + " runs faster but changes the output.");
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class EmbeddingModel implements AutoCloseable {
             } else {
                 ModelChecks.warnPatchSize(log, cfg, ckpt, patch, TrainingConfig.CONFIG);
             }
-            ModelLoader.prepare(ctx, net, patch);
+            ModelLoader.prepare(ctx, cfg, net, patch);
             int batch = ModelLoader.batchSize(cfg);
             Preprocessing.Intensity intensity = ModelLoader.intensity(cfg);
             SubtomogramEmbedder embedder = new SubtomogramEmbedder(net, patch, batch, contrastive);

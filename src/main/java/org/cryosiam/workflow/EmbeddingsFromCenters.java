@@ -1,7 +1,6 @@
 package org.cryosiam.workflow;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -76,7 +75,8 @@ public final class EmbeddingsFromCenters {
             }
             return ParticleGrids.grid(tomogram, pixelSize, filePixelSize, run.log());
         }, run.log(), run.outputs());
-        String[] tomo = centers.strings("tomo");
+        // the rows of each tomogram, found in one pass (not one pass over every row per tomogram)
+        Map<String, int[]> rowsOf = rowsByTomogram(centers.strings("tomo"));
         List<String> files = run.inputFiles(cfg, "data_folder");
         StepRun.refuseOverwritingInputs(dataFolder, files, ext, outFolder, EmbeddingOutputs.SUFFIXES);
         try (EmbeddingModel model = EmbeddingModel.load(run.context(), cfg,
@@ -85,19 +85,17 @@ public final class EmbeddingsFromCenters {
                     InputFiles.stem(name, ext)));
             run.forEachInput(todo, name -> {
                 String stem = InputFiles.stem(name, ext);
-                List<Integer> mine = new ArrayList<>();
-                for (int i = 0; i < tomo.length; i++) {
-                    if (tomo[i].equals(stem)) {
-                        mine.add(i);
-                    }
-                }
-                if (mine.isEmpty()) {
+                int[] mine = rowsOf.getOrDefault(stem, new int[0]);
+                if (mine.length == 0) {
                     run.log().info("no coordinates for " + name + " in " + centersFile);
                     return;
                 }
-                Volume tomogram = Tomograms.read(dataFolder.resolve(name));
+                Path file = dataFolder.resolve(name);
+                Tomograms.requireWhole(file, Tomograms.shape(file), Tomograms.wholeReadBytesPerVoxel(file),
+                        run.context().maxMemory(), "the tomogram's voxels");
+                Volume tomogram = Tomograms.read(file);
                 Preprocessing.standard(tomogram, model.intensity);
-                Table rows = RegionTables.rows(centers, mine.stream().mapToInt(Integer::intValue).toArray());
+                Table rows = RegionTables.rows(centers, mine);
                 embed(model, tomogram, rows, half, outFolder, stem, cfg);
             });
         }
@@ -147,6 +145,24 @@ public final class EmbeddingsFromCenters {
         }
         log.info("wrote " + out);
         return star ? t.renamed(names) : t;
+    }
+
+    /** For each tomogram name, the indices of its rows in file order. */
+    static Map<String, int[]> rowsByTomogram(String[] tomo) {
+        Map<String, int[]> counts = new java.util.HashMap<>();
+        for (String t : tomo) {
+            counts.computeIfAbsent(t, k -> new int[1])[0]++;
+        }
+        Map<String, int[]> rows = new java.util.HashMap<>();
+        Map<String, int[]> filled = new java.util.HashMap<>();
+        counts.forEach((t, c) -> {
+            rows.put(t, new int[c[0]]);
+            filled.put(t, new int[1]);
+        });
+        for (int i = 0; i < tomo.length; i++) {
+            rows.get(tomo[i])[filled.get(tomo[i])[0]++] = i;
+        }
+        return rows;
     }
 
     private static String starName(String column) {

@@ -87,6 +87,10 @@ public final class EmbeddingsPrediction {
                     run.log().warn("skipping " + name + ": no instance masks " + instancesFile);
                     return;
                 }
+                // the tomogram (4 bytes/voxel), the instances as stored and as labels, and the expanded labels
+                Tomograms.requireWhole(dataFolder.resolve(name), Tomograms.shape(dataFolder.resolve(name)),
+                        Tomograms.wholeReadBytesPerVoxel(dataFolder.resolve(name)) + 12, run.context().maxMemory(),
+                        "the tomogram and its instance labels");
                 Volume tomogram = Tomograms.read(dataFolder.resolve(name));
                 Preprocessing.standard(tomogram, model.intensity);
                 NdData inst = Hdf5.read(instancesFile, "instances");

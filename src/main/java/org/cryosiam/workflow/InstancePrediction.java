@@ -226,10 +226,19 @@ public final class InstancePrediction {
         Geometry geometry = Tomograms.geometry(input);
         List<ScratchFile> scratch = new ArrayList<>();
         boolean done = false;
+        // planned from the header before any voxel is read: what the post-processing will hold once the network's
+        // memory is free again, and the lamella mask
+        int[] shape = Tomograms.shape(input);
+        Tomograms.requireOneArray(input, shape, "the maps its post-processing reads");
+        long voxels = (long) shape[0] * shape[1] * shape[2];
+        int post = Math.max(InstancePostprocessing.bytesPerVoxel(settings.params()),
+                multicut ? InstancePostprocessing.MULTICUT_BYTES_PER_VOXEL : 0);
+        long mask0 = settings.maskFolder() == null ? 0 : voxels;
+        int batch = model.batchFor(run.context(), predictor, input, shape, 3, post * voxels + mask0,
+                Tomograms.readerBytes(input));
         try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity);
-             Hdf5.Stream rawFile = settings.saveRaw() ? Hdf5.stream(raw, rawDatasets(tomogram.shape()),
+             Hdf5.Stream rawFile = settings.saveRaw() ? Hdf5.stream(raw, rawDatasets(shape),
                      new Hdf5.Options(geometry, settings.float16()), run.outputs()) : null) {
-            int[] shape = tomogram.shape();
             byte[] mask = settings.maskFolder() == null ? null : LamellaMask.load(settings.maskFolder(), stem, shape);
             boolean[] needed = {settings.semanticFolder() == null, true, multicut};
             ScratchFile[] parked = new ScratchFile[3];
@@ -239,11 +248,6 @@ public final class InstancePrediction {
                     scratch.add(parked[k]);
                 }
             }
-            // what the post-processing will hold once the network's memory is free again
-            long voxels = (long) shape[0] * shape[1] * shape[2];
-            int post = Math.max(InstancePostprocessing.bytesPerVoxel(settings.params()),
-                    multicut ? InstancePostprocessing.MULTICUT_BYTES_PER_VOXEL : 0);
-            int batch = model.batchFor(run.context(), predictor, shape, 3, post * voxels);
             SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                     SlidingWindow.progress(run.context().progress(), input.getFileName().toString(), shape,
                             model.patchSize),

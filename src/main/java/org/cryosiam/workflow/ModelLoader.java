@@ -68,6 +68,28 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Refuses a patch smaller than the network's downsampling ({@link Network#downsampling}) along any axis: its
+     * deepest levels would be one voxel of mostly padding, and a tomogram would take a patch every voxel or two
+     * (patch_size [2, 2, 2] ran for minutes on the fixtures' smallest tomogram, printing nothing).
+     */
+    static void requireDownsampledPatch(Config cfg, Network net, int[] patch) {
+        int f = net.downsampling();
+        List<String> small = new java.util.ArrayList<>();
+        String[] axes = {"z", "y", "x"};
+        for (int a = 0; a < 3; a++) {
+            if (patch[a] < f) {
+                small.add(axes[a]);
+            }
+        }
+        if (!small.isEmpty()) {
+            throw new CryosiamUserException(cfg.source() + ": " + PATCH + " " + Arrays.toString(patch)
+                    + " is smaller than " + f + " along " + String.join(", ", small) + ", the downsampling of the "
+                    + "model's deepest level (1/" + f + " of the patch); give at least " + f + " voxels per axis, "
+                    + "best the patch size it was trained with.");
+        }
+    }
+
     /** {@code hyper_parameters.batch_size} (default 1), at least 1. */
     public static int batchSize(Config cfg) {
         int batch = cfg.integer("hyper_parameters.batch_size", 1);
@@ -109,7 +131,8 @@ public final class ModelLoader {
      * Makes a checked network ready to predict patches of {@code patch}: the decoder's check of the size, BatchNorms
      * folded, the run's precision and FLOP counter. The caller closes the network when this fails.
      */
-    public static void prepare(RunContext ctx, Network net, int[] patch) {
+    public static void prepare(RunContext ctx, Config cfg, Network net, int[] patch) {
+        requireDownsampledPatch(cfg, net, patch);
         net.checkPatchSize(patch[0], patch[1], patch[2]);
         net.predictOnly();
         net.setPrecision(ctx.precision());

@@ -40,36 +40,7 @@ public final class RegionTables {
 
     /** The rows {@code rows} of {@code t}, in that order, with the same columns and types. */
     public static Table rows(Table t, int[] rows) {
-        Table.Builder b = Table.builder(t.source()); // messages about its columns still name the file
-        for (String c : t.columns()) {
-            switch (t.type(c)) {
-                case LONG -> {
-                    long[] v = t.longs(c);
-                    long[] o = new long[rows.length];
-                    for (int i = 0; i < rows.length; i++) {
-                        o[i] = v[rows[i]];
-                    }
-                    b.longs(c, o);
-                }
-                case DOUBLE -> {
-                    double[] v = t.doubles(c);
-                    double[] o = new double[rows.length];
-                    for (int i = 0; i < rows.length; i++) {
-                        o[i] = v[rows[i]];
-                    }
-                    b.doubles(c, o);
-                }
-                default -> {
-                    String[] v = t.strings(c);
-                    String[] o = new String[rows.length];
-                    for (int i = 0; i < rows.length; i++) {
-                        o[i] = v[rows[i]];
-                    }
-                    b.strings(c, o);
-                }
-            }
-        }
-        return b.build();
+        return t.select(rows);
     }
 
     /** {@code t} with the column {@code name} first (as pandas' {@code insert(0, ...)}). */

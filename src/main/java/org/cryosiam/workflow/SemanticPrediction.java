@@ -123,15 +123,25 @@ public final class SemanticPrediction {
     private void predict(DenseModel model, NetworkPredictor predictor, Layout layout, Path input, String stem,
             boolean copick) {
         Geometry geometry = Tomograms.geometry(input);
+        // planned from the header before any voxel is read or any whole map allocated
+        int[] shape = Tomograms.shape(input);
+        long voxels = (long) shape[0] * shape[1] * shape[2];
+        boolean keepLabels = settings.post() || copick;
+        boolean mrcLabels = settings.asMrc() && !settings.internal();
+        if (keepLabels || settings.maskFolder() != null) {
+            Tomograms.requireOneArray(input, shape, "its labels or lamella mask");
+        }
+        long kept = (keepLabels ? voxels : 0) + (settings.post() ? 4 * voxels : 0)
+                + (settings.maskFolder() != null ? voxels : 0);
+        long files = Tomograms.readerBytes(input) + (mrcLabels ? Tomograms.outputBytes(settings.outFolder().resolve(
+                stem + settings.ext()), shape, ElementType.UINT8) : 0);
+        int batch = model.batchFor(run.context(), predictor, input, shape, layout.channels, kept, files);
         try (PlaneReader tomogram = Preprocessing.standard(Tomograms.planes(input), model.intensity)) {
-            int[] shape = tomogram.shape();
             byte[] mask = settings.maskFolder() == null ? null : LamellaMask.load(settings.maskFolder(), stem, shape);
             try (Outputs out = new Outputs(settings.outFolder(), stem, settings.ext(), layout, shape, geometry,
-                    settings.internal(), settings.asMrc(), settings.float16(), settings.post() || copick, NAME,
+                    settings.internal(), settings.asMrc(), settings.float16(), keepLabels, NAME,
                     run.outputs(), run.log())) {
                 float[] probs0 = settings.post() ? new float[Math.toIntExact(out.voxels)] : null;
-                long kept = (out.wholeLabels == null ? 0 : out.voxels) + (settings.post() ? 4 * out.voxels : 0);
-                int batch = model.batchFor(run.context(), predictor, shape, layout.channels, kept);
                 SlidingWindow.run(tomogram, model.patchSize, batch, predictor, null,
                         SlidingWindow.progress(run.context().progress(), input.getFileName().toString(), shape,
                                 model.patchSize),

@@ -182,6 +182,24 @@ class SyntheticNetworkTest {
         assertTrue(e.getMessage().contains("not supported for dense prediction"), e.getMessage());
     }
 
+    /**
+     * What the memory plan and the patch check read from the architecture: the widest map at full resolution (here
+     * the decoder's 8 channels, wider than the encoder's 4 and the heads' 6), the live maps per sample in units of it,
+     * and the downsampling of the deepest level (three stride-2 stages; BiFPN's extra level).
+     */
+    @Test
+    void theWidestMapAndTheDownsamplingComeFromTheArchitecture() {
+        for (String decoder : List.of("fpn", "bifpn")) {
+            Map<String, Object> net = network("basic", decoder, false);
+            try (Network n = Networks.build("x.ckpt", semanticStateDict(net, true), semanticHp(net), Device.cpu(),
+                    true)) {
+                assertEquals(16L * 16 * 16 * 8 * 4, n.sampleActivationBytes(new int[] {16, 16, 16}));
+                assertEquals(decoder.equals("bifpn") ? 9 : 6, n.activationFactor());
+                assertEquals(decoder.equals("bifpn") ? 16 : 8, n.downsampling());
+            }
+        }
+    }
+
     @Test
     void bifpnChecksPatchSizeAndFreesIntermediates() {
         Map<String, Object> net = network("basic", "bifpn", false);

@@ -116,6 +116,11 @@ public final class OmeZarr {
             return array;
         }
 
+        /** The depth along z of the array's chunks: the planes one read of whole chunks gives. */
+        public int zChunkDepth() {
+            return Math.max(1, array.chunks()[spatial[0]]);
+        }
+
         /** The box {@code [offset, offset + size)} in {@code (z, y, x)}, e.g. one slab of z. */
         public NdData read(int[] offset, int[] size) {
             int rank = array.rank();
@@ -152,7 +157,7 @@ public final class OmeZarr {
     public static org.cryosiam.io.PlaneReader planes(Path root) {
         Image image = open(root);
         int[] shape = image.shape();
-        int depth = Math.max(1, image.array().chunks()[image.spatial[0]]);
+        int depth = image.zChunkDepth();
         return new org.cryosiam.io.PlaneReader() {
             private int rowStart = -1;
             private float[] row;
@@ -182,6 +187,27 @@ public final class OmeZarr {
                 row = null;
             }
         };
+    }
+
+    /**
+     * Bytes that {@link #planes} of {@code root} holds besides the plane it returns: one row of chunks along z as
+     * float32, the row as decoded when that is another array (not float32, or axes to reorder), and one chunk file
+     * with its decoded bytes. A chunk as deep as the volume makes that row the whole volume.
+     */
+    public static long planeReaderBytes(Path root) {
+        Image image = open(root);
+        int[] shape = image.shape();
+        int[] chunks = image.array().chunks();
+        long depth = Math.min(shape[0], image.zChunkDepth());
+        long row = depth * shape[1] * shape[2];
+        boolean ordered = image.spatial[0] < image.spatial[1] && image.spatial[1] < image.spatial[2];
+        int item = image.type().bytes();
+        long chunk = item;
+        for (int c : chunks) {
+            chunk *= c;
+        }
+        long decoded = image.type() == ElementType.FLOAT32 && ordered ? 0 : row * item * (ordered ? 1 : 2);
+        return row * Float.BYTES + decoded + 2 * chunk;
     }
 
     /** The full-resolution level of the image at {@code root}. */
