@@ -17,9 +17,12 @@ public final class CliShape {
     private static final Set<String> USE_DEVICE = Set.of("demo", "train_demo_models", "denoise_predict",
             "semantic_predict", "instance_predict", "simsiam_embeddings_predict",
             "simsiam_embeddings_from_centers_predict", "semantic_train", "benchmark");
-    /** The commands whose dense predictions fit their batch to the memory budget ({@code --max_memory}). */
+    /**
+     * The commands that weigh a tomogram against the memory budget ({@code --max_memory}): the dense predictions fit
+     * their batch to it, the embedding commands refuse a tomogram they cannot hold whole.
+     */
     private static final Set<String> PLAN_MEMORY = Set.of("demo", "denoise_predict", "semantic_predict",
-            "instance_predict", "benchmark");
+            "instance_predict", "benchmark", "simsiam_embeddings_predict", "simsiam_embeddings_from_centers_predict");
 
     private CliShape() {
     }

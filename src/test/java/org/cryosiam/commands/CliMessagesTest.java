@@ -47,6 +47,7 @@ class CliMessagesTest {
         // the memory budget only where a dense prediction plans its batch by it (issue 28, item 15)
         assertTrue(help("instance_predict", "--help").contains("--max_memory"));
         assertFalse(help("simsiam_embeddings_kmeans_clustering", "--help").contains("--max_memory"));
+        assertTrue(help("simsiam_embeddings_predict", "--help").contains("--max_memory"));
         String train = help("semantic_train", "--help");
         assertFalse(train.contains("--filename") || train.contains("--array-task"), train);
         assertTrue(train.contains("--device"), train);
