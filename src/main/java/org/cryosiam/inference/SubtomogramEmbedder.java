@@ -27,9 +27,30 @@ public final class SubtomogramEmbedder implements AutoCloseable {
     public SubtomogramEmbedder(Network network, int[] patch, int batchSize, boolean contrastive) {
         this.network = network;
         this.patch = patch.clone();
-        this.batchSize = batchSize;
+        this.batchSize = samplesPerCall(batchSize, network.sampleActivationBytes(patch),
+                "cpu".equals(network.device().getDeviceType()));
         this.output = contrastive ? "p" : "z";
         this.base = NDManager.newBaseManager(network.device());
+    }
+
+    /** Samples a CPU call may hold beyond the configured batch, and the activations they may take together. */
+    static final int MAX_SAMPLES_PER_CALL = 64;
+    static final long CALL_ACTIVATION_BYTES = 64L << 20;
+
+    /**
+     * Samples per network call. On the CPU, small boxes are grouped up to {@link #MAX_SAMPLES_PER_CALL} per call while
+     * their widest activations stay within {@link #CALL_ACTIVATION_BYTES}: each layer of a call ends in a barrier of
+     * libtorch's threads, and with a few 16³ boxes per call the barriers were the work (2 000 centres of the fixtures'
+     * model at batch 4 took 30 s on a 2-core machine with two other busy processes, 11 s at 64 per call). In
+     * inference every sample goes through the network by itself, so the grouping changes no embedding; the
+     * configured batch is kept on a GPU, where it is the user's memory choice, and where it is larger.
+     */
+    static int samplesPerCall(int configured, long sampleActivationBytes, boolean cpu) {
+        if (!cpu) {
+            return configured;
+        }
+        long fit = CALL_ACTIVATION_BYTES / Math.max(1, 6 * sampleActivationBytes);
+        return (int) Math.max(configured, Math.min(MAX_SAMPLES_PER_CALL, fit));
     }
 
     /** The length of one embedding. */

@@ -173,14 +173,17 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Bytes of one sample's widest activation for a patch of this size, float32 (0 for the embedding networks, which
-     * have no dense decoder): the widest of the stem (at full resolution, before any pooling) and the maps at the
-     * dense resolution (the first encoder stage, the decoder, the projector and the heads). How much memory each
+     * Bytes of one sample's widest activation for a patch of this size, float32: the widest of the stem (at full
+     * resolution, before any pooling) and the maps at the dense resolution (the first encoder stage, and for the
+     * dense networks the decoder, the projector and the heads). How much memory each
      * further sample of a batch costs, in units of {@link #activationFactor}.
      */
     public long sampleActivationBytes(int[] patch) {
-        if (backbone == null) {
-            return 0;
+        if (backbone == null) { // SimSiam: the stem and the first stage, then ever smaller maps
+            ResNetEncoder.Spec e = simsiam.spec().encoder();
+            long full = (long) patch[0] * patch[1] * patch[2];
+            long first = e.noMaxPool() ? full : full / 8;
+            return Math.max(full * e.numFilters()[0], first * e.featureChannels(0)) * Float.BYTES;
         }
         DenseSimSiam.Spec s = backbone.spec();
         ResNetEncoder.Spec e = s.encoder();
